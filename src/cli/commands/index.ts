@@ -1,0 +1,6 @@
+import type { Command } from '../command';
+import { projectsCommand } from './projects';
+import { serveCommand } from './serve';
+
+/** Every `kiln` command, registered in one place. */
+export const COMMANDS: readonly Command[] = [serveCommand, projectsCommand];

@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import { packageRoot } from '../../core/package-root';
+import { resolveKilnHome } from '../../core/store/kiln-home';
+import { StudioService } from '../../core/studio/studio-service';
+import { startStudioServer } from '../../server/studio-server';
+import { HOME_OPTION, type Command } from '../command';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the studio UI and the StudioApi over HTTP and WebSocket (open the printed URL in a browser).',
+  usage: `kiln serve [--port N] [--host ADDR] [--home DIR]
+
+  --port N     port to listen on (default 5199; 0 picks a free one)
+  --host ADDR  address to bind (default 127.0.0.1; the API has no authentication, bind wider only on a trusted network)
+  --home DIR   Kiln home holding kiln.db (default $KILN_HOME, else the OS app-data folder)`,
+  options: { ...HOME_OPTION, port: { type: 'string' }, host: { type: 'string' } },
+  async run({ values }, io) {
+    const port = Number(values.port ?? 5199);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      io.err(`kiln serve: --port must be an integer from 0 to 65535, got ${String(values.port)}\n`);
+      return 2;
+    }
+    const home = resolveKilnHome(values.home as string | undefined, io.env);
+    const service = new StudioService(home);
+    const running = await startStudioServer(service, {
+      port,
+      host: values.host as string | undefined,
+      rendererDir: join(packageRoot(), 'out', 'renderer'),
+    });
+    io.out(`Kiln studio serving ${home} at ${running.url}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await running.close();
+    service.close();
+    return 0;
+  },
+};

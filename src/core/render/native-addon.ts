@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { KilnError } from '../../shared/errors';
+import { packageRoot } from '../package-root';
+
+/** The functions the C++ addon exports. Kernels write only into typed arrays allocated here in JS. */
+export interface NativeAddon {
+  version(): string;
+  hardwareThreads(): number;
+  /** y += alpha · x, in place. */
+  axpy(alpha: number, x: Float32Array, y: Float32Array): void;
+}
+
+let loaded: NativeAddon | undefined;
+
+export function nativeAddonPath(root: string = packageRoot()): string {
+  return join(root, 'native', 'build', 'Release', 'kiln_native.node');
+}
+
+/** Loads the addon once. A missing or broken build is a user-fixable error that says how to fix it. */
+export function loadNativeAddon(path: string = nativeAddonPath()): NativeAddon {
+  if (loaded) return loaded;
+  if (!existsSync(path)) {
+    throw new KilnError('native-addon', `Kiln's native addon is not built (${path} is missing); run "npm run build:native"`);
+  }
+  try {
+    loaded = createRequire(import.meta.url)(path) as NativeAddon;
+  } catch (err) {
+    throw new KilnError(
+      'native-addon',
+      `Kiln's native addon at ${path} failed to load (${(err as Error).message}); rebuild it with "npm run build:native"`,
+    );
+  }
+  return loaded;
+}

@@ -1,0 +1,43 @@
+import type { Database } from 'better-sqlite3';
+
+/** Append-only: migration i brings the schema from user_version i to i + 1. Never edit a shipped entry. */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE projects (
+     id          TEXT PRIMARY KEY,
+     name        TEXT NOT NULL,
+     created_at  TEXT NOT NULL,
+     updated_at  TEXT NOT NULL,
+     opened_at   TEXT
+   );
+   CREATE UNIQUE INDEX projects_name_nocase ON projects (name COLLATE NOCASE);`,
+];
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Runs the migrations the database has not seen, each in its own IMMEDIATE transaction so two processes opening
+ * the same file at once cannot both apply one. Returns how many ran.
+ */
+export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS): number {
+  let applied = 0;
+  for (;;) {
+    const ran = db
+      .transaction(() => {
+        const version = schemaVersion(db);
+        if (version > migrations.length) {
+          throw new Error(
+            `database schema version ${version} is newer than this Kiln understands (${migrations.length}); update Kiln`,
+          );
+        }
+        if (version === migrations.length) return false;
+        db.exec(migrations[version]!);
+        db.pragma(`user_version = ${version + 1}`);
+        return true;
+      })
+      .immediate();
+    if (!ran) return applied;
+    applied++;
+  }
+}

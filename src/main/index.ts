@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
+import { packageRoot } from '../core/package-root';
+import { StudioService } from '../core/studio/studio-service';
+import { contentSecurityPolicy } from '../shared/content-security-policy';
+import { IPC_EVENT } from '../shared/ipc-channels';
+import { electronSqliteBinding } from './electron-sqlite';
+import { registerStudioIpc } from './ipc';
+import { appMenuTemplate } from './menu';
+import { isAppUrl, mainWindowOptions } from './window-options';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+const appUrl = devServerUrl ?? `file://${join(here, '../renderer/index.html')}`;
+
+let mainWindow: BrowserWindow | null = null;
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow(mainWindowOptions(join(here, '../preload/index.cjs')));
+  win.once('ready-to-show', () => win.show());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, appUrl)) event.preventDefault();
+  });
+  if (devServerUrl) void win.loadURL(devServerUrl);
+  else void win.loadFile(join(here, '../renderer/index.html'));
+  return win;
+}
+
+function start(): void {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+
+  void app.whenReady().then(() => {
+    const service = new StudioService(app.getPath('userData'), { nativeBinding: electronSqliteBinding(packageRoot()) });
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
+    });
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, grant) => grant(false));
+    registerStudioIpc(ipcMain.handle.bind(ipcMain), service, (event) => isAppUrl(event.senderFrame?.url ?? '', appUrl));
+    service.events.subscribe((event) => {
+      for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT, event);
+    });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, !app.isPackaged)));
+    mainWindow = createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+    });
+    app.on('will-quit', () => service.close());
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
+
+start();

@@ -1,0 +1,52 @@
+import { fromWireError, KilnError, type WireError } from '../../../shared/errors';
+import type { StudioApi } from '../../../shared/studio-api';
+import { StudioEvent } from '../../../shared/events';
+
+const RECONNECT_MS = 1000;
+
+/** The StudioApi over `kiln serve`: POST /api/call/<method> for requests, a WebSocket for events. */
+export function createHttpStudioApi(base: URL = new URL(window.location.href)): StudioApi {
+  const listeners = new Set<(event: StudioEvent) => void>();
+  let socket: WebSocket | null = null;
+
+  function connect() {
+    const url = new URL('/api/events', base);
+    url.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+    socket = new WebSocket(url);
+    socket.onmessage = (message) => {
+      const parsed = StudioEvent.safeParse(JSON.parse(String(message.data)));
+      if (!parsed.success) return console.warn('[kiln] ignoring malformed event', message.data);
+      for (const listener of listeners) listener(parsed.data);
+    };
+    socket.onclose = () => {
+      socket = null;
+      if (listeners.size > 0) setTimeout(() => listeners.size > 0 && !socket && connect(), RECONNECT_MS);
+    };
+  }
+
+  return {
+    async call(method, request) {
+      let response: Response;
+      try {
+        response = await fetch(new URL(`/api/call/${method}`, base), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(request),
+        });
+      } catch (err) {
+        throw new KilnError('internal', `cannot reach the Kiln server (${(err as Error).message}); is "kiln serve" running?`);
+      }
+      const body = (await response.json()) as { result?: unknown; error?: WireError };
+      if (body.error) throw fromWireError(body.error);
+      return body.result as never;
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      if (!socket) connect();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) socket?.close();
+      };
+    },
+  };
+}

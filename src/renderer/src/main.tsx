@@ -1,0 +1,14 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { StudioApiProvider } from './api/context';
+import { connectStudioApi } from './api/studio-api';
+import './styles.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <StudioApiProvider api={connectStudioApi()}>
+      <App />
+    </StudioApiProvider>
+  </StrictMode>,
+);

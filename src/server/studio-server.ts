@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { StudioService } from '../core/studio/studio-service';
+import { dispatch } from '../shared/dispatch';
+import { KilnError, toWireError } from '../shared/errors';
+import { contentSecurityPolicy } from '../shared/content-security-policy';
+import { statusForError } from './http-status';
+import { serveStatic } from './static-files';
+
+export const API_PREFIX = '/api/call/';
+export const EVENTS_PATH = '/api/events';
+const MAX_BODY_BYTES = 1 << 20;
+
+export interface StudioServerOptions {
+  port?: number;
+  host?: string;
+  /** Folder of the built renderer (out/renderer). */
+  rendererDir: string;
+}
+
+export interface RunningStudioServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new KilnError('invalid-request', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new KilnError('invalid-request', 'request body is not valid JSON');
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/** Browsers send Origin on cross-site requests; only the studio's own pages may drive the API. */
+function isSameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  return origin === `http://${req.headers.host}`;
+}
+
+/** `kiln serve`: the StudioApi over HTTP (requests) and WebSocket (events), plus the built renderer. */
+export async function startStudioServer(
+  service: StudioService,
+  options: StudioServerOptions,
+): Promise<RunningStudioServer> {
+  const host = options.host ?? '127.0.0.1';
+  const sockets = new Set<WebSocket>();
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path.startsWith('/api/')) {
+      if (!isSameOrigin(req)) return sendJson(res, 403, { error: { code: 'invalid-request', message: 'cross-origin request refused' } });
+      if (!path.startsWith(API_PREFIX) || req.method !== 'POST') {
+        return sendJson(res, 405, { error: { code: 'invalid-request', message: `use POST ${API_PREFIX}<method>` } });
+      }
+      let body: unknown;
+      try {
+        body = await readJsonBody(req);
+      } catch (err) {
+        const wire = toWireError(err);
+        return sendJson(res, statusForError(wire.code), { error: wire });
+      }
+      const outcome = await dispatch(service.handlers, decodeURIComponent(path.slice(API_PREFIX.length)), body);
+      if (outcome.ok) return sendJson(res, 200, { result: outcome.result });
+      return sendJson(res, statusForError(outcome.error.code), { error: outcome.error });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: { code: 'invalid-request', message: 'method not allowed' } });
+    serveStatic(options.rendererDir, req, res, {
+      'content-security-policy': contentSecurityPolicy([`ws://${req.headers.host}`]),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    });
+  }
+
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== EVENTS_PATH || !isSameOrigin(req)) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      const unsubscribe = service.events.subscribe((event) => ws.send(JSON.stringify(event)));
+      ws.on('close', () => {
+        unsubscribe();
+        sockets.delete(ws);
+      });
+    });
+  });
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolvePromise());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    server,
+    url: `http://${shownHost}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolvePromise) => {
+        for (const ws of sockets) ws.terminate();
+        wss.close();
+        server.close(() => resolvePromise());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,37 @@
+/** Error codes a user (or a client) can cause; each message says what to do about it. */
+export const KILN_ERROR_CODES = [
+  'invalid-request',
+  'unknown-method',
+  'not-found',
+  'conflict',
+  'storage',
+  'native-addon',
+  'internal',
+] as const;
+export type KilnErrorCode = (typeof KILN_ERROR_CODES)[number];
+
+export class KilnError extends Error {
+  readonly code: KilnErrorCode;
+  constructor(code: KilnErrorCode, message: string) {
+    super(message);
+    this.name = 'KilnError';
+    this.code = code;
+  }
+}
+
+/** The wire form of an error, identical on every transport. */
+export interface WireError {
+  code: KilnErrorCode;
+  message: string;
+}
+
+export function toWireError(err: unknown): WireError {
+  if (err instanceof KilnError) return { code: err.code, message: err.message };
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message };
+}
+
+export function fromWireError(wire: WireError): KilnError {
+  const code = (KILN_ERROR_CODES as readonly string[]).includes(wire.code) ? wire.code : 'internal';
+  return new KilnError(code, wire.message);
+}

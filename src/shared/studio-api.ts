@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { EngineInfo } from './engine-info';
+import type { StudioEvent } from './events';
+import { Project, ProjectId, ProjectName } from './projects';
+
+/**
+ * The StudioApi contract. Every method has a request and a response schema; transports (Electron IPC, HTTP) carry
+ * `{ method, request }` and validate the request against this table before the service sees it.
+ */
+export const studioMethods = {
+  'projects.list': { request: z.object({}).strict(), response: z.array(Project) },
+  'projects.create': { request: z.object({ name: ProjectName }).strict(), response: Project },
+  'projects.rename': { request: z.object({ id: ProjectId, name: ProjectName }).strict(), response: Project },
+  'projects.delete': { request: z.object({ id: ProjectId }).strict(), response: z.object({ id: ProjectId }) },
+  'projects.open': { request: z.object({ id: ProjectId }).strict(), response: Project },
+  'engine.info': { request: z.object({}).strict(), response: EngineInfo },
+} as const;
+
+export type StudioMethods = typeof studioMethods;
+export type StudioMethod = keyof StudioMethods;
+export type StudioRequest<M extends StudioMethod> = z.input<StudioMethods[M]['request']>;
+export type StudioParsedRequest<M extends StudioMethod> = z.output<StudioMethods[M]['request']>;
+export type StudioResponse<M extends StudioMethod> = z.output<StudioMethods[M]['response']>;
+
+export const STUDIO_METHOD_NAMES = Object.keys(studioMethods) as StudioMethod[];
+
+export function isStudioMethod(name: string): name is StudioMethod {
+  return Object.prototype.hasOwnProperty.call(studioMethods, name);
+}
+
+/** What a client calls: one generic function, so both transports implement exactly one thing. */
+export interface StudioApi {
+  call<M extends StudioMethod>(method: M, request: StudioRequest<M>): Promise<StudioResponse<M>>;
+  /** Subscribe to the event stream; returns an unsubscribe function. */
+  onEvent(listener: (event: StudioEvent) => void): () => void;
+}
+
+/** The engine side: one handler per method, receiving the already-validated request. */
+export type StudioHandlers = {
+  [M in StudioMethod]: (request: StudioParsedRequest<M>) => Promise<StudioResponse<M>> | StudioResponse<M>;
+};
