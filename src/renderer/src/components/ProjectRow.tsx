@@ -50,7 +50,9 @@ export function ProjectRow({ project, isOpen, onOpen, onRename, onDelete }: Proj
         aria-label={`Open ${project.name}`}
         onClick={onOpen}
       >
-        <span className="project-name">{project.name}</span>
+        <span className="project-name" title={project.name}>
+          {project.name}
+        </span>
         <span className="project-date">{new Date(project.updatedAt).toLocaleDateString()}</span>
       </button>
       <button
