@@ -1,6 +1,7 @@
 import type { Command } from '../command';
+import { benchCommand } from './bench';
 import { projectsCommand } from './projects';
 import { serveCommand } from './serve';
 
 /** Every `kiln` command, registered in one place. */
-export const COMMANDS: readonly Command[] = [serveCommand, projectsCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, projectsCommand, benchCommand];
