@@ -1,3 +1,4 @@
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -12,6 +13,16 @@ const UI_AND_SHELL = [
 const ENGINE_SIDE = [
   { group: ['**/core/**', '**/server/**', '**/cli/**'], message: 'only the Node side imports the engine, server or CLI.' },
 ];
+
+// Exact names (a pattern like 'events' would also match the local './events').
+const NODE_BUILTIN_PATHS = builtinModules.map((name) => ({ name, message: 'src/shared runs in the browser too.' }));
+const NODE_PREFIXED = [{ group: ['node:*'], message: 'src/shared runs in the browser too.' }];
+
+/** no-restricted-imports does not see import(); this catches dynamic imports of the same UI/shell modules. */
+const DYNAMIC_UI_IMPORT = {
+  selector: "ImportExpression[source.value=/^(electron|react|react-dom|three|@react-three\\/)|\\/(main|renderer|preload)(\\/|$)/]",
+  message: 'src/core and src/shared never import Electron, React, three.js or the shell/UI, not even dynamically.',
+};
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'native/build/**', '.electron-native/**', 'coverage/**'] },
@@ -29,6 +40,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: UI_AND_SHELL }],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'randomness flows from the run seed.' }],
+      'no-restricted-syntax': ['error', DYNAMIC_UI_IMPORT],
     },
   },
   {
@@ -36,7 +48,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [...UI_AND_SHELL, ...ENGINE_SIDE, { group: ['node:*'], message: 'src/shared runs in the browser too.' }] },
+        { paths: NODE_BUILTIN_PATHS, patterns: [...UI_AND_SHELL, ...ENGINE_SIDE, ...NODE_PREFIXED] },
       ],
     },
   },

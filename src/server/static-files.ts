@@ -24,7 +24,14 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     return;
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
-  let file = resolve(root, '.' + normalize(decodeURIComponent(url.pathname)));
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Malformed URL escape.\n');
+    return;
+  }
+  let file = resolve(root, '.' + normalize(pathname));
   if (file !== resolve(root) && !file.startsWith(resolve(root) + sep)) {
     res.writeHead(403).end();
     return;

@@ -63,7 +63,11 @@ export async function startStudioServer(
   const sockets = new Set<WebSocket>();
 
   const server = createServer((req, res) => {
-    void handle(req, res);
+    handle(req, res).catch((err: unknown) => {
+      console.error('[kiln] request failed:', err);
+      if (!res.headersSent) sendJson(res, 500, { error: toWireError(err) });
+      else res.destroy();
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -80,7 +84,13 @@ export async function startStudioServer(
         const wire = toWireError(err);
         return sendJson(res, statusForError(wire.code), { error: wire });
       }
-      const outcome = await dispatch(service.handlers, decodeURIComponent(path.slice(API_PREFIX.length)), body);
+      let method: string;
+      try {
+        method = decodeURIComponent(path.slice(API_PREFIX.length));
+      } catch {
+        return sendJson(res, 400, { error: { code: 'invalid-request', message: 'malformed escape in the method name' } });
+      }
+      const outcome = await dispatch(service.handlers, method, body);
       if (outcome.ok) return sendJson(res, 200, { result: outcome.result });
       return sendJson(res, statusForError(outcome.error.code), { error: outcome.error });
     }

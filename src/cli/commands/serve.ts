@@ -15,8 +15,9 @@ export const serveCommand: Command = {
   --home DIR   Kiln home holding kiln.db (default $KILN_HOME, else the OS app-data folder)`,
   options: { ...HOME_OPTION, port: { type: 'string' }, host: { type: 'string' } },
   async run({ values }, io) {
-    const port = Number(values.port ?? 5199);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    const rawPort = String(values.port ?? '5199');
+    const port = Number(rawPort);
+    if (!/^\d+$/.test(rawPort) || port > 65535) {
       io.err(`kiln serve: --port must be an integer from 0 to 65535, got ${String(values.port)}\n`);
       return 2;
     }
