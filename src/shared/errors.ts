@@ -6,6 +6,7 @@ export const KILN_ERROR_CODES = [
   'conflict',
   'storage',
   'native-addon',
+  'model-pack',
   'internal',
 ] as const;
 export type KilnErrorCode = (typeof KILN_ERROR_CODES)[number];

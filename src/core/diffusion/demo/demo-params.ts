@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+export const DEMO_KINDS = ['pixel', 'latent', 'view'] as const;
+export type DemoKind = (typeof DEMO_KINDS)[number];
+
+/** Bump when the builder's output changes for the same parameters, so cached packs are rebuilt. */
+export const DEMO_BUILDER_VERSION = 1;
+
+/** Everything the demo-prior builder depends on; defaults in one place. */
+export const DemoPackParams = z.object({
+  kind: z.enum(DEMO_KINDS).default('pixel'),
+  imageSize: z.number().int().multipleOf(2).min(8).max(256).default(64),
+  /**
+   * σ_d of the Gaussian mixture on the [−1, 1] image scale (> 0; see ARCHITECTURE.md on why not 0). Latent packs use
+   * σ_d·latentScalingFactor, the same blur seen through the orthonormal autoencoder.
+   */
+  sigmaData: z.number().positive().default(0.1),
+  latentScalingFactor: z.number().positive().default(0.5),
+  camera: z
+    .object({
+      radiusM: z.number().positive().default(2.5),
+      fovYDeg: z.number().positive().default(40),
+      elevationsDeg: z.array(z.number()).min(1).default([0, 15, 30]),
+      azimuthStepDeg: z.number().positive().default(30),
+    })
+    .prefault({}),
+  /** Supersamples per pixel along each axis when rendering the training images. */
+  samplesPerAxis: z.number().int().min(1).max(4).default(2),
+  /** Log-weight an object loses per prompt word that contradicts it. */
+  mismatchPenalty: z.number().positive().default(30),
+  /** Precision of the graphs' float inputs/outputs; fp16 exercises the half-float path of real packs. */
+  ioType: z.enum(['float', 'float16']).default('float'),
+  /** View packs: width of the reference match (latent scale) and of the pose kernel. */
+  referenceSigma: z.number().positive().default(0.5),
+  poseSigma: z.number().positive().default(0.25),
+});
+export type DemoPackParams = z.infer<typeof DemoPackParams>;
+export type DemoPackParamsInput = z.input<typeof DemoPackParams>;

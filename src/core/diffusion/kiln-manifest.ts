@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** A camera distribution as a prior was trained on (orbit cameras, CONVENTIONS.md). */
+export const CameraDistribution = z.object({
+  radiusM: z.number().positive(),
+  fovYDeg: z.number().positive().lt(180),
+  elevationRangeDeg: z.tuple([z.number(), z.number()]),
+  azimuthRangeDeg: z.tuple([z.number(), z.number()]),
+  imageSize: z.number().int().positive(),
+});
+export type CameraDistribution = z.infer<typeof CameraDistribution>;
+
+/** `kiln.json`: what the diffusers layout does not say about a pack. Every field is optional. */
+export const KilnManifest = z.object({
+  kind: z.enum(['text-to-image', 'view-conditioned']).default('text-to-image'),
+  /** Native image resolution in pixels (square). */
+  resolution: z.number().int().positive().optional(),
+  /** The VAE's latent scaling factor (SD 1.x: 0.18215); overrides vae_decoder/config.json. */
+  latentScaleFactor: z.number().positive().optional(),
+  /** RGB ([−1, 1]) → scaled latent, 3 rows × latent-channel columns, for the linear gradient transport. */
+  rgbToLatent: z.array(z.array(z.number())).optional(),
+  latentToRgb: z.array(z.array(z.number())).optional(),
+  camera: CameraDistribution.optional(),
+  prompts: z.array(z.string()).default([]),
+  /** Set by Kiln's demo-prior builder: what it built and from which parameters (for the build cache). */
+  demo: z
+    .object({
+      builderVersion: z.number().int(),
+      paramsHash: z.string(),
+      sigmaData: z.number().positive(),
+      objects: z.array(z.object({ id: z.string(), prompt: z.string() })),
+      views: z.array(z.object({ elevationDeg: z.number(), azimuthDeg: z.number() })),
+    })
+    .optional(),
+});
+export type KilnManifest = z.infer<typeof KilnManifest>;
