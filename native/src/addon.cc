@@ -1,11 +1,12 @@
 // Kiln's native addon (Node-API only, so the same binary loads in Node and in Electron).
-// The 3DGS and mesh rasterizer kernels join this module in later issues; today it exposes its identity and one
-// buffer kernel that proves the in-place, JS-allocated-buffer calling convention every kernel will use.
+// Exposes its identity, a small buffer kernel, and the 3DGS rasterizer (src/gaussian/). Every kernel writes only
+// into typed arrays that JavaScript allocated.
 #include <napi.h>
 
 #include <thread>
 
 #include "buffers.h"
+#include "gaussian/napi_rasterizer.h"
 
 namespace {
 
@@ -34,6 +35,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("version", Napi::Function::New(env, Version, "version"));
   exports.Set("hardwareThreads", Napi::Function::New(env, HardwareThreads, "hardwareThreads"));
   exports.Set("axpy", Napi::Function::New(env, Axpy, "axpy"));
+  kiln::gs::registerRasterizer(env, exports);
   return exports;
 }
 

@@ -19,18 +19,18 @@ export function gradCheck(
   params: GaussianArrays<Float64Array> | GaussianArrays,
   analytic: GaussianArrays<Float64Array> | GaussianArrays<Float32Array>,
   loss: () => number,
-  step: number,
+  /** One step for all parameters, or one per group (positions move alpha cut-offs more than the rest do). */
+  step: number | Record<ParamGroup, number>,
   floorFraction = 1e-3,
   /** Also difference at 2·step and skip parameters where the two disagree (the loss is not smooth there). */
   detectDiscontinuities = false,
 ): GradCheckResult {
   const numeric: Record<string, Float64Array> = {};
-  const smooth: Record<string, Uint8Array> = {};
+  const wideNumeric: Record<string, Float64Array> = {};
   let largest = 0;
   for (const group of PARAM_GROUPS) {
     const values = params[group];
-    const out = new Float64Array(values.length);
-    const ok = new Uint8Array(values.length).fill(1);
+    const h = typeof step === 'number' ? step : step[group];
     const difference = (k: number, h: number) => {
       const original = values[k]!;
       values[k] = original + h;
@@ -40,16 +40,24 @@ export function gradCheck(
       values[k] = original;
       return (plus - minus) / (2 * h);
     };
+    const out = new Float64Array(values.length);
+    const wide = new Float64Array(values.length);
     for (let k = 0; k < values.length; k++) {
-      out[k] = difference(k, step);
-      if (detectDiscontinuities) {
-        const wide = difference(k, 2 * step);
-        if (Math.abs(wide - out[k]!) > 0.05 * Math.max(Math.abs(wide), Math.abs(out[k]!), 1e-9)) ok[k] = 0;
-      }
-      if (ok[k]) largest = Math.max(largest, Math.abs(out[k]!));
+      out[k] = difference(k, h);
+      if (detectDiscontinuities) wide[k] = difference(k, 2 * h);
     }
     numeric[group] = out;
-    smooth[group] = ok;
+    wideNumeric[group] = wide;
+  }
+  // The scale of the scene's gradients, from parameters whose two differences agree.
+  for (const group of PARAM_GROUPS) {
+    const n = numeric[group]!;
+    const w = wideNumeric[group]!;
+    for (let k = 0; k < n.length; k++) {
+      if (!detectDiscontinuities || Math.abs(w[k]! - n[k]!) <= 0.05 * Math.max(Math.abs(w[k]!), Math.abs(n[k]!))) {
+        largest = Math.max(largest, Math.abs(n[k]!));
+      }
+    }
   }
   const floor = floorFraction * largest;
   const result: GradCheckResult = { checked: 0, discontinuous: 0, maxRelError: 0, worst: null, byGroup: {} };
@@ -58,7 +66,8 @@ export function gradCheck(
     const a = analytic[group];
     const n = numeric[group]!;
     for (let k = 0; k < n.length; k++) {
-      if (!smooth[group]![k]) {
+      const w = wideNumeric[group]![k]!;
+      if (detectDiscontinuities && Math.abs(w - n[k]!) > 0.05 * Math.max(Math.abs(w), Math.abs(n[k]!), floor)) {
         result.discontinuous++;
         continue;
       }

@@ -4,12 +4,47 @@ import { join } from 'node:path';
 import { KilnError } from '../../shared/errors';
 import { packageRoot } from '../package-root';
 
+export interface NativeRasterStats {
+  /** Gaussian–pixel evaluations while the pixel was still accumulating. */
+  fragments: number;
+  /** (tile, Gaussian) pairs after binning. */
+  pairs: number;
+}
+
+export interface NativeGaussianParams {
+  count: number;
+  shDegreeMax: number;
+  means: Float32Array;
+  logScales: Float32Array;
+  quats: Float32Array;
+  opacityLogits: Float32Array;
+  shDc: Float32Array;
+  shRest: Float32Array;
+}
+
+export interface NativeGaussianRasterizer {
+  readonly threads: number;
+  forward(
+    params: NativeGaussianParams,
+    view: { cameras: Float32Array; cameraCount: number; width: number; height: number; shDegree: number; background: Float32Array },
+    outputs: { rgb: Float32Array; alpha: Float32Array; depth: Float32Array; radii: Float32Array },
+  ): NativeRasterStats;
+  backward(
+    params: NativeGaussianParams,
+    upstream: { dRgb: Float32Array; dAlpha?: Float32Array | null; dDepth?: Float32Array | null },
+    grads: Omit<NativeGaussianParams, 'count' | 'shDegreeMax'>,
+    meanGrad2D: Float32Array,
+  ): NativeRasterStats;
+}
+
 /** The functions the C++ addon exports. Kernels write only into typed arrays allocated here in JS. */
 export interface NativeAddon {
   version(): string;
   hardwareThreads(): number;
   /** y += alpha · x, in place. */
   axpy(alpha: number, x: Float32Array, y: Float32Array): void;
+  GaussianRasterizer: new (threads?: number) => NativeGaussianRasterizer;
+  rasterConstants(): Record<string, number>;
 }
 
 let loaded: NativeAddon | undefined;

@@ -1,0 +1,17 @@
+// The rasterizer's constants; src/core/render/raster-constants.ts states the same numbers and a test compares them.
+#pragma once
+
+namespace kiln::gs {
+
+constexpr int kTile = 16;
+constexpr int kTilePixels = kTile * kTile;
+constexpr float kAlphaMin = 1.0f / 255.0f;
+constexpr float kAlphaMax = 0.99f;
+constexpr float kTMin = 1e-4f;
+constexpr float kDilation = 0.3f;
+constexpr float kFrustumClamp = 1.3f;
+constexpr float kRadiusSigmas = 3.0f;
+constexpr int kMaxShDegree = 3;
+constexpr int kPackedCameraFloats = 18;
+
+}  // namespace kiln::gs

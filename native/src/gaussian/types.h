@@ -1,0 +1,54 @@
+// Plain views over the JS-allocated parameter and output arrays, and the per-Gaussian projection record.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "constants.h"
+
+namespace kiln::gs {
+
+// Raw parameters in Kiln's layout (see src/core/scene/gaussians/gaussian-layout.ts).
+struct Params {
+  int count = 0;
+  int shDegreeMax = 0;
+  const float* means = nullptr;          // N×3
+  const float* logScales = nullptr;      // N×3
+  const float* quats = nullptr;          // N×4 (w, x, y, z)
+  const float* opacityLogits = nullptr;  // N
+  const float* shDc = nullptr;           // N×3
+  const float* shRest = nullptr;         // N×3×(K−1), channel-major
+  int restPerChannel() const { return (shDegreeMax + 1) * (shDegreeMax + 1) - 1; }
+};
+
+struct Grads {
+  float* means;
+  float* logScales;
+  float* quats;
+  float* opacityLogits;
+  float* shDc;
+  float* shRest;
+};
+
+// OpenCV-convention camera: x right, y down, looking down +z; pixel (i, j) centred at (i + 0.5, j + 0.5).
+struct Camera {
+  float R[9];
+  float t[3];
+  float fx, fy, cx, cy, near;
+  int width, height;
+  float position[3];  // −Rᵀt
+};
+
+Camera unpackCamera(const float* packed, int width, int height);
+
+// One Gaussian seen from one camera: what compositing and its backward need.
+struct Projected {
+  float u, v, depth;
+  float conicA, conicB, conicC;
+  float opacity;
+  float colour[3];
+  int radius;  // 0 = not drawn
+  int rect[4];  // tiles [x0, y0, x1, y1)
+  uint8_t colourClamped;  // bit per channel
+};
+
+}  // namespace kiln::gs
