@@ -1,0 +1,306 @@
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { Rng } from '../random/rng';
+import { KilnError } from '../../shared/errors';
+import type { TokenizedPrompt } from './clip-tokenizer';
+import { ddimMove, ddimPath } from './ddim';
+import { classifierFreeGuidance, perpNegGuidance } from './guidance';
+import type { CameraDistribution, KilnManifest } from './kiln-manifest';
+import { openModelPack, type OpenedPack, type VaeIo } from './model-pack';
+import type { NoiseSchedule } from './noise-schedule';
+import { epsilonFromV } from './prediction';
+import type { ExecutionProviderName, SessionSettingsInput } from './session-settings';
+import { floatTensor, indexTensor, readFloat } from './tensor-io';
+
+type Ort = typeof import('onnxruntime-node');
+
+/** One conditioning row: a prompt's text-encoder hidden states, or a reference view for view-conditioned packs. */
+export type ConditionRow =
+  | { kind: 'text'; hidden: Float32Array; shape: readonly [number, number]; tokens?: TokenizedPrompt }
+  /** `reference`: scaled latent C×h×w; `poses`: one [Δel, sin Δaz, cos Δaz, Δr] per image, or one for all. */
+  | { kind: 'view'; reference: Float32Array; poses: readonly (readonly number[])[] };
+
+export interface Conditioning {
+  positive: ConditionRow;
+  /** The unconditional row of CFG: the negative prompt ("" when none), or an empty reference for view packs. */
+  negative: ConditionRow;
+}
+
+export interface Guidance {
+  /** CFG scale s: ε̃ = ε_∅ + s·(ε_y − ε_∅). 1 runs the conditional row only. */
+  scale: number;
+  /** Perp-Neg: extra negative rows (e.g. other view prompts) removed orthogonally to ε_pos with these weights. */
+  perpNeg?: { negatives: readonly ConditionRow[]; weights: readonly number[] };
+}
+
+export interface DdimOptions {
+  /** DDIM moves between `from` and `to` (default: one per 20 timesteps). */
+  moves?: number;
+  eta?: number;
+  rng?: Rng;
+}
+
+export interface SampleOptions {
+  steps?: number;
+  eta?: number;
+  rng: Rng;
+}
+
+export type PriorKind = 'text-to-image' | 'view-conditioned';
+
+/** The interface distillation methods call. Tensors are channels-first Float32Arrays of n stacked images. */
+export interface Prior {
+  readonly kind: PriorKind;
+  readonly dir: string;
+  /** [C, h, w] of the diffusion sample (the image shape for pixel packs). */
+  readonly latentShape: readonly [number, number, number];
+  readonly imageSize: number;
+  readonly isLatent: boolean;
+  readonly schedule: NoiseSchedule;
+  readonly camera: CameraDistribution | undefined;
+  readonly manifest: KilnManifest;
+  readonly providers: readonly ExecutionProviderName[];
+  readonly warnings: readonly string[];
+  readonly pack: OpenedPack;
+  encodeText(prompt: string, negativePrompt?: string): Promise<Conditioning>;
+  /** Text hidden states of several prompts in one call (Perp-Neg rows, view prompts). */
+  encodePrompts(prompts: readonly string[]): Promise<ConditionRow[]>;
+  /** View packs: condition on a reference image (3×S×S in [−1, 1]) seen from the given relative poses. */
+  conditionOnView(referenceImage: Float32Array, poses: readonly (readonly number[])[]): Promise<Conditioning>;
+  /** ε̂ for each of the n images in `x` at timestep t, with all guidance rows batched into one UNet call. */
+  predictNoise(x: Float32Array, t: number, cond: Conditioning, guidance: Guidance): Promise<Float32Array>;
+  /** Images (n×3×S×S in [−1, 1]) → scaled latents; identity for pixel packs. */
+  encode(images: Float32Array): Promise<Float32Array>;
+  /** Scaled latents → images in [−1, 1]; identity for pixel packs. */
+  decode(latents: Float32Array): Promise<Float32Array>;
+  /** Deterministic (η = 0) or stochastic DDIM from timestep `from` to `to` (either direction; −1 is the clean end). */
+  ddim(x: Float32Array, from: number, to: number, cond: Conditioning, guidance: Guidance, options?: DdimOptions): Promise<Float32Array>;
+  /** Samples n images' latents from pure noise along the scheduler's inference timesteps. */
+  sample(n: number, cond: Conditioning, guidance: Guidance, options: SampleOptions): Promise<Float32Array>;
+  close(): Promise<void>;
+}
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+export class OnnxPrior implements Prior {
+  readonly kind: PriorKind;
+  readonly latentShape: readonly [number, number, number];
+  readonly latentSize: number;
+
+  private constructor(
+    private readonly ort: Ort,
+    readonly pack: OpenedPack,
+  ) {
+    this.kind = pack.manifest.kind;
+    this.latentShape = pack.latentShape;
+    this.latentSize = size(pack.latentShape);
+  }
+
+  static async open(dir: string, settings: SessionSettingsInput = {}): Promise<OnnxPrior> {
+    const ort = await import('onnxruntime-node');
+    return new OnnxPrior(ort, await openModelPack(dir, settings));
+  }
+
+  get dir() {
+    return this.pack.dir;
+  }
+  get imageSize() {
+    return this.pack.imageSize;
+  }
+  get isLatent() {
+    return Boolean(this.pack.vaeDecoder);
+  }
+  get schedule() {
+    return this.pack.schedule;
+  }
+  get camera() {
+    return this.pack.manifest.camera;
+  }
+  get manifest() {
+    return this.pack.manifest;
+  }
+  get providers() {
+    return this.pack.providers;
+  }
+  get warnings() {
+    return this.pack.warnings;
+  }
+
+  private count(x: Float32Array, per: number, what: string): number {
+    if (x.length === 0 || x.length % per !== 0) throw new Error(`${what}: ${x.length} values is not a whole number of ${per}-value items`);
+    return x.length / per;
+  }
+
+  async encodePrompts(prompts: readonly string[]): Promise<ConditionRow[]> {
+    const { textEncoder, tokenizer, sessions } = this.pack;
+    if (!textEncoder || !tokenizer) throw new KilnError('invalid-request', `${this.dir} is a ${this.kind} pack; it takes a reference image, not a prompt`);
+    const tokenized = prompts.map((p) => tokenizer.tokenize(p));
+    const L = tokenizer.maxLength;
+    const rows: ConditionRow[] = [];
+    const chunk = textEncoder.fixedBatch ?? tokenized.length;
+    for (let start = 0; start < tokenized.length; start += chunk) {
+      const part = tokenized.slice(start, start + chunk);
+      const ids = part.flatMap((t) => t.ids);
+      while (ids.length < chunk * L) ids.push(...tokenizer.tokenize('').ids); // pad a fixed batch
+      const feeds = { [textEncoder.inputIds.name]: indexTensor(this.ort, textEncoder.inputIds.type, ids, [chunk, L]) };
+      const out = await sessions.text_encoder!.session.run(feeds, [textEncoder.hiddenStates.name]);
+      const tensor = out[textEncoder.hiddenStates.name];
+      const hidden = readFloat(tensor, 'text encoder');
+      const shape = [Number(tensor!.dims[1]), Number(tensor!.dims[2])] as const;
+      const per = shape[0] * shape[1];
+      part.forEach((tokens, i) => rows.push({ kind: 'text', hidden: hidden.slice(i * per, (i + 1) * per), shape, tokens }));
+    }
+    return rows;
+  }
+
+  async encodeText(prompt: string, negativePrompt = ''): Promise<Conditioning> {
+    const [positive, negative] = await this.encodePrompts([prompt, negativePrompt]);
+    return { positive: positive!, negative: negative! };
+  }
+
+  async conditionOnView(referenceImage: Float32Array, poses: readonly (readonly number[])[]): Promise<Conditioning> {
+    if (this.kind !== 'view-conditioned') throw new KilnError('invalid-request', `${this.dir} is a text-to-image pack; give it a prompt`);
+    if (poses.some((p) => p.length !== 4)) throw new Error('conditionOnView: a pose is [Δelevation, sin Δazimuth, cos Δazimuth, Δradius]');
+    const reference = await this.encode(referenceImage);
+    return { positive: { kind: 'view', reference, poses }, negative: { kind: 'view', reference: new Float32Array(reference.length), poses: [[0, 0, 0, 0]] } };
+  }
+
+  /** Runs the UNet on rows (sample row i conditioned on rows[i]), chunked to a fixed batch when the model has one. */
+  private async runUnet(xs: readonly Float32Array[], conds: readonly ConditionRow[], poseIndex: readonly number[], t: number): Promise<Float32Array[]> {
+    const { unet, sessions } = this.pack;
+    const n = xs.length;
+    const chunk = unet.fixedBatch ?? n;
+    const inChannels = unet.sample.shape[1] as number;
+    const [, h, w] = this.latentShape;
+    const rowIn = inChannels * h * w;
+    const results: Float32Array[] = [];
+    for (let start = 0; start < n; start += chunk) {
+      const sample = new Float32Array(chunk * rowIn);
+      const feeds: Record<string, Tensor> = {};
+      let hidden: Float32Array | undefined;
+      let hiddenShape: readonly [number, number] = [0, 0];
+      let poses: Float32Array | undefined;
+      for (let r = 0; r < Math.min(chunk, n - start); r++) {
+        const cond = conds[start + r]!;
+        sample.set(xs[start + r]!, r * rowIn);
+        if (cond.kind === 'text') {
+          hidden ??= new Float32Array(chunk * cond.hidden.length);
+          hiddenShape = cond.shape;
+          hidden.set(cond.hidden, r * cond.hidden.length);
+        } else {
+          sample.set(cond.reference, r * rowIn + this.latentSize);
+          poses ??= new Float32Array(chunk * 4);
+          poses.set(cond.poses[Math.min(poseIndex[start + r]!, cond.poses.length - 1)]!, r * 4);
+        }
+      }
+      feeds[unet.sample.name] = floatTensor(this.ort, unet.sample.type, sample, [chunk, inChannels, h, w]);
+      const tShape = unet.timestep.shape;
+      const tCount = tShape.length === 0 ? 1 : typeof tShape[0] === 'number' && tShape[0] > 0 ? tShape[0] : chunk;
+      feeds[unet.timestep.name] = indexTensor(this.ort, unet.timestep.type, new Array<number>(tCount).fill(t), tShape.length === 0 ? [] : [tCount]);
+      if (unet.encoderHiddenStates) {
+        if (!hidden) throw new Error('predictNoise: this UNet needs text conditioning');
+        feeds[unet.encoderHiddenStates.name] = floatTensor(this.ort, unet.encoderHiddenStates.type, hidden, [chunk, ...hiddenShape]);
+      }
+      if (unet.pose) {
+        if (!poses) throw new Error('predictNoise: this UNet needs a pose');
+        feeds[unet.pose.name] = floatTensor(this.ort, unet.pose.type, poses, [chunk, 4]);
+      }
+      const out = await sessions.unet!.session.run(feeds, [unet.output.name]);
+      const eps = readFloat(out[unet.output.name], 'UNet');
+      for (let r = 0; r < Math.min(chunk, n - start); r++) results.push(eps.subarray(r * this.latentSize, (r + 1) * this.latentSize));
+    }
+    if (this.schedule.config.prediction_type === 'v_prediction') {
+      const a = this.schedule.alphaBar(t);
+      return results.map((v, i) => epsilonFromV(xs[i]!, v, a));
+    }
+    return results;
+  }
+
+  async predictNoise(x: Float32Array, t: number, cond: Conditioning, guidance: Guidance): Promise<Float32Array> {
+    const n = this.count(x, this.latentSize, 'predictNoise');
+    const variants: ConditionRow[] = [cond.positive];
+    const needUncond = guidance.scale !== 1 || guidance.perpNeg !== undefined;
+    if (needUncond) variants.push(cond.negative);
+    for (const row of guidance.perpNeg?.negatives ?? []) variants.push(row);
+    const xs: Float32Array[] = [];
+    const conds: ConditionRow[] = [];
+    const poseIndex: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const xi = x.subarray(i * this.latentSize, (i + 1) * this.latentSize);
+      for (const v of variants) {
+        xs.push(xi);
+        conds.push(v);
+        poseIndex.push(i);
+      }
+    }
+    const eps = await this.runUnet(xs, conds, poseIndex, t);
+    const out = new Float32Array(x.length);
+    const k = variants.length;
+    for (let i = 0; i < n; i++) {
+      const pos = eps[i * k]!;
+      let combined: Float32Array = pos;
+      if (guidance.perpNeg) {
+        combined = perpNegGuidance(eps[i * k + 1]!, pos, eps.slice(i * k + 2, (i + 1) * k), guidance.perpNeg.weights, guidance.scale);
+      } else if (needUncond) {
+        combined = classifierFreeGuidance(eps[i * k + 1]!, pos, guidance.scale);
+      }
+      out.set(combined, i * this.latentSize);
+    }
+    return out;
+  }
+
+  private async runVae(io: VaeIo, session: InferenceSession, input: Float32Array, inShape: readonly number[]): Promise<Float32Array> {
+    const n = this.count(input, size(inShape), 'VAE');
+    const feeds = { [io.input.name]: floatTensor(this.ort, io.input.type, input, [n, ...inShape]) };
+    const out = await session.run(feeds, [io.output.name]);
+    return readFloat(out[io.output.name], 'VAE');
+  }
+
+  async encode(images: Float32Array): Promise<Float32Array> {
+    const { vaeEncoder, sessions, scalingFactor } = this.pack;
+    const S = this.imageSize;
+    if (!this.isLatent) return Float32Array.from(images);
+    if (!vaeEncoder) throw new KilnError('model-pack', `${this.dir} has no vae_encoder/model.onnx, so images cannot be encoded`);
+    const latent = await this.runVae(vaeEncoder, sessions.vae_encoder!.session, images, [3, S, S]);
+    return latent.map((v) => v * scalingFactor);
+  }
+
+  async decode(latents: Float32Array): Promise<Float32Array> {
+    const { vaeDecoder, sessions, scalingFactor } = this.pack;
+    if (!vaeDecoder) return Float32Array.from(latents);
+    return this.runVae(vaeDecoder, sessions.vae_decoder!.session, latents.map((v) => v / scalingFactor), this.latentShape);
+  }
+
+  async ddim(x: Float32Array, from: number, to: number, cond: Conditioning, guidance: Guidance, options: DdimOptions = {}): Promise<Float32Array> {
+    const moves = options.moves ?? Math.max(1, Math.round(Math.abs(to - from) / 20));
+    const path = ddimPath(from, to, moves);
+    let current = x;
+    for (let i = 0; i + 1 < path.length; i++) {
+      const q = path[i]!;
+      const p = path[i + 1]!;
+      // Inversion uses ε at the current (lower) timestep; t = −1 is never fed to the UNet.
+      const eps = await this.predictNoise(current, Math.max(q, 0), cond, guidance);
+      current = ddimMove(current, eps, this.schedule.alphaBar(q), this.schedule.alphaBar(p), options);
+    }
+    return current;
+  }
+
+  async sample(n: number, cond: Conditioning, guidance: Guidance, options: SampleOptions): Promise<Float32Array> {
+    const timesteps = this.schedule.timesteps(options.steps ?? 50);
+    let x: Float32Array = options.rng.fillNormal(new Float32Array(n * this.latentSize));
+    for (let i = 0; i < timesteps.length; i++) {
+      const t = timesteps[i]!;
+      const next = timesteps[i + 1] ?? -1;
+      const eps = await this.predictNoise(x, t, cond, guidance);
+      x = ddimMove(x, eps, this.schedule.alphaBar(t), this.schedule.alphaBar(next), { eta: options.eta ?? 0, rng: options.rng });
+    }
+    return x;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.pack.sessions).map((s) => s.session.release()));
+  }
+}
+
+export function openPrior(dir: string, settings: SessionSettingsInput = {}): Promise<Prior> {
+  return OnnxPrior.open(dir, settings);
+}
