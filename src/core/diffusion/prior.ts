@@ -1,3 +1,4 @@
+import type * as OrtModule from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Rng } from '../random/rng';
 import { KilnError } from '../../shared/errors';
@@ -11,7 +12,7 @@ import { epsilonFromV } from './prediction';
 import type { ExecutionProviderName, SessionSettingsInput } from './session-settings';
 import { floatTensor, indexTensor, readFloat } from './tensor-io';
 
-type Ort = typeof import('onnxruntime-node');
+type Ort = typeof OrtModule;
 
 /** One conditioning row: a prompt's text-encoder hidden states, or a reference view for view-conditioned packs. */
 export type ConditionRow =

@@ -1,7 +1,8 @@
+import type * as OrtModule from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { float32ToHalf, halfToFloat32 } from './half-float';
 
-type Ort = typeof import('onnxruntime-node');
+type Ort = typeof OrtModule;
 export type FloatType = 'float32' | 'float16';
 export type IndexType = 'int64' | 'int32' | 'float32' | 'float16';
 
