@@ -120,6 +120,11 @@ void projectGaussian(const Params& p, int i, const Camera& cam, int shDegree, Pr
   out.conicB = -b / det;
   out.conicC = a / det;
   out.opacity = 1.0f / (1.0f + std::exp(-p.opacityLogits[i]));
+  // opacity·exp(−½ dᵀQd) ≥ kAlphaMin ⇔ dᵀQd ≤ 2 ln(opacity/kAlphaMin); that ellipse's bounding box has half-widths
+  // √(k·Σxx), √(k·Σyy). A pixel-wide margin keeps the cull exact despite rounding.
+  const float k = 2.0f * std::log(std::max(out.opacity / kAlphaMin, 1.0f));
+  out.reachX = std::sqrt(k * a) + 1.0f;
+  out.reachY = std::sqrt(k * c) + 1.0f;
   out.radius = radius;
 }
 

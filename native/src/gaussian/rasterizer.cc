@@ -18,6 +18,21 @@ struct Fragment {
   bool valid, clamped;
 };
 
+// The pixels of a tile (local coordinates, [x0, x1) × [y0, y1)) that Gaussian g can reach with alpha ≥ kAlphaMin.
+struct PixelBox {
+  int x0, x1, y0, y1;
+};
+
+inline PixelBox reachInTile(const Projected& g, int tileX, int tileY) {
+  auto lo = [](float centre, float reach, int origin) {
+    return std::max(0, static_cast<int>(std::ceil(centre - reach - 0.5f)) - origin);
+  };
+  auto hi = [](float centre, float reach, int origin) {
+    return std::min(kTile, static_cast<int>(std::floor(centre + reach - 0.5f)) - origin + 1);
+  };
+  return {lo(g.u, g.reachX, tileX), hi(g.u, g.reachX, tileX), lo(g.v, g.reachY, tileY), hi(g.v, g.reachY, tileY)};
+}
+
 inline Fragment evalFragment(const Projected& g, float px, float py) {
   Fragment f;
   f.dx = g.u - px;
@@ -89,11 +104,15 @@ double Rasterizer::compositeForward(View& view, int /*shDegree*/, const float bg
     }
     const int start = view.tileStart[tile], end = view.tileStart[tile + 1];
     double fragments = 0;
-    for (int j = start; j < end; ++j) {
+    int aliveCount = 0;
+    for (int p = 0; p < kTilePixels; ++p) aliveCount += alive[p] > 0;
+    for (int j = start; j < end && aliveCount > 0; ++j) {
       const Projected& g = view.projected[view.tileList[j]];
-      float aliveCount = 0;
-      for (int p = 0; p < kTilePixels; ++p) {
-        aliveCount += alive[p];
+      // Every live pixel resolves this Gaussian; those outside its reach are known to skip it without evaluating.
+      fragments += aliveCount;
+      const PixelBox box = reachInTile(g, x0, y0);
+      for (int ly = box.y0; ly < box.y1; ++ly)
+      for (int p = ly * kTile + box.x0; p < ly * kTile + box.x1; ++p) {
         const Fragment f = evalFragment(g, px[p], py[p]);
         const float testT = T[p] * (1 - f.alpha);
         const bool use = f.valid && alive[p] > 0;
@@ -107,9 +126,8 @@ double Rasterizer::compositeForward(View& view, int /*shDegree*/, const float bg
         T[p] = contribute ? testT : T[p];
         last[p] = contribute ? j - start + 1 : last[p];
         alive[p] = stop ? 0.0f : alive[p];
+        aliveCount -= stop;
       }
-      fragments += aliveCount;
-      if (aliveCount == 0) break;
     }
     tileFragments[tile] = fragments;
     for (int p = 0; p < kTilePixels; ++p) {
@@ -167,7 +185,9 @@ double Rasterizer::compositeBackward(const View& view, const float* dRgb, const 
     for (int j = maxLast - 1; j >= 0; --j) {
       const Projected& g = view.projected[view.tileList[start + j]];
       float sU = 0, sV = 0, sA = 0, sB = 0, sC = 0, sO = 0, sR = 0, sG = 0, sBl = 0, sDp = 0, count = 0;
-      for (int p = 0; p < kTilePixels; ++p) {
+      const PixelBox box = reachInTile(g, x0, y0);
+      for (int ly = box.y0; ly < box.y1; ++ly)
+      for (int p = ly * kTile + box.x0; p < ly * kTile + box.x1; ++p) {
         const Fragment f = evalFragment(g, px[p], py[p]);
         const bool use = f.valid && j < last[p];
         count += use ? 1.0f : 0.0f;

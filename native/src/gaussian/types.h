@@ -46,6 +46,8 @@ struct Projected {
   float conicA, conicB, conicC;
   float opacity;
   float colour[3];
+  // Half-extents (pixels) of the box outside which alpha < kAlphaMin: only pixels inside need evaluating.
+  float reachX, reachY;
   int radius;  // 0 = not drawn
   int rect[4];  // tiles [x0, y0, x1, y1)
   uint8_t colourClamped;  // bit per channel

@@ -1,4 +1,5 @@
 import type { Benchmark } from './benchmark';
+import { rasterBenchmark } from './raster';
 
 /** Every `kiln bench` benchmark, registered in one place (later issues add raster, unet, methods, store, export). */
-export const BENCHMARKS: Benchmark[] = [];
+export const BENCHMARKS: Benchmark[] = [rasterBenchmark];

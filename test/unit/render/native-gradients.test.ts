@@ -4,7 +4,7 @@ import { GaussianRasterizer } from '../../../src/core/render/gaussian-rasterizer
 import { toKernelCamera } from '../../../src/core/scene/cameras/camera';
 import { orbitCamera } from '../../../src/core/scene/cameras/orbit';
 import { allocateGaussians } from '../../../src/core/scene/gaussians/gaussian-layout';
-import { gradCheck } from '../../helpers/gradcheck';
+import { gradCheck } from '../../../src/core/render/gradient-check';
 import { randomGaussians } from '../../helpers/random-gaussians';
 
 describe('native backward against finite differences through the float32 kernel', () => {

@@ -3,7 +3,7 @@ import { Rng } from '../../../src/core/random/rng';
 import { referenceBackward, referenceForward } from '../../../src/core/render/reference/reference-rasterizer';
 import { toKernelCamera } from '../../../src/core/scene/cameras/camera';
 import { orbitCamera } from '../../../src/core/scene/cameras/orbit';
-import { gradCheck } from '../../helpers/gradcheck';
+import { gradCheck } from '../../../src/core/render/gradient-check';
 import { randomGaussians, toFloat64 } from '../../helpers/random-gaussians';
 
 const W = 24;

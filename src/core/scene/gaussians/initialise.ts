@@ -1,0 +1,85 @@
+import type { Rng } from '../../random/rng';
+import { allocateGaussians, type GaussianArrays } from './gaussian-layout';
+import { SH_C0 } from './spherical-harmonics';
+
+/** Opacity logit for a target opacity. */
+export function logit(p: number): number {
+  return Math.log(p / (1 - p));
+}
+
+/** SH DC coefficient that yields colour `c` in [0, 1] (colour = C0·dc + 0.5). */
+export function rgbToShDc(c: number): number {
+  return (c - 0.5) / SH_C0;
+}
+
+export interface BallInit {
+  count: number;
+  shDegreeMax: number;
+  radiusM: number;
+  /** Fill the ball uniformly, or place points on its surface (a shell). */
+  shell?: boolean;
+  /** Initial scale as a fraction of the mean spacing between points. */
+  scaleFactor?: number;
+  opacity?: number;
+  /** Base colour in [0, 1] and the standard deviation of per-Gaussian colour noise. */
+  colour?: [number, number, number];
+  colourNoise?: number;
+}
+
+/** Gaussians in (or on) a ball around the origin, isotropic, with noisy colour: text-to-3D's usual start. */
+export function initialiseBall(o: BallInit, rng: Rng): GaussianArrays {
+  const g = allocateGaussians(o.count, o.shDegreeMax);
+  const spacing = o.shell
+    ? Math.sqrt((4 * Math.PI * o.radiusM * o.radiusM) / o.count)
+    : Math.cbrt(((4 / 3) * Math.PI * o.radiusM ** 3) / o.count);
+  const logScale = Math.log(Math.max(1e-6, (o.scaleFactor ?? 0.5) * spacing));
+  const opacityLogit = logit(o.opacity ?? 0.1);
+  const base = o.colour ?? [0.5, 0.5, 0.5];
+  const noise = o.colourNoise ?? 0.1;
+  for (let i = 0; i < o.count; i++) {
+    let x = 0, y = 0, z = 0, n2 = 0;
+    do {
+      x = rng.normal();
+      y = rng.normal();
+      z = rng.normal();
+      n2 = x * x + y * y + z * z;
+    } while (n2 < 1e-12);
+    const n = Math.sqrt(n2);
+    const r = o.radiusM * (o.shell ? 1 : Math.cbrt(rng.uniform()));
+    g.means.set([(x / n) * r, (y / n) * r, (z / n) * r], 3 * i);
+    g.logScales.fill(logScale, 3 * i, 3 * i + 3);
+    g.quats.set([1, 0, 0, 0], 4 * i);
+    g.opacityLogits[i] = opacityLogit;
+    for (let c = 0; c < 3; c++) g.shDc[3 * i + c] = rgbToShDc(Math.min(1, Math.max(0, base[c]! + noise * rng.normal())));
+  }
+  return g;
+}
+
+/** Gaussians at given points (a point cloud), coloured as given, sized by the mean spacing of the cloud. */
+export function initialiseFromPoints(
+  points: Float32Array,
+  colours: Float32Array | null,
+  shDegreeMax: number,
+  o: { opacity?: number; scaleM?: number } = {},
+): GaussianArrays {
+  const count = points.length / 3;
+  if (!Number.isInteger(count)) throw new Error('points must hold x, y, z triples');
+  const g = allocateGaussians(count, shDegreeMax);
+  g.means.set(points);
+  let lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < count; i++)
+    for (let a = 0; a < 3; a++) {
+      lo[a] = Math.min(lo[a]!, points[3 * i + a]!);
+      hi[a] = Math.max(hi[a]!, points[3 * i + a]!);
+    }
+  const extent = Math.max(1e-6, ...hi.map((h, a) => h - lo[a]!));
+  const scale = o.scaleM ?? (0.5 * extent) / Math.cbrt(Math.max(1, count));
+  const opacityLogit = logit(o.opacity ?? 0.1);
+  for (let i = 0; i < count; i++) {
+    g.logScales.fill(Math.log(scale), 3 * i, 3 * i + 3);
+    g.quats.set([1, 0, 0, 0], 4 * i);
+    g.opacityLogits[i] = opacityLogit;
+    for (let c = 0; c < 3; c++) g.shDc[3 * i + c] = rgbToShDc(colours ? colours[3 * i + c]! : 0.5);
+  }
+  return g;
+}
