@@ -66,7 +66,7 @@ export function initialiseFromPoints(
   if (!Number.isInteger(count)) throw new Error('points must hold x, y, z triples');
   const g = allocateGaussians(count, shDegreeMax);
   g.means.set(points);
-  let lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
   for (let i = 0; i < count; i++)
     for (let a = 0; a < 3; a++) {
       lo[a] = Math.min(lo[a]!, points[3 * i + a]!);
