@@ -8,9 +8,9 @@ export interface PerpNegOptions {
   weights: readonly number[];
 }
 
-export function classifierFreeGuidance(uncond: Float32Array, cond: Float32Array, scale: number): Float32Array {
-  const out = new Float32Array(cond.length);
-  for (let i = 0; i < cond.length; i++) out[i] = uncond[i]! + scale * (cond[i]! - uncond[i]!);
+/** Writes ε̃ into `out` at `offset` when given (saves a copy on the hot path), else into a new array. */
+export function classifierFreeGuidance(uncond: Float32Array, cond: Float32Array, scale: number, out = new Float32Array(cond.length), offset = 0): Float32Array {
+  for (let i = 0; i < cond.length; i++) out[offset + i] = uncond[i]! + scale * (cond[i]! - uncond[i]!);
   return out;
 }
 

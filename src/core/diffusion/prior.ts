@@ -175,17 +175,24 @@ export class OnnxPrior implements Prior {
     const rowIn = inChannels * h * w;
     const results: Float32Array[] = [];
     for (let start = 0; start < n; start += chunk) {
-      const sample = new Float32Array(chunk * rowIn);
+      const rowsHere = Math.min(chunk, n - start);
+      // A single text-conditioned row is fed without copying (the common case of an unguided call).
+      const direct = chunk === 1 && rowIn === this.latentSize && conds[start]!.kind === 'text';
+      const sample = direct ? xs[start]! : new Float32Array(chunk * rowIn);
       const feeds: Record<string, Tensor> = {};
       let hidden: Float32Array | undefined;
       let hiddenShape: readonly [number, number] = [0, 0];
       let poses: Float32Array | undefined;
-      for (let r = 0; r < Math.min(chunk, n - start); r++) {
+      for (let r = 0; r < rowsHere; r++) {
         const cond = conds[start + r]!;
-        sample.set(xs[start + r]!, r * rowIn);
+        if (!direct) sample.set(xs[start + r]!, r * rowIn);
         if (cond.kind === 'text') {
-          hidden ??= new Float32Array(chunk * cond.hidden.length);
           hiddenShape = cond.shape;
+          if (direct) {
+            hidden = cond.hidden;
+            continue;
+          }
+          hidden ??= new Float32Array(chunk * cond.hidden.length);
           hidden.set(cond.hidden, r * cond.hidden.length);
         } else {
           sample.set(cond.reference, r * rowIn + this.latentSize);
@@ -207,7 +214,7 @@ export class OnnxPrior implements Prior {
       }
       const out = await sessions.unet!.session.run(feeds, [unet.output.name]);
       const eps = readFloat(out[unet.output.name], 'UNet');
-      for (let r = 0; r < Math.min(chunk, n - start); r++) results.push(eps.subarray(r * this.latentSize, (r + 1) * this.latentSize));
+      for (let r = 0; r < rowsHere; r++) results.push(eps.subarray(r * this.latentSize, (r + 1) * this.latentSize));
     }
     if (this.schedule.config.prediction_type === 'v_prediction') {
       const a = this.schedule.alphaBar(t);
@@ -234,17 +241,19 @@ export class OnnxPrior implements Prior {
       }
     }
     const eps = await this.runUnet(xs, conds, poseIndex, t);
-    const out = new Float32Array(x.length);
     const k = variants.length;
+    if (n === 1 && k === 1) return eps[0]!;
+    const out = new Float32Array(x.length);
     for (let i = 0; i < n; i++) {
       const pos = eps[i * k]!;
-      let combined: Float32Array = pos;
       if (guidance.perpNeg) {
-        combined = perpNegGuidance(eps[i * k + 1]!, pos, eps.slice(i * k + 2, (i + 1) * k), guidance.perpNeg.weights, guidance.scale);
+        const negatives = eps.slice(i * k + 2, (i + 1) * k);
+        out.set(perpNegGuidance(eps[i * k + 1]!, pos, negatives, guidance.perpNeg.weights, guidance.scale), i * this.latentSize);
       } else if (needUncond) {
-        combined = classifierFreeGuidance(eps[i * k + 1]!, pos, guidance.scale);
+        classifierFreeGuidance(eps[i * k + 1]!, pos, guidance.scale, out, i * this.latentSize);
+      } else {
+        out.set(pos, i * this.latentSize);
       }
-      out.set(combined, i * this.latentSize);
     }
     return out;
   }
