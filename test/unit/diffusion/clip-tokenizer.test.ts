@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bytesToUnicode, loadClipTokenizer } from '../../../src/core/diffusion/clip-tokenizer';
+import { ClipTokenizer, bytesToUnicode, loadClipTokenizer } from '../../../src/core/diffusion/clip-tokenizer';
+import { buildVocabulary } from '../../../src/core/diffusion/demo/demo-vocabulary';
+import { DEMO_OBJECTS, NEUTRAL_WORDS } from '../../../src/core/diffusion/demo/objects';
 import { makeTempHome } from '../../helpers/temp-home';
 import { CLIP_TESTDATA } from './paths';
 
@@ -48,5 +50,17 @@ describe('CLIP tokenizer', () => {
     const out = sd2.tokenize('a photo of a cat');
     expect(out.ids.slice(0, 7)).toEqual(cases[0]!.ids);
     expect(out.ids.slice(7).every((id) => id === 0)).toBe(true);
+  });
+});
+
+describe('demo vocabulary', () => {
+  it('makes every demo word one token and still tokenizes any text byte by byte', () => {
+    const words = [...NEUTRAL_WORDS, ...DEMO_OBJECTS.flatMap((o) => o.words)];
+    const { vocab, merges } = buildVocabulary(words);
+    const tokenizer = new ClipTokenizer(new Map(Object.entries(vocab)), merges);
+    for (const word of words) expect(tokenizer.encodeTokens(word)).toEqual([vocab[`${word}</w>`]]);
+    expect(tokenizer.tokenize('a green cube').count).toBe(5);
+    expect(tokenizer.encodeTokens('zebra!').length).toBeGreaterThan(1);
+    expect(buildVocabulary(words)).toEqual({ vocab, merges });
   });
 });

@@ -32,7 +32,7 @@ export const DemoPackParams = z.object({
   ioType: z.enum(['float', 'float16']).default('float'),
   /** View packs: width of the reference match (latent scale) and of the pose kernel. */
   referenceSigma: z.number().positive().default(0.5),
-  poseSigma: z.number().positive().default(0.25),
+  poseSigma: z.number().positive().default(0.1),
 });
 export type DemoPackParams = z.infer<typeof DemoPackParams>;
 export type DemoPackParamsInput = z.input<typeof DemoPackParams>;
