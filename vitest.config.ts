@@ -9,6 +9,8 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+          // Memory tests call gc() before sampling so they measure retained memory, not garbage.
+          execArgv: ['--expose-gc'],
         },
       },
       {

@@ -1,5 +1,6 @@
 import { evalShBasis, shCoeffCount } from '../../scene/gaussians/spherical-harmonics';
 import type { GaussianArrays } from '../../scene/gaussians/gaussian-layout';
+import { quatToRotation } from '../../scene/gaussians/quaternion';
 import { kernelCameraPosition, type KernelCamera } from '../kernel-camera';
 import { RASTER } from '../raster-constants';
 
@@ -30,14 +31,6 @@ export interface ProjectedGaussian {
   dir: [number, number, number];
   dirNorm: number;
   colourClamped: [boolean, boolean, boolean];
-}
-
-export function quatToRotation(w: number, x: number, y: number, z: number): number[] {
-  return [
-    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
-  ];
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
