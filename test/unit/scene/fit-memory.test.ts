@@ -38,10 +38,14 @@ describe('a 3000-iteration fit does not grow memory beyond what the Gaussian cou
         samples.push({ iteration, excess: process.memoryUsage().arrayBuffers - count * bytesPerGaussian });
       },
     }, rng.fork());
-    const late = samples.filter((s) => s.iteration >= 1000).map((s) => s.excess);
-    // What is not explained by the Gaussians (targets, render buffers, garbage not yet collected) must not trend up.
-    const spread = Math.max(...late) - Math.min(...late);
-    console.log(`memory: count ${model.count}, unexplained array-buffer bytes ${late.map((b) => (b / 1e6).toFixed(2)).join(' ')} MB`);
-    expect(spread, JSON.stringify(samples)).toBeLessThan(2 * 1024 * 1024);
+    // What the Gaussians do not explain (targets, render buffers) must not trend up. V8 frees array-buffer backing
+    // stores concurrently, so single samples can spike just after a densification; a leak raises the floor.
+    const floor = (from: number, to: number) =>
+      Math.min(...samples.filter((s) => s.iteration >= from && s.iteration <= to).map((s) => s.excess));
+    const early = floor(500, 1500);
+    const late = floor(2250, 3000);
+    console.log(`memory: count ${model.count}, unexplained array-buffer floor ${(early / 1e6).toFixed(2)} → ${(late / 1e6).toFixed(2)} MB`);
+    expect(late - early, JSON.stringify(samples)).toBeLessThan(1024 * 1024);
+    expect(Math.max(...samples.map((s) => s.excess)), JSON.stringify(samples)).toBeLessThan(32 * 1024 * 1024);
   }, 120_000);
 });

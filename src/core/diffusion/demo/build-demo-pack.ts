@@ -10,7 +10,8 @@ import { textUnetGraph, type MixtureSpec } from './denoiser-graph';
 import { encodePatches, LATENT_CHANNELS, PATCH, rgbLatentMatrices, vaeDecoderGraph, vaeEncoderGraph } from './linear-autoencoder';
 import { DEMO_OBJECTS, NEUTRAL_WORDS } from './objects';
 import { serializeModel, type GraphValue } from './onnx-model';
-import { orbitCamera, renderObject } from './raycast';
+import { orbitCamera } from '../../scene/cameras/orbit';
+import { renderObject } from './raycast';
 import { textEncoderGraph } from './text-encoder-graph';
 import { viewUnetGraph } from './view-unet-graph';
 
@@ -56,7 +57,7 @@ export function renderTrainingImages(params: DemoPackParams): Float32Array {
   let offset = 0;
   for (const object of DEMO_OBJECTS) {
     for (const view of views) {
-      const camera = orbitCamera({ ...view, radiusM: params.camera.radiusM }, params.camera.fovYDeg, S);
+      const camera = orbitCamera({ ...view, radiusM: params.camera.radiusM }, { fovYDeg: params.camera.fovYDeg, width: S, height: S });
       const image = renderObject(object, camera, params.samplesPerAxis);
       for (let i = 0; i < image.length; i++) out[offset + i] = image[i]! * 2 - 1;
       offset += image.length;

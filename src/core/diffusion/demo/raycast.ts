@@ -1,32 +1,9 @@
 import { intersect, type Hit, type Vec3 } from './primitives';
+import type { Camera } from '../../scene/cameras/camera';
 import type { DemoObject } from './objects';
 
-/** A pinhole camera as CONVENTIONS.md states it: looks from `position` at `target`, +Y up, vertical field of view. */
-export interface PinholeCamera {
-  position: Vec3;
-  target: Vec3;
-  up: Vec3;
-  fovYDeg: number;
-  width: number;
-  height: number;
-}
-
-/** Orbit pose: elevation above the XZ plane, azimuth from +Z toward +X, both in degrees. */
-export interface OrbitPose {
-  elevationDeg: number;
-  azimuthDeg: number;
-  radiusM: number;
-}
-
-export function orbitPosition({ elevationDeg, azimuthDeg, radiusM }: OrbitPose): Vec3 {
-  const el = (elevationDeg * Math.PI) / 180;
-  const az = (azimuthDeg * Math.PI) / 180;
-  return [radiusM * Math.cos(el) * Math.sin(az), radiusM * Math.sin(el), radiusM * Math.cos(el) * Math.cos(az)];
-}
-
-export function orbitCamera(pose: OrbitPose, fovYDeg: number, width: number, height = width): PinholeCamera {
-  return { position: orbitPosition(pose), target: [0, 0, 0], up: [0, 1, 0], fovYDeg, width, height };
-}
+/** The part of a Kiln camera (scene/cameras) the ray caster needs. */
+export type PinholeCamera = Pick<Camera, 'position' | 'target' | 'up' | 'fovYDeg' | 'width' | 'height'>;
 
 /** The fixed look of every demo render (lighting is part of the object's appearance, so it stays put in the world). */
 export const SHADING = {
