@@ -83,3 +83,50 @@ export function initialiseFromPoints(
   }
   return g;
 }
+
+/**
+ * `count` points on a triangle mesh's surface, area-weighted (positions: V×3, indices: T×3), with colours
+ * interpolated from per-vertex colours when given: the input to initialiseFromPoints.
+ */
+export function sampleMeshSurface(
+  positions: Float32Array,
+  indices: Uint32Array,
+  count: number,
+  rng: Rng,
+  vertexColours?: Float32Array,
+): { points: Float32Array; colours: Float32Array | null } {
+  const triangles = indices.length / 3;
+  if (!Number.isInteger(triangles) || triangles === 0) throw new Error('indices must hold at least one triangle');
+  const cumulative = new Float64Array(triangles);
+  let total = 0;
+  for (let t = 0; t < triangles; t++) {
+    const [a, b, c] = [indices[3 * t]!, indices[3 * t + 1]!, indices[3 * t + 2]!];
+    const e1 = [0, 1, 2].map((k) => positions[3 * b + k]! - positions[3 * a + k]!);
+    const e2 = [0, 1, 2].map((k) => positions[3 * c + k]! - positions[3 * a + k]!);
+    const cx = e1[1]! * e2[2]! - e1[2]! * e2[1]!, cy = e1[2]! * e2[0]! - e1[0]! * e2[2]!, cz = e1[0]! * e2[1]! - e1[1]! * e2[0]!;
+    total += 0.5 * Math.hypot(cx, cy, cz);
+    cumulative[t] = total;
+  }
+  if (!(total > 0)) throw new Error('the mesh has no area');
+  const points = new Float32Array(3 * count);
+  const colours = vertexColours ? new Float32Array(3 * count) : null;
+  for (let i = 0; i < count; i++) {
+    const target = rng.uniform() * total;
+    let lo = 0, hi = triangles - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    // Uniform barycentric coordinates by the square-root trick.
+    const r1 = Math.sqrt(rng.uniform()), r2 = rng.uniform();
+    const w = [1 - r1, r1 * (1 - r2), r1 * r2];
+    const corners = [indices[3 * lo]!, indices[3 * lo + 1]!, indices[3 * lo + 2]!];
+    for (let k = 0; k < 3; k++) {
+      points[3 * i + k] = w[0]! * positions[3 * corners[0]! + k]! + w[1]! * positions[3 * corners[1]! + k]! + w[2]! * positions[3 * corners[2]! + k]!;
+      if (colours && vertexColours)
+        colours[3 * i + k] = w[0]! * vertexColours[3 * corners[0]! + k]! + w[1]! * vertexColours[3 * corners[1]! + k]! + w[2]! * vertexColours[3 * corners[2]! + k]!;
+    }
+  }
+  return { points, colours };
+}
