@@ -8,7 +8,11 @@ namespace kiln::gs {
 
 inline float fastExp(float x) {
   x = x < -87.0f ? -87.0f : x;
-  const float n = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
+  // round(x / ln2) via truncation and a correction, not floorf: baseline x86-64 (SSE2) has no vector floor.
+  const float t = x * 1.44269504088896341f + 0.5f;
+  int32_t ti = static_cast<int32_t>(t);
+  ti -= t < static_cast<float>(ti) ? 1 : 0;
+  const float n = static_cast<float>(ti);
   const float r = x - n * 0.693145751953125f - n * 1.42860682030941723212e-6f;
   float p = 1.0f / 720.0f;
   p = p * r + 1.0f / 120.0f;
@@ -17,7 +21,7 @@ inline float fastExp(float x) {
   p = p * r + 0.5f;
   p = p * r + 1.0f;
   p = p * r + 1.0f;
-  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  const int32_t bits = (ti + 127) << 23;
   float scale;
   std::memcpy(&scale, &bits, sizeof scale);
   return p * scale;

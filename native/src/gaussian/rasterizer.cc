@@ -42,7 +42,8 @@ inline Fragment evalFragment(const Projected& g, float px, float py) {
   const float raw = g.opacity * f.G;
   f.clamped = raw > kAlphaMax;
   f.alpha = f.clamped ? kAlphaMax : raw;
-  f.valid = power <= 0 && f.alpha >= kAlphaMin;
+  // Non-short-circuit & throughout the per-pixel loops keeps them branch-free, so they vectorise.
+  f.valid = (power <= 0) & (f.alpha >= kAlphaMin);
   return f;
 }
 
@@ -115,9 +116,9 @@ double Rasterizer::compositeForward(View& view, int /*shDegree*/, const float bg
       for (int p = ly * kTile + box.x0; p < ly * kTile + box.x1; ++p) {
         const Fragment f = evalFragment(g, px[p], py[p]);
         const float testT = T[p] * (1 - f.alpha);
-        const bool use = f.valid && alive[p] > 0;
-        const bool stop = use && testT < kTMin;
-        const bool contribute = use && !stop;
+        const bool use = f.valid & (alive[p] > 0);
+        const bool stop = use & (testT < kTMin);
+        const bool contribute = use & !stop;
         const float w = contribute ? f.alpha * T[p] : 0.0f;
         C0[p] += g.colour[0] * w;
         C1[p] += g.colour[1] * w;
@@ -189,7 +190,7 @@ double Rasterizer::compositeBackward(const View& view, const float* dRgb, const 
       for (int ly = box.y0; ly < box.y1; ++ly)
       for (int p = ly * kTile + box.x0; p < ly * kTile + box.x1; ++p) {
         const Fragment f = evalFragment(g, px[p], py[p]);
-        const bool use = f.valid && j < last[p];
+        const bool use = f.valid & (j < last[p]);
         count += use ? 1.0f : 0.0f;
         const float oneMinus = 1 - f.alpha;
         const float Tk = use ? T[p] / oneMinus : T[p];
@@ -201,7 +202,7 @@ double Rasterizer::compositeBackward(const View& view, const float* dRgb, const 
         float dA = (g.colour[0] * Tk - b0[p] / oneMinus) * gR[p] + (g.colour[1] * Tk - b1[p] / oneMinus) * gG[p] +
                    (g.colour[2] * Tk - b2[p] / oneMinus) * gB[p] + (g.depth * Tk - bD[p] / oneMinus) * gD[p] +
                    finalT[p] / oneMinus * gA[p];
-        dA = use && !f.clamped ? dA : 0.0f;
+        dA = (use & !f.clamped) ? dA : 0.0f;
         b0[p] += g.colour[0] * w;
         b1[p] += g.colour[1] * w;
         b2[p] += g.colour[2] * w;
