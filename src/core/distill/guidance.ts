@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import type { Conditioning, Prior } from '../diffusion/prior';
+import type { Rng } from '../random/rng';
+
+/** Where an image was seen from (for view-dependent prompts and logging). */
+export interface ViewInfo {
+  elevationDeg: number;
+  azimuthDeg: number;
+  radiusM: number;
+}
+
+/** One iteration's renders, at the prior's image size. */
+export interface GuidanceInput {
+  /** B×3×S×S, channels-first, in [0, 1]. */
+  images: Float32Array;
+  /** B×S×S. */
+  alpha: Float32Array;
+  /** B×S×S expected camera depth. */
+  depth: Float32Array;
+  views: readonly ViewInfo[];
+  /** 0-based iteration and the run's length (schedules anneal over it). */
+  iteration: number;
+  totalIterations: number;
+  rng: Rng;
+}
+
+export interface GuidanceResult {
+  /**
+   * ∂L/∂images, same layout as `images`: the method's image-space gradient (for latent priors already carried back
+   * through the gradient transport). The run loop scales it (a mean over pixels) before the renderer's backward.
+   */
+  dImages: Float32Array;
+  dAlpha?: Float32Array;
+  dDepth?: Float32Array;
+  /** Timestep(s) used this iteration (first image's first). */
+  t: number;
+  /** Magnitudes of the method's terms, for the UI's chart and the benchmark. */
+  terms: Record<string, number>;
+  /** The prior's x̂₀ for the first image, 3×S×S in [0, 1]. */
+  x0Preview?: Float32Array;
+  unetCalls: number;
+}
+
+/** A method instance for one run: holds its schedule state (and, for VDM, trained weights). */
+export interface GuidanceMethod {
+  readonly name: string;
+  step(input: GuidanceInput): Promise<GuidanceResult>;
+  /** Method state a resumed run needs beyond the settings (JSON-serialisable). */
+  saveState?(): unknown;
+  loadState?(state: unknown): void;
+}
+
+export interface MethodContext<S> {
+  prior: Prior;
+  conditioning: Conditioning;
+  settings: S;
+  rng: Rng;
+}
+
+/** A registered method: its name, a one-line description, its settings schema (authors' defaults) and a factory. */
+export interface MethodDefinition<Schema extends z.ZodType = z.ZodType> {
+  name: string;
+  title: string;
+  summary: string;
+  settings: Schema;
+  create(ctx: MethodContext<z.output<Schema>>): GuidanceMethod;
+}

@@ -1,0 +1,71 @@
+import type { GaussianRasterizer } from '../render/gaussian-rasterizer';
+import type { Rng } from '../random/rng';
+import { toKernelCamera } from '../scene/cameras/camera';
+import { sampleOrbitView, type OrbitSamplerSettings } from '../scene/cameras/orbit-sampler';
+import type { DensifyReport, GaussianModel } from '../scene/gaussians/gaussian-model';
+import type { GuidanceMethod, GuidanceResult } from './guidance';
+
+export interface DistillOptions {
+  iterations: number;
+  /** Views rendered and guided per iteration. */
+  batchSize: number;
+  sampler: OrbitSamplerSettings;
+  background: [number, number, number];
+  /** Scales the method's image gradient before the renderer's backward (default: a mean over all pixels). */
+  gradientScale?: number;
+  /** Return false to stop after this iteration (cancel). */
+  onIteration?: (info: IterationInfo) => boolean | void;
+}
+
+export interface IterationInfo {
+  iteration: number;
+  result: GuidanceResult;
+  count: number;
+  densify?: DensifyReport;
+  elapsedMs: number;
+}
+
+/**
+ * The distillation loop: sample cameras → render → guidance → renderer backward → Adam → densify/prune. The same loop
+ * serves the method benchmark and the generation pipeline.
+ */
+export async function runDistillation(
+  model: GaussianModel,
+  raster: GaussianRasterizer,
+  method: GuidanceMethod,
+  o: DistillOptions,
+  rng: Rng,
+): Promise<{ iterations: number }> {
+  const start = performance.now();
+  for (let it = 0; it < o.iterations; it++) {
+    model.updateShDegree(it);
+    const views = Array.from({ length: o.batchSize }, () => sampleOrbitView(o.sampler, rng));
+    const out = raster.forward(model.params, views.map((v) => toKernelCamera(v.camera)), { shDegree: model.shDegree, background: o.background });
+    const result = await method.step({
+      images: out.rgb,
+      alpha: out.alpha,
+      depth: out.depth,
+      views,
+      iteration: it,
+      totalIterations: o.iterations,
+      rng,
+    });
+    const scale = o.gradientScale ?? 1 / out.rgb.length;
+    const scaled = (g: Float32Array | undefined) => g?.map((v) => v * scale);
+    const radii = out.radii.slice();
+    const { meanGrad2D } = raster.backward(
+      model.params,
+      { dRgb: scaled(result.dImages)!, dAlpha: scaled(result.dAlpha), dDepth: scaled(result.dDepth) },
+      model.grads,
+    );
+    model.recordViewStats(meanGrad2D, radii, views.length);
+    model.step(it, o.iterations);
+    const done = it + 1;
+    let densify: DensifyReport | undefined;
+    if (model.isDensifyStep(done)) densify = model.densifyAndPrune();
+    if (model.isOpacityResetStep(done)) model.resetOpacity();
+    const keepGoing = o.onIteration?.({ iteration: done, result, count: model.count, densify, elapsedMs: performance.now() - start });
+    if (keepGoing === false) return { iterations: done };
+  }
+  return { iterations: o.iterations };
+}
