@@ -1,6 +1,7 @@
 import type { Benchmark } from './benchmark';
+import { methodsBenchmark } from './methods';
 import { rasterBenchmark } from './raster';
 import { unetBenchmark } from './unet';
 
-/** Every `kiln bench` benchmark, registered in one place (later issues add raster, unet, methods, store, export). */
-export const BENCHMARKS: Benchmark[] = [rasterBenchmark, unetBenchmark];
+/** Every `kiln bench` benchmark, registered in one place (store and export arrive with their issues). */
+export const BENCHMARKS: Benchmark[] = [rasterBenchmark, unetBenchmark, methodsBenchmark];

@@ -27,7 +27,13 @@ function cross(a: Vec3, b: Vec3): Vec3 {
  * Ground-truth render of a demo object: channels-first 3×H×W in [0, 1], Lambert + ambient shading on a neutral
  * background, `samplesPerAxis`² jittered-free supersamples per pixel (box filter).
  */
-export function renderObject(object: DemoObject, camera: PinholeCamera, samplesPerAxis = 2): Float32Array {
+export function renderObject(
+  object: DemoObject,
+  camera: PinholeCamera,
+  samplesPerAxis = 2,
+  /** When given (H×W), receives the fraction of each pixel's samples that hit the object: its exact silhouette. */
+  coverage?: Float32Array,
+): Float32Array {
   const { width: W, height: H } = camera;
   const forward = normalize([camera.target[0] - camera.position[0], camera.target[1] - camera.position[1], camera.target[2] - camera.position[2]]);
   const right = normalize(cross(forward, camera.up));
@@ -64,6 +70,7 @@ export function renderObject(object: DemoObject, camera: PinholeCamera, samplesP
             b += SHADING.background[2];
             continue;
           }
+          if (coverage) coverage[row * W + col]! += 1 / (S * S);
           const shade = SHADING.ambient + SHADING.diffuse * Math.max(0, hit.nx * lx + hit.ny * ly + hit.nz * lz);
           r += color[0] * shade;
           g += color[1] * shade;

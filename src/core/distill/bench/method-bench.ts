@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import { demoObject } from '../../diffusion/demo/objects';
+import type { Prior } from '../../diffusion/prior';
+import { GaussianRasterizer } from '../../render/gaussian-rasterizer';
+import { Rng } from '../../random/rng';
+import { toKernelCamera } from '../../scene/cameras/camera';
+import { evaluationOrbit, OrbitSamplerSettings } from '../../scene/cameras/orbit-sampler';
+import { GaussianModel } from '../../scene/gaussians/gaussian-model';
+import { initialiseBall } from '../../scene/gaussians/initialise';
+import { GaussianTrainingSettings } from '../../scene/gaussians/training-settings';
+import { methodByName } from '../registry';
+import { runDistillation } from '../run-loop';
+import { contactSheet } from './contact-sheet';
+import { DEMO_BACKGROUND, groundTruthViews, mse, objectsForPrompt, psnr, silhouetteIou, type GroundTruthView } from './ground-truth';
+
+export const MethodBenchSettings = z.object({
+  methods: z.array(z.string()).min(1),
+  /** Demo object ids to reconstruct, each from its own prompt. */
+  objects: z.array(z.string()).min(1).default(['snowman', 'mug']),
+  /** An ambiguous prompt (several objects answer it): does the method commit to one or average them? */
+  ambiguousPrompt: z.string().nullable().default('a cube'),
+  iterations: z.number().int().positive().default(800),
+  batchSize: z.number().int().positive().default(2),
+  seed: z.number().int().default(1),
+  heldOutViews: z.number().int().min(1).default(8),
+  initialGaussians: z.number().int().positive().default(2000),
+  threads: z.number().int().positive().default(2),
+  /** Per-method setting overrides for analysis (e.g. { sds: { cfgScale: 7.5 } }); defaults are the authors'. */
+  methodSettings: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+});
+export type MethodBenchSettings = z.infer<typeof MethodBenchSettings>;
+
+/** One 3DGS configuration for every method, so only the guidance differs. */
+export const BENCH_TRAINING = {
+  positionLrInit: 1.6e-3,
+  positionLrFinal: 1.6e-5,
+  densifyFrom: 100,
+  densifyUntil: 500,
+  densifyInterval: 100,
+  opacityResetInterval: 0,
+  shDegreeInterval: 400,
+} as const;
+
+export interface MethodBenchRow {
+  method: string;
+  object: string;
+  prompt: string;
+  psnr: number;
+  iou: number;
+  wallSeconds: number;
+  unetCallsPerIteration: number;
+  gaussians: number;
+}
+
+export interface AmbiguityRow {
+  method: string;
+  prompt: string;
+  /** Mean squared error to the closest single variant, and to the mean of all variants, over held-out views. */
+  toNearestVariant: number;
+  toVariantMean: number;
+  nearestVariant: string;
+  commits: boolean;
+}
+
+interface RunOutcome {
+  renders: Float32Array[];
+  alphas: Float32Array[];
+  wallSeconds: number;
+  unetCalls: number;
+  gaussians: number;
+}
+
+async function distil(prior: Prior, methodName: string, prompt: string, views: GroundTruthView[], s: MethodBenchSettings): Promise<RunOutcome> {
+  const cam = prior.camera;
+  if (!cam) throw new Error(`${prior.dir} has no camera distribution in kiln.json; the method benchmark needs one`);
+  const rng = new Rng(s.seed);
+  const definition = methodByName(methodName);
+  const method = definition.create({
+    prior,
+    conditioning: await prior.encodeText(prompt),
+    settings: definition.settings.parse(s.methodSettings[methodName] ?? {}),
+    rng: rng.fork(),
+  });
+  const training = GaussianTrainingSettings.parse(BENCH_TRAINING);
+  const init = initialiseBall({ count: s.initialGaussians, shDegreeMax: 1, radiusM: 0.9, opacity: 0.1, colourNoise: 0.05 }, rng.fork());
+  const model = new GaussianModel(init, training, 1, rng.fork());
+  const raster = new GaussianRasterizer(s.threads);
+  const sampler = OrbitSamplerSettings.parse({
+    radiusM: [cam.radiusM, cam.radiusM],
+    fovYDeg: [cam.fovYDeg, cam.fovYDeg],
+    elevationDeg: cam.elevationRangeDeg,
+    azimuthDeg: cam.azimuthRangeDeg,
+    width: cam.imageSize,
+    height: cam.imageSize,
+  });
+  let unetCalls = 0;
+  const start = performance.now();
+  await runDistillation(
+    model,
+    raster,
+    method,
+    {
+      iterations: s.iterations,
+      batchSize: s.batchSize,
+      sampler,
+      background: DEMO_BACKGROUND,
+      onIteration: ({ result }) => {
+        unetCalls += result.unetCalls;
+      },
+    },
+    rng.fork(),
+  );
+  const wallSeconds = (performance.now() - start) / 1000;
+  const renders: Float32Array[] = [];
+  const alphas: Float32Array[] = [];
+  for (const v of views) {
+    const out = raster.forward(model.params, [toKernelCamera(v.camera)], { shDegree: model.shDegree, background: DEMO_BACKGROUND });
+    renders.push(out.rgb.slice());
+    alphas.push(out.alpha.slice());
+  }
+  return { renders, alphas, wallSeconds, unetCalls: unetCalls / s.iterations, gaussians: model.count };
+}
+
+export interface MethodBenchResult {
+  rows: MethodBenchRow[];
+  ambiguity: AmbiguityRow[];
+  sheet: { image: Float32Array; width: number; height: number; rowLabels: string[] };
+  markdown: string;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * Distils each method on each demo object (same seed, 3DGS settings and budget) and scores held-out views against
+ * the object's ground-truth renders; for an ambiguous prompt, measures whether the result commits to one variant.
+ */
+export async function runMethodBenchmark(
+  prior: Prior,
+  s: MethodBenchSettings,
+  onProgress: (line: string) => void = () => {},
+): Promise<MethodBenchResult> {
+  const cam = prior.camera!;
+  const S = cam.imageSize;
+  const cameras = evaluationOrbit(s.heldOutViews, {
+    elevationDeg: (cam.elevationRangeDeg[0] + cam.elevationRangeDeg[1]) / 2,
+    radiusM: cam.radiusM,
+    fovYDeg: cam.fovYDeg,
+    width: S,
+    height: S,
+    azimuthOffsetDeg: 20,
+  });
+  const shown = Math.min(4, s.heldOutViews);
+  const rows: MethodBenchRow[] = [];
+  const ambiguity: AmbiguityRow[] = [];
+  const truth = new Map(s.objects.map((id) => [id, groundTruthViews(demoObject(id), cameras)]));
+  const sheetRows: Float32Array[][] = [s.objects.flatMap((id) => truth.get(id)!.slice(0, shown).map((v) => v.image))];
+  const rowLabels = ['ground truth'];
+  for (const method of s.methods) {
+    const tiles: Float32Array[] = [];
+    for (const id of s.objects) {
+      const object = demoObject(id);
+      const views = truth.get(id)!;
+      const run = await distil(prior, method, object.prompt, views, s);
+      const row: MethodBenchRow = {
+        method,
+        object: id,
+        prompt: object.prompt,
+        psnr: mean(views.map((v, k) => psnr(run.renders[k]!, v.image))),
+        iou: mean(views.map((v, k) => silhouetteIou(run.alphas[k]!, v.coverage))),
+        wallSeconds: run.wallSeconds,
+        unetCallsPerIteration: run.unetCalls,
+        gaussians: run.gaussians,
+      };
+      rows.push(row);
+      tiles.push(...run.renders.slice(0, shown));
+      onProgress(`${method} ${id}: PSNR ${row.psnr.toFixed(2)} dB, IoU ${row.iou.toFixed(3)}, ${row.wallSeconds.toFixed(1)} s`);
+    }
+    if (s.ambiguousPrompt) ambiguity.push(await measureAmbiguity(prior, method, s.ambiguousPrompt, cameras, s, onProgress));
+    sheetRows.push(tiles);
+    rowLabels.push(method);
+  }
+  const sheet = { ...contactSheet(sheetRows, S), rowLabels };
+  return { rows, ambiguity, sheet, markdown: markdownReport(rows, ambiguity, s) };
+}
+
+async function measureAmbiguity(
+  prior: Prior,
+  method: string,
+  prompt: string,
+  cameras: ReturnType<typeof evaluationOrbit>,
+  s: MethodBenchSettings,
+  onProgress: (line: string) => void,
+): Promise<AmbiguityRow> {
+  const variants = objectsForPrompt(prompt);
+  if (variants.length < 2) throw new Error(`"${prompt}" names ${variants.length} demo object(s); an ambiguous prompt needs several`);
+  const views = variants.map((o) => groundTruthViews(o, cameras));
+  const run = await distil(prior, method, prompt, views[0]!, s);
+  const perVariant = views.map((vs) => mean(vs.map((v, k) => mse(run.renders[k]!, v.image))));
+  const meanImages = cameras.map((_, k) => views[0]![k]!.image.map((_, p) => mean(views.map((vs) => vs[k]!.image[p]!))));
+  const toVariantMean = mean(meanImages.map((m, k) => mse(run.renders[k]!, m)));
+  const best = perVariant.indexOf(Math.min(...perVariant));
+  const row: AmbiguityRow = {
+    method,
+    prompt,
+    toNearestVariant: perVariant[best]!,
+    toVariantMean,
+    nearestVariant: variants[best]!.id,
+    commits: perVariant[best]! < toVariantMean,
+  };
+  onProgress(`${method} "${prompt}": nearest ${row.nearestVariant} MSE ${row.toNearestVariant.toFixed(4)} vs mean-of-variants ${toVariantMean.toFixed(4)}`);
+  return row;
+}
+
+function markdownReport(rows: MethodBenchRow[], ambiguity: AmbiguityRow[], s: MethodBenchSettings): string {
+  const lines = [
+    `# Kiln method benchmark`,
+    ``,
+    `Demo prior, ${s.iterations} iterations, batch ${s.batchSize}, seed ${s.seed}, ${s.initialGaussians} initial Gaussians; held-out PSNR and silhouette IoU over ${s.heldOutViews} views.`,
+    ``,
+    `| method | object | PSNR (dB) | IoU | wall (s) | UNet calls / it | Gaussians |`,
+    `|---|---|---:|---:|---:|---:|---:|`,
+    ...rows.map((r) => `| ${r.method} | ${r.object} | ${r.psnr.toFixed(2)} | ${r.iou.toFixed(3)} | ${r.wallSeconds.toFixed(1)} | ${r.unetCallsPerIteration.toFixed(1)} | ${r.gaussians} |`),
+  ];
+  if (ambiguity.length > 0) {
+    lines.push(
+      ``,
+      `Ambiguous prompt: MSE to the nearest single variant versus to the mean of all variants (commits = nearer a variant).`,
+      ``,
+      `| method | prompt | nearest variant | MSE to it | MSE to mean | commits |`,
+      `|---|---|---|---:|---:|---|`,
+      ...ambiguity.map((a) => `| ${a.method} | "${a.prompt}" | ${a.nearestVariant} | ${a.toNearestVariant.toFixed(4)} | ${a.toVariantMean.toFixed(4)} | ${a.commits ? 'yes' : 'no'} |`),
+    );
+  }
+  return lines.join('\n') + '\n';
+}

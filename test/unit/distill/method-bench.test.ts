@@ -1,0 +1,59 @@
+import { inflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { demoObject } from '../../../src/core/diffusion/demo/objects';
+import { runMethodBenchmark, MethodBenchSettings } from '../../../src/core/distill/bench/method-bench';
+import { groundTruthViews, objectsForPrompt, silhouetteIou } from '../../../src/core/distill/bench/ground-truth';
+import { contactSheet } from '../../../src/core/distill/bench/contact-sheet';
+import { chwToRgbBytes, encodePngRgb } from '../../../src/core/image/png';
+import { evaluationOrbit } from '../../../src/core/scene/cameras/orbit-sampler';
+import { useDemoPrior } from './demo-prior-fixture';
+
+const fixture = useDemoPrior('pixel');
+
+describe('method benchmark pieces', () => {
+  it('finds every object an ambiguous prompt names', () => {
+    expect(objectsForPrompt('a cube').map((o) => o.id).sort()).toEqual(['blue-cube', 'green-cube', 'red-cube']);
+    expect(objectsForPrompt('a red cube').map((o) => o.id)).toEqual(['red-cube']);
+    expect(objectsForPrompt('a snowman').map((o) => o.id)).toEqual(['snowman']);
+  });
+
+  it('renders ground truth with an exact silhouette and scores IoU', () => {
+    const [view] = groundTruthViews(demoObject('sphere'), evaluationOrbit(1, { elevationDeg: 10, radiusM: 2.5, fovYDeg: 40, width: 32, height: 32 }));
+    const c = view!.coverage;
+    expect(c[0]).toBe(0);
+    expect(c[16 * 32 + 16]).toBe(1);
+    expect(Math.min(...c)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...c)).toBeLessThanOrEqual(1);
+    expect(silhouetteIou(c, c)).toBe(1);
+    expect(silhouetteIou(new Float32Array(c.length), c)).toBe(0);
+  });
+
+  it('writes a PNG whose IHDR and pixels survive a decode', () => {
+    const { image, width, height } = contactSheet([[new Float32Array(3 * 4 * 4).fill(0.5)], [new Float32Array(3 * 16).fill(1)]], 4, [0, 0, 0]);
+    expect([width, height]).toEqual([4 + 4, 2 * 6 + 2]);
+    const png = encodePngRgb(chwToRgbBytes(image, width, height), width, height);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(width);
+    expect(png.readUInt32BE(20)).toBe(height);
+    const idat = png.indexOf('IDAT');
+    const raw = inflateSync(png.subarray(idat + 4, idat + 4 + png.readUInt32BE(idat - 4)));
+    expect(raw.length).toBe((width * 3 + 1) * height);
+    // Row 3 (first tile's second row), pixel 3: mid grey; row 0 is the black gutter.
+    expect(raw[3 * (width * 3 + 1) + 1 + 3 * 3]).toBe(128);
+    expect(raw[1]).toBe(0);
+  });
+
+  it('runs a tiny benchmark end to end', async () => {
+    const settings = MethodBenchSettings.parse({ methods: ['sds'], objects: ['sphere'], iterations: 30, heldOutViews: 2, initialGaussians: 300 });
+    const result = await runMethodBenchmark(fixture().prior, settings);
+    expect(result.rows).toHaveLength(1);
+    const [row] = result.rows;
+    expect(row).toMatchObject({ method: 'sds', object: 'sphere', prompt: 'a yellow sphere', unetCallsPerIteration: 1 });
+    expect(row!.psnr).toBeGreaterThan(5);
+    expect(row!.iou).toBeGreaterThanOrEqual(0);
+    expect(row!.iou).toBeLessThanOrEqual(1);
+    expect(['red-cube', 'green-cube', 'blue-cube']).toContain(result.ambiguity[0]!.nearestVariant);
+    expect(result.markdown).toContain('| sds | sphere |');
+    expect(result.sheet.rowLabels).toEqual(['ground truth', 'sds']);
+  }, 60_000);
+});
