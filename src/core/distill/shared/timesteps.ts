@@ -38,3 +38,34 @@ export function linearAnneal(tMax: number, tMin: number, iteration: number, tota
   const f = Math.min(1, iteration / Math.max(1, total));
   return toStep(tMax - (tMax - tMin) * f, T);
 }
+
+/**
+ * DTC123's time-step curriculum: a staircase midpoint t_mid = t_max − (t_max − t_min)·log_b(1 + ⌊k/l⌋·l/N) and a
+ * window of half-width Δ around it that shrinks linearly from `windowStart` to `windowEnd`. The paper leaves the log
+ * base unstated; with base 2 the midpoint spans the whole range over the run, so base is a setting.
+ */
+export const DtcCurriculum = z.object({
+  tMax: z.number().min(0).max(1).default(0.98),
+  tMin: z.number().min(0).max(1).default(0.02),
+  /** Staircase step length l in iterations. */
+  stepLength: z.number().int().positive().default(100),
+  logBase: z.number().gt(1).default(2),
+  windowStart: z.number().min(0).max(1).default(0.2),
+  windowEnd: z.number().min(0).max(1).default(0.02),
+});
+export type DtcCurriculum = z.infer<typeof DtcCurriculum>;
+
+export function dtcMidpoint(s: DtcCurriculum, iteration: number, total: number): number {
+  const stair = Math.floor(iteration / s.stepLength) * s.stepLength;
+  const progress = Math.log(1 + stair / Math.max(1, total)) / Math.log(s.logBase);
+  return s.tMax - (s.tMax - s.tMin) * Math.min(1, progress);
+}
+
+export function sampleDtcTimestep(s: DtcCurriculum, iteration: number, total: number, T: number, rng: Rng): number {
+  const mid = dtcMidpoint(s, iteration, total);
+  const f = Math.min(1, iteration / Math.max(1, total));
+  const half = s.windowStart + (s.windowEnd - s.windowStart) * f;
+  const lo = toStep(Math.max(0, mid - half), T);
+  const hi = toStep(Math.min(1, mid + half), T);
+  return rng.int(lo, Math.max(lo, hi));
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/**
+ * View-dependent prompting (METHODS.md §8): the prompt gains "front view", "side view" or "back view" by azimuth,
+ * and Perp-Neg weights the other views' prompts as negatives, interpolated between neighbouring views.
+ * Azimuth 0 is the front (the camera on +Z looking at the object), as in CONVENTIONS.md.
+ */
+export const ViewPromptSettings = z.object({
+  enabled: z.boolean().default(false),
+  suffixes: z.object({ front: z.string(), side: z.string(), back: z.string() }).default({
+    front: ', front view',
+    side: ', side view',
+    back: ', back view',
+  }),
+  /** Half-width of the front sector in degrees; the back sector is the same width around 180°. */
+  frontHalfWidthDeg: z.number().min(0).max(90).default(45),
+  /** Perp-Neg: negative weight given to the opposite view's prompt (Perp-Neg paper's default scale). */
+  perpNegWeight: z.number().min(0).default(1),
+});
+export type ViewPromptSettings = z.infer<typeof ViewPromptSettings>;
+
+export type ViewName = 'front' | 'side' | 'back';
+
+/** |azimuth| folded into [0, 180]. */
+function foldedAzimuth(azimuthDeg: number): number {
+  const a = ((azimuthDeg % 360) + 360) % 360;
+  return a > 180 ? 360 - a : a;
+}
+
+export function viewName(azimuthDeg: number, s: ViewPromptSettings): ViewName {
+  const a = foldedAzimuth(azimuthDeg);
+  if (a <= s.frontHalfWidthDeg) return 'front';
+  if (a >= 180 - s.frontHalfWidthDeg) return 'back';
+  return 'side';
+}
+
+export function viewPrompt(prompt: string, azimuthDeg: number, s: ViewPromptSettings): string {
+  return prompt + s.suffixes[viewName(azimuthDeg, s)];
+}
+
+/**
+ * Perp-Neg negatives for a view: between front and side, the positive is the nearer view and the other gets a weight
+ * that grows as the camera approaches it; similarly between side and back. Returns the negative views with weights.
+ */
+export function perpNegNegatives(azimuthDeg: number, s: ViewPromptSettings): { view: ViewName; weight: number }[] {
+  const a = foldedAzimuth(azimuthDeg);
+  const w = s.perpNegWeight;
+  if (a <= 90) {
+    const r = a / 90;
+    return [{ view: viewName(azimuthDeg, s) === 'front' ? 'side' : 'front', weight: w * (viewName(azimuthDeg, s) === 'front' ? r : 1 - r) }];
+  }
+  const r = (a - 90) / 90;
+  return [{ view: viewName(azimuthDeg, s) === 'back' ? 'side' : 'back', weight: w * (viewName(azimuthDeg, s) === 'back' ? 1 - r : r) }];
+}
