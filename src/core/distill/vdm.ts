@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { KilnError } from '../../shared/errors';
+import { AdamSettings, adamStep } from '../optim/adam';
+import type { GuidanceMethod, MethodDefinition } from './guidance';
+import { DegradationNet } from './shared/degradation-net';
+import { addNoise, fromPriorSpace, GradientTransport, gradientToImages, predictX0, rms, toPriorSpace } from './shared/prior-space';
+import { sampleTimestep, TimestepRange } from './shared/timesteps';
+import { weightAt, WeightKind } from './shared/weights';
+
+/**
+ * DreamMapping has no public code; defaults follow the paper. Its M_ψ is a ≈1M-parameter U-Lite; ours is a small
+ * residual conv net (see DegradationNet) sized to stay within ≈20 ms per iteration on the CPU at 64².
+ */
+export const VdmSettings = z.object({
+  cfgScale: z.number().default(7.5),
+  /** t ~ U(0, T) (Algorithm 1). */
+  timesteps: TimestepRange.default({ tRange: [0, 1], warmupFrom: null, warmupIterations: 0 }),
+  /**
+   * w(t) is not stated; the paper's code base is LucidDreamer with its loss replaced, whose w(t) is √((1−ᾱ)/ᾱ).
+   */
+  weight: WeightKind.default('sigma-ratio'),
+  /** Distribution coefficient annealing; off keeps λ_t = 1 (the paper's "VDM without DCA" ablation). */
+  dca: z.boolean().default(true),
+  /** DCA's cut-off timestep: λ_t = 1 above it, 1 − ᾱ_t at or below it (Eq. 18; Algorithm 1 puts t = 300 above). */
+  dcaCutoff: z.number().int().min(0).default(300),
+  mappingLr: z.number().positive().default(0.01),
+  mappingHidden: z.number().int().min(1).default(8),
+  mappingLayers: z.number().int().min(2).default(3),
+  transport: GradientTransport.default('decode-target'),
+});
+export type VdmSettings = z.infer<typeof VdmSettings>;
+
+/** DCA (Eq. 18): λ_t = 1 for t > cut-off, else 1 − ᾱ_t. */
+export function dcaCoefficient(t: number, alphaBar: number, cutoff: number): number {
+  return t > cutoff ? 1 : 1 - alphaBar;
+}
+
+/** M_ψ's optimiser: PyTorch's Adam defaults (the paper gives only the learning rate). */
+const MAPPING_ADAM = AdamSettings.parse({ beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+
+const VdmState = z.object({
+  kind: z.literal('vdm-mapping'),
+  channels: z.number().int(),
+  hidden: z.number().int(),
+  layers: z.number().int(),
+  step: z.number().int().min(0),
+  params: z.array(z.number()),
+  m: z.array(z.number()),
+  v: z.array(z.number()),
+});
+export type VdmState = z.infer<typeof VdmState>;
+
+/**
+ * VDM + DCA (DreamMapping): the render is treated as a degraded diffusion output. A small network M_ψ, trained online
+ * with L_op = ‖M_ψ(ε̂) − ε‖², maps the guided prediction ε̂ = ε̃(x_t, t, y) back toward the injected noise, and
+ * g = w(t)·(ε̂ − λ_t·M_ψ(ε̂)). M_ψ's output in g is the one from before this iteration's update (Algorithm 1 computes
+ * both losses, then updates ψ and θ).
+ */
+export const vdmMethod: MethodDefinition<typeof VdmSettings> = {
+  name: 'vdm',
+  title: 'VDM + DCA',
+  summary: 'DreamMapping: learns the render-vs-diffusion degradation online with a small conv net; CFG 7.5, no UNet Jacobian.',
+  settings: VdmSettings,
+  create({ prior, conditioning, settings, rng: initRng }): GuidanceMethod {
+    const T = prior.schedule.trainTimesteps;
+    const [C, h, w] = prior.latentShape;
+    const net = new DegradationNet({ channels: C, hidden: settings.mappingHidden, layers: settings.mappingLayers }, Float32Array);
+    net.initialise(initRng);
+    let m = new Float32Array(net.parameterCount);
+    let v = new Float32Array(net.parameterCount);
+    let adamStepCount = 0;
+    return {
+      name: 'vdm',
+      async step({ images, iteration, rng }) {
+        const z0 = await toPriorSpace(prior, images);
+        const t = sampleTimestep(settings.timesteps, iteration, T, rng);
+        const alphaBar = prior.schedule.alphaBar(t);
+        const eps = rng.fillNormal(new Float32Array(z0.length));
+        const xt = addNoise(z0, eps, alphaBar);
+        const epsHat = await prior.predictNoise(xt, t, conditioning, { scale: settings.cfgScale });
+        const count = z0.length / (C * h * w);
+        const { output: mapped, loss, dParams } = net.lossAndGrad(epsHat, eps, count, h, w, false);
+        const lambda = settings.dca ? dcaCoefficient(t, alphaBar, settings.dcaCutoff) : 1;
+        const wt = weightAt(settings.weight, alphaBar);
+        const g = epsHat.map((e, k) => wt * (e - lambda * mapped[k]!));
+        adamStep(net.params, dParams, m, v, settings.mappingLr, ++adamStepCount, MAPPING_ADAM);
+        const dImages = await gradientToImages(prior, images, z0, g, settings.transport);
+        const single = C * h * w;
+        const x0Preview = await fromPriorSpace(prior, predictX0(xt.subarray(0, single), epsHat.subarray(0, single), alphaBar));
+        return { dImages, t, terms: { vdm: rms(g), mappingLoss: loss, lambda }, x0Preview, unetCalls: 1 };
+      },
+      saveState(): VdmState {
+        return {
+          kind: 'vdm-mapping',
+          ...net.shape,
+          step: adamStepCount,
+          params: Array.from(net.params),
+          m: Array.from(m),
+          v: Array.from(v),
+        };
+      },
+      loadState(raw: unknown): void {
+        const parsed = VdmState.safeParse(raw);
+        if (!parsed.success) throw new KilnError('invalid-request', `the saved VDM state is not readable (${parsed.error.message}); start the run afresh`);
+        const state = parsed.data;
+        const { channels, hidden, layers } = net.shape;
+        const sized = [state.params, state.m, state.v].every((a) => a.length === net.parameterCount);
+        if (state.channels !== channels || state.hidden !== hidden || state.layers !== layers || !sized) {
+          throw new KilnError(
+            'invalid-request',
+            `the saved VDM mapping network is ${state.channels}→${state.hidden}×${state.layers} layers but this run's is ` +
+              `${channels}→${hidden}×${layers}; resume with the settings it was saved with`,
+          );
+        }
+        net.params.set(state.params);
+        m = Float32Array.from(state.m);
+        v = Float32Array.from(state.v);
+        adamStepCount = state.step;
+      },
+    };
+  },
+};
