@@ -13,7 +13,8 @@ const GapRange = z
 /**
  * Defaults follow the authors' code (Jahnsonblack/GE3D, guidance/GE3D.py and arguments/__init__.py), which is more
  * specific than the paper ("5–10 nodes, gaps 40–100"): n = 6 jumps, each gap drawn from [60, 80) at the start and
- * [30, 50) at the end of the run, the farthest node capped below 480 → 300, all three annealed linearly.
+ * [30, 50) at the end of the run, the farthest node capped below 480 → 300, all three annealed linearly. Some of the
+ * released per-prompt configs go deeper (configs/lantern.yaml: gaps [100, 110) → [70, 80), cap 700 → 400).
  */
 export const Ge3dSettings = z.object({
   cfgScale: z.number().default(7.5),

@@ -8,6 +8,7 @@ import { Rng } from '../../../src/core/random/rng';
 import { nearestTraining, useDemoPrior } from './demo-prior-fixture';
 
 const fixture = useDemoPrior('pixel');
+const latentFixture = useDemoPrior('latent');
 
 const argmax = (a: Float64Array) => a.indexOf(Math.max(...a));
 
@@ -133,6 +134,22 @@ describe('GE3D on the demo prior', () => {
   });
 });
 
+describe('GE3D on a latent prior', () => {
+  it('edits 4×32×32 latents and carries the gradient back by both transports', async () => {
+    const { prior, training } = latentFixture();
+    const conditioning = await prior.encodeText('a snowman');
+    const S = prior.imageSize;
+    for (const transport of ['decode-target', 'linear'] as const) {
+      const method = ge3dMethod.create({ prior, conditioning, settings: Ge3dSettings.parse({ transport }), rng: new Rng(1) });
+      const result = await method.step(input(training[2]!.image, S, 0, 800, new Rng(3)));
+      expect(result.dImages).toHaveLength(3 * S * S);
+      expect(result.dImages.every(Number.isFinite)).toBe(true);
+      expect(result.terms.ge3d).toBeGreaterThan(0);
+      expect(result.x0Preview).toHaveLength(3 * S * S);
+    }
+  });
+});
+
 describe('GE3D 2D sanity: a free image distilled toward a prompt lands near a training view of it', () => {
   it('with the authors’ nodes (t ≤ 480) the demo prior’s prompt cannot steer the edit of a neutral image', async () => {
     // The demo prior's text only re-weights its mixture components (−30 log-weight per contradicting word); at t ≤ 480
@@ -140,17 +157,17 @@ describe('GE3D 2D sanity: a free image distilled toward a prompt lands near a tr
     const { prior } = fixture();
     const S = prior.imageSize;
     const grey = new Float32Array(3 * S * S).fill(0.5);
-    const [snowman, mug] = await Promise.all(
-      ['a snowman', 'a mug'].map(async (prompt) => {
-        const conditioning = await prior.encodeText(prompt);
-        const method = ge3dMethod.create({ prior, conditioning, settings: Ge3dSettings.parse({}), rng: new Rng(1) });
-        return method.step(input(grey, S, 0, 800, new Rng(2)));
-      }),
-    );
+    const edit = async (prompt: string) => {
+      const conditioning = await prior.encodeText(prompt);
+      const method = ge3dMethod.create({ prior, conditioning, settings: Ge3dSettings.parse({}), rng: new Rng(1) });
+      return method.step(input(grey, S, 0, 800, new Rng(2)));
+    };
+    const snowman = await edit('a snowman');
+    const mug = await edit('a mug');
     let diff = 0;
-    for (let k = 0; k < snowman!.dImages.length; k++) diff += (snowman!.dImages[k]! - mug!.dImages[k]!) ** 2;
-    const relative = Math.sqrt(diff / snowman!.dImages.length) / (2 * snowman!.terms.ge3d!);
-    const [a, b] = [nearestTraining(fixture(), snowman!.x0Preview!), nearestTraining(fixture(), mug!.x0Preview!)];
+    for (let k = 0; k < snowman.dImages.length; k++) diff += (snowman.dImages[k]! - mug.dImages[k]!) ** 2;
+    const relative = Math.sqrt(diff / snowman.dImages.length) / (2 * snowman.terms.ge3d!);
+    const [a, b] = [nearestTraining(fixture(), snowman.x0Preview!), nearestTraining(fixture(), mug.x0Preview!)];
     console.log(`GE3D defaults on grey: "a snowman" edits to ${a.objectId} (${a.psnr.toFixed(1)} dB), "a mug" to ${b.objectId} (${b.psnr.toFixed(1)} dB); relative gradient difference ${relative.toExponential(2)}`);
     expect(a.objectId).toBe(b.objectId);
     expect(relative).toBeLessThan(1e-3);
