@@ -151,9 +151,10 @@ describe('GE3D on a latent prior', () => {
 });
 
 describe('GE3D 2D sanity: a free image distilled toward a prompt lands near a training view of it', () => {
-  it('with the authors’ nodes (t ≤ 480) the demo prior’s prompt cannot steer the edit of a neutral image', async () => {
-    // The demo prior's text only re-weights its mixture components (−30 log-weight per contradicting word); at t ≤ 480
-    // the likelihood of a DDIM-inverted image already singles out one component, so ε_y = ε_∅ and CFG has nothing to add.
+  it('with the authors’ nodes (t ≤ 480) the prompt steers the edit of a neutral image', async () => {
+    // Regression for the demo prior's text weighting: with a soft penalty (−30 per contradicting word) the likelihood
+    // of an inverted image outweighed the prompt at t ≤ 480, so ε_y = ε_∅ and both prompts edited grey identically.
+    // The penalty is now a hard mask (the conditional holds only matching objects), so the edits must differ.
     const { prior } = fixture();
     const S = prior.imageSize;
     const grey = new Float32Array(3 * S * S).fill(0.5);
@@ -164,13 +165,10 @@ describe('GE3D 2D sanity: a free image distilled toward a prompt lands near a tr
     };
     const snowman = await edit('a snowman');
     const mug = await edit('a mug');
-    let diff = 0;
-    for (let k = 0; k < snowman.dImages.length; k++) diff += (snowman.dImages[k]! - mug.dImages[k]!) ** 2;
-    const relative = Math.sqrt(diff / snowman.dImages.length) / (2 * snowman.terms.ge3d!);
     const [a, b] = [nearestTraining(fixture(), snowman.x0Preview!), nearestTraining(fixture(), mug.x0Preview!)];
-    console.log(`GE3D defaults on grey: "a snowman" edits to ${a.objectId} (${a.psnr.toFixed(1)} dB), "a mug" to ${b.objectId} (${b.psnr.toFixed(1)} dB); relative gradient difference ${relative.toExponential(2)}`);
-    expect(a.objectId).toBe(b.objectId);
-    expect(relative).toBeLessThan(1e-3);
+    console.log(`GE3D defaults on grey: "a snowman" edits to ${a.objectId} (${a.psnr.toFixed(1)} dB), "a mug" to ${b.objectId} (${b.psnr.toFixed(1)} dB)`);
+    expect(a.objectId).toBe('snowman');
+    expect(b.objectId).toBe('mug');
   });
 
   // A coarse start that reaches t ≈ 950, where the prompt decides the component, annealed to the authors' end values.

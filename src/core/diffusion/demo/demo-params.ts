@@ -26,8 +26,13 @@ export const DemoPackParams = z.object({
     .prefault({}),
   /** Supersamples per pixel along each axis when rendering the training images. */
   samplesPerAxis: z.number().int().min(1).max(4).default(2),
-  /** Log-weight an object loses per prompt word that contradicts it. */
-  mismatchPenalty: z.number().positive().default(30),
+  /**
+   * Log-weight an object loses per prompt word that contradicts it. Large enough to be a hard mask, so the
+   * conditional is exactly the mixture of the matching objects: at small t the likelihood term reaches ~10⁶ nats on a
+   * 64² image, and any smaller penalty lets a nearby image of another object win, making conditional and
+   * unconditional predictions agree there (which silences CFG for low-t methods such as GE3D).
+   */
+  mismatchPenalty: z.number().positive().default(1e9),
   /** Precision of the graphs' float inputs/outputs; fp16 exercises the half-float path of real packs. */
   ioType: z.enum(['float', 'float16']).default('float'),
   /** View packs: width of the reference match (latent scale) and of the pose kernel. */
