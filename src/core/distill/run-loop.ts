@@ -58,12 +58,8 @@ export async function runDistillation(
       { dRgb: scaled(result.dImages)!, dAlpha: scaled(result.dAlpha), dDepth: scaled(result.dDepth) },
       model.grads,
     );
-    model.recordViewStats(meanGrad2D, radii, views.length);
-    model.step(it, o.iterations);
+    const densify = model.finishIteration(it, o.iterations, meanGrad2D, radii, views.length);
     const done = it + 1;
-    let densify: DensifyReport | undefined;
-    if (model.isDensifyStep(done)) densify = model.densifyAndPrune();
-    if (model.isOpacityResetStep(done)) model.resetOpacity();
     const keepGoing = o.onIteration?.({ iteration: done, result, count: model.count, densify, elapsedMs: performance.now() - start });
     if (keepGoing === false) return { iterations: done };
   }

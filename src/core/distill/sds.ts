@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { GuidanceMethod, MethodDefinition } from './guidance';
-import { addNoise, fromPriorSpace, GradientTransport, gradientToImages, predictX0, rms, toPriorSpace } from './shared/prior-space';
-import { sampleTimestep, TimestepRange } from './shared/timesteps';
+import { noisedPrediction } from './shared/noised-prediction';
+import { fromPriorSpace, GradientTransport, gradientToImages, predictX0, rms } from './shared/prior-space';
+import { TimestepRange } from './shared/timesteps';
 import { weightAt, WeightKind } from './shared/weights';
 
 export const SdsSettings = z.object({
@@ -19,16 +20,12 @@ export const sdsMethod: MethodDefinition<typeof SdsSettings> = {
   summary: 'Score distillation (DreamFusion): the baseline; fresh noise each step, high CFG, tends to over-smooth.',
   settings: SdsSettings,
   create({ prior, conditioning, settings }): GuidanceMethod {
-    const T = prior.schedule.trainTimesteps;
     return {
       name: 'sds',
       async step({ images, iteration, rng }) {
-        const z = await toPriorSpace(prior, images);
-        const t = sampleTimestep(settings.timesteps, iteration, T, rng);
-        const alphaBar = prior.schedule.alphaBar(t);
-        const eps = rng.fillNormal(new Float32Array(z.length));
-        const xt = addNoise(z, eps, alphaBar);
-        const epsHat = await prior.predictNoise(xt, t, conditioning, { scale: settings.cfgScale });
+        const { z, t, alphaBar, eps, xt, epsHat } = await noisedPrediction(
+          prior, images, settings.timesteps, iteration, conditioning, settings.cfgScale, rng,
+        );
         const w = weightAt(settings.weight, alphaBar);
         const g = epsHat.map((e, k) => w * (e - eps[k]!));
         const dImages = await gradientToImages(prior, images, z, g, settings.transport);

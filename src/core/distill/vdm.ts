@@ -3,8 +3,9 @@ import { KilnError } from '../../shared/errors';
 import { AdamSettings, adamStep } from '../optim/adam';
 import type { GuidanceMethod, MethodDefinition } from './guidance';
 import { DegradationNet } from './shared/degradation-net';
-import { addNoise, fromPriorSpace, GradientTransport, gradientToImages, predictX0, rms, toPriorSpace } from './shared/prior-space';
-import { sampleTimestep, TimestepRange } from './shared/timesteps';
+import { noisedPrediction } from './shared/noised-prediction';
+import { fromPriorSpace, GradientTransport, gradientToImages, predictX0, rms } from './shared/prior-space';
+import { TimestepRange } from './shared/timesteps';
 import { weightAt, WeightKind } from './shared/weights';
 
 /**
@@ -62,7 +63,6 @@ export const vdmMethod: MethodDefinition<typeof VdmSettings> = {
   summary: 'DreamMapping: learns the render-vs-diffusion degradation online with a small conv net; CFG 7.5, no UNet Jacobian.',
   settings: VdmSettings,
   create({ prior, conditioning, settings, rng: initRng }): GuidanceMethod {
-    const T = prior.schedule.trainTimesteps;
     const [C, h, w] = prior.latentShape;
     const net = new DegradationNet({ channels: C, hidden: settings.mappingHidden, layers: settings.mappingLayers }, Float32Array);
     net.initialise(initRng);
@@ -72,12 +72,9 @@ export const vdmMethod: MethodDefinition<typeof VdmSettings> = {
     return {
       name: 'vdm',
       async step({ images, iteration, rng }) {
-        const z0 = await toPriorSpace(prior, images);
-        const t = sampleTimestep(settings.timesteps, iteration, T, rng);
-        const alphaBar = prior.schedule.alphaBar(t);
-        const eps = rng.fillNormal(new Float32Array(z0.length));
-        const xt = addNoise(z0, eps, alphaBar);
-        const epsHat = await prior.predictNoise(xt, t, conditioning, { scale: settings.cfgScale });
+        const { z: z0, t, alphaBar, eps, xt, epsHat } = await noisedPrediction(
+          prior, images, settings.timesteps, iteration, conditioning, settings.cfgScale, rng,
+        );
         const count = z0.length / (C * h * w);
         const { output: mapped, loss, dParams } = net.lossAndGrad(epsHat, eps, count, h, w, false);
         const lambda = settings.dca ? dcaCoefficient(t, alphaBar, settings.dcaCutoff) : 1;

@@ -103,6 +103,25 @@ export class GaussianModel {
       }
   }
 
+  /**
+   * Everything after the renderer's backward pass of 0-based iteration `iteration`: record the view statistics, step
+   * Adam, then densify and reset opacity when their schedules say so. Returns the densification report, if any.
+   */
+  finishIteration(
+    iteration: number,
+    totalIterations: number,
+    meanGrad2D: Float32Array,
+    radii: Float32Array,
+    cameraCount: number,
+  ): DensifyReport | undefined {
+    this.recordViewStats(meanGrad2D, radii, cameraCount);
+    this.step(iteration, totalIterations);
+    const done = iteration + 1;
+    const report = this.isDensifyStep(done) ? this.densifyAndPrune() : undefined;
+    if (this.isOpacityResetStep(done)) this.resetOpacity();
+    return report;
+  }
+
   /** Whether this iteration (1-based count of completed steps) densifies, resets opacity, or neither. */
   isDensifyStep(iteration: number): boolean {
     const s = this.settings;

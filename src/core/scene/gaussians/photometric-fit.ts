@@ -52,13 +52,8 @@ export function fitToImages(
     if (radii.length !== out.radii.length) radii = new Float32Array(out.radii.length);
     radii.set(out.radii);
     const { meanGrad2D } = raster.backward(model.params, { dRgb }, model.grads);
-    model.recordViewStats(meanGrad2D, radii, batch.length);
-    model.step(it, o.iterations);
-    const done = it + 1;
-    let densify: DensifyReport | undefined;
-    if (model.isDensifyStep(done)) densify = model.densifyAndPrune();
-    if (model.isOpacityResetStep(done)) model.resetOpacity();
-    o.onProgress?.({ iteration: done, loss, count: model.count, densify });
+    const densify = model.finishIteration(it, o.iterations, meanGrad2D, radii, batch.length);
+    o.onProgress?.({ iteration: it + 1, loss, count: model.count, densify });
   }
   return { finalLoss: loss };
 }
