@@ -1,6 +1,23 @@
 import { adamStep, AdamSettings } from '../optim/adam';
 import type { Rng } from '../random/rng';
-import type { GuidanceMethod } from './guidance';
+import type { GuidanceInput, GuidanceMethod } from './guidance';
+
+/**
+ * A guidance input for bare images (no 3D): fully opaque, zero depth, every image seen from one nominal front view.
+ * `images` holds n stacked 3×S×S images.
+ */
+export function imageOnlyInput(images: Float32Array, S: number, iteration: number, totalIterations: number, rng: Rng): GuidanceInput {
+  const n = images.length / (3 * S * S);
+  return {
+    images,
+    alpha: new Float32Array(n * S * S).fill(1),
+    depth: new Float32Array(n * S * S),
+    views: Array.from({ length: n }, () => ({ elevationDeg: 15, azimuthDeg: 0, radiusM: 2.5 })),
+    iteration,
+    totalIterations,
+    rng,
+  };
+}
 
 /**
  * Distils a method into a single free image (no 3D): the 2D sanity check of a method. The image lives in [0, 1]
@@ -15,18 +32,8 @@ export async function optimiseFreeImage(
   const m = new Float32Array(image.length);
   const v = new Float32Array(image.length);
   const adam = AdamSettings.parse({ eps: 1e-8 });
-  const alpha = new Float32Array(S * S).fill(1);
-  const depth = new Float32Array(S * S);
   for (let it = 0; it < o.iterations; it++) {
-    const result = await method.step({
-      images: image,
-      alpha,
-      depth,
-      views: [{ elevationDeg: 15, azimuthDeg: 0, radiusM: 2.5 }],
-      iteration: it,
-      totalIterations: o.iterations,
-      rng: o.rng,
-    });
+    const result = await method.step(imageOnlyInput(image, S, it, o.iterations, o.rng));
     adamStep(image, result.dImages, m, v, o.lr, it + 1, adam);
     for (let k = 0; k < image.length; k++) image[k] = Math.min(1, Math.max(0, image[k]!));
   }

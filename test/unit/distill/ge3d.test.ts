@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { optimiseFreeImage } from '../../../src/core/distill/free-image';
+import { optimiseFreeImage, imageOnlyInput } from '../../../src/core/distill/free-image';
 import { ge3dMethod, ge3dNodes, Ge3dSettings } from '../../../src/core/distill/ge3d';
-import type { GuidanceInput } from '../../../src/core/distill/guidance';
 import { dbcWeights } from '../../../src/core/distill/shared/dbc-weights';
 import { NO_GUIDANCE, unconditional } from '../../../src/core/distill/shared/prior-space';
 import { Rng } from '../../../src/core/random/rng';
@@ -12,18 +11,6 @@ const latentFixture = useDemoPrior('latent');
 
 const argmax = (a: Float64Array) => a.indexOf(Math.max(...a));
 
-function input(images: Float32Array, S: number, iteration: number, totalIterations: number, rng: Rng): GuidanceInput {
-  const count = images.length / (3 * S * S);
-  return {
-    images,
-    alpha: new Float32Array(count * S * S).fill(1),
-    depth: new Float32Array(count * S * S),
-    views: Array.from({ length: count }, () => ({ elevationDeg: 15, azimuthDeg: 0, radiusM: 2.5 })),
-    iteration,
-    totalIterations,
-    rng,
-  };
-}
 
 describe('GE3D dynamic balancing coefficients', () => {
   it('sum to 1 and their peak moves from the coarsest node to the finest over training', () => {
@@ -95,7 +82,7 @@ describe('GE3D on the demo prior', () => {
     const image = training[3]!.image.map((v, k) => 0.5 * (v + training[60]!.image[k]!));
     const settings = Ge3dSettings.parse({ jumps: 1, gapStart: [200, 201], gapEnd: [200, 201], lambda: 1 });
     const method = ge3dMethod.create({ prior, conditioning, settings, rng: new Rng(1) });
-    const result = await method.step(input(image, prior.imageSize, 10, 100, new Rng(2)));
+    const result = await method.step(imageOnlyInput(image, prior.imageSize, 10, 100, new Rng(2)));
     expect(result.t).toBe(200);
     expect(result.unetCalls).toBe(2);
 
@@ -117,7 +104,7 @@ describe('GE3D on the demo prior', () => {
     const b = training[40]!.image;
     const settings = Ge3dSettings.parse({});
     const run = (images: Float32Array) =>
-      ge3dMethod.create({ prior, conditioning, settings, rng: new Rng(1) }).step(input(images, S, 100, 800, new Rng(5)));
+      ge3dMethod.create({ prior, conditioning, settings, rng: new Rng(1) }).step(imageOnlyInput(images, S, 100, 800, new Rng(5)));
     const both = new Float32Array(a.length * 2);
     both.set(a);
     both.set(b, a.length);
@@ -141,7 +128,7 @@ describe('GE3D on a latent prior', () => {
     const S = prior.imageSize;
     for (const transport of ['decode-target', 'linear'] as const) {
       const method = ge3dMethod.create({ prior, conditioning, settings: Ge3dSettings.parse({ transport }), rng: new Rng(1) });
-      const result = await method.step(input(training[2]!.image, S, 0, 800, new Rng(3)));
+      const result = await method.step(imageOnlyInput(training[2]!.image, S, 0, 800, new Rng(3)));
       expect(result.dImages).toHaveLength(3 * S * S);
       expect(result.dImages.every(Number.isFinite)).toBe(true);
       expect(result.terms.ge3d).toBeGreaterThan(0);
@@ -161,7 +148,7 @@ describe('GE3D 2D sanity: a free image distilled toward a prompt lands near a tr
     const edit = async (prompt: string) => {
       const conditioning = await prior.encodeText(prompt);
       const method = ge3dMethod.create({ prior, conditioning, settings: Ge3dSettings.parse({}), rng: new Rng(1) });
-      return method.step(input(grey, S, 0, 800, new Rng(2)));
+      return method.step(imageOnlyInput(grey, S, 0, 800, new Rng(2)));
     };
     const snowman = await edit('a snowman');
     const mug = await edit('a mug');

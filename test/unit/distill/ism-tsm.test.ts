@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Prior } from '../../../src/core/diffusion/prior';
-import { optimiseFreeImage } from '../../../src/core/distill/free-image';
-import type { GuidanceInput, MethodDefinition } from '../../../src/core/distill/guidance';
+import { optimiseFreeImage, imageOnlyInput } from '../../../src/core/distill/free-image';
+import type { MethodDefinition } from '../../../src/core/distill/guidance';
 import { ismMethod } from '../../../src/core/distill/ism';
 import { stridePath } from '../../../src/core/distill/shared/ddim-inversion';
 import { intervalDelta, IntervalSettings } from '../../../src/core/distill/shared/interval-score';
@@ -23,18 +23,6 @@ function counting(prior: Prior): { prior: Prior; calls: () => number } {
   return { prior: wrapped, calls: () => calls };
 }
 
-function inputAt(images: Float32Array, S: number, iteration: number, rng: Rng): GuidanceInput {
-  const n = images.length / (3 * S * S);
-  return {
-    images,
-    alpha: new Float32Array(n * S * S).fill(1),
-    depth: new Float32Array(n * S * S),
-    views: Array.from({ length: n }, () => ({ elevationDeg: 15, azimuthDeg: 0, radiusM: 2.5 })),
-    iteration,
-    totalIterations: 400,
-    rng,
-  };
-}
 
 function sameBits(a: Float32Array, b: Float32Array): boolean {
   return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
@@ -87,7 +75,7 @@ describe('ISM and TSM on the pixel demo prior', () => {
     const out = [];
     for (const iteration of iterations) {
       const before = counted.calls();
-      const result = await method.step(inputAt(images, prior.imageSize, iteration, rng));
+      const result = await method.step(imageOnlyInput(images, prior.imageSize, iteration, 400, rng));
       out.push({ result, counted: counted.calls() - before });
     }
     return out;

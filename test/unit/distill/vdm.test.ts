@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { optimiseFreeImage } from '../../../src/core/distill/free-image';
-import type { GuidanceInput } from '../../../src/core/distill/guidance';
+import { optimiseFreeImage, imageOnlyInput } from '../../../src/core/distill/free-image';
 import { addNoise } from '../../../src/core/distill/shared/prior-space';
 import { sampleTimestep } from '../../../src/core/distill/shared/timesteps';
 import { weightAt } from '../../../src/core/distill/shared/weights';
@@ -12,17 +11,6 @@ import { nearestTraining, useDemoPrior } from './demo-prior-fixture';
 const fixture = useDemoPrior('pixel');
 const latentFixture = useDemoPrior('latent');
 
-function input(images: Float32Array, S: number, iteration: number, rng: Rng): GuidanceInput {
-  return {
-    images,
-    alpha: new Float32Array(S * S).fill(1),
-    depth: new Float32Array(S * S),
-    views: [{ elevationDeg: 15, azimuthDeg: 0, radiusM: 2.5 }],
-    iteration,
-    totalIterations: 100,
-    rng,
-  };
-}
 
 describe('VDM distribution coefficient annealing', () => {
   it('λ_t = 1 above the cut-off and 1 − ᾱ_t at or below it', () => {
@@ -43,7 +31,7 @@ describe('VDM on the demo prior', () => {
     const S = prior.imageSize;
     const settings = VdmSettings.parse({ timesteps: { tRange: [0.1, 0.25] } });
     const method = vdmMethod.create({ prior, conditioning, settings, rng: new Rng(1) });
-    const result = await method.step(input(image, S, 0, new Rng(8)));
+    const result = await method.step(imageOnlyInput(image, S, 0, 100, new Rng(8)));
 
     // Replay the method's draws: t, then ε.
     const replay = new Rng(8);
@@ -69,7 +57,7 @@ describe('VDM on the demo prior', () => {
 
     // Above the cut-off λ_t = 1, so the identity M_ψ cancels ε̂ exactly on the first step.
     const high = vdmMethod.create({ prior, conditioning, settings: VdmSettings.parse({ timesteps: { tRange: [0.5, 0.9] } }), rng: new Rng(1) });
-    const first = await high.step(input(image, S, 0, new Rng(8)));
+    const first = await high.step(imageOnlyInput(image, S, 0, 100, new Rng(8)));
     expect(first.dImages.every((v) => v === 0)).toBe(true);
   });
 
@@ -82,7 +70,7 @@ describe('VDM on the demo prior', () => {
     const method = vdmMethod.create({ prior, conditioning, settings, rng: new Rng(2) });
     const rng = new Rng(3);
     const losses: number[] = [];
-    for (let it = 0; it < 60; it++) losses.push((await method.step(input(image, S, it, rng))).terms.mappingLoss!);
+    for (let it = 0; it < 60; it++) losses.push((await method.step(imageOnlyInput(image, S, it, 100, rng))).terms.mappingLoss!);
     const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
     const [start, end] = [mean(losses.slice(0, 5)), mean(losses.slice(-10))];
     console.log(`VDM mapping loss at t = 400 on a grey render: ${start.toFixed(4)} → ${end.toFixed(4)}`);
@@ -96,13 +84,13 @@ describe('VDM on the demo prior', () => {
     const settings = VdmSettings.parse({});
     const original = vdmMethod.create({ prior, conditioning, settings, rng: new Rng(1) });
     const rng = new Rng(4);
-    for (let it = 0; it < 5; it++) await original.step(input(training[it]!.image, S, it, rng));
+    for (let it = 0; it < 5; it++) await original.step(imageOnlyInput(training[it]!.image, S, it, 100, rng));
     const saved: unknown = JSON.parse(JSON.stringify(original.saveState!()));
     const restored = vdmMethod.create({ prior, conditioning, settings, rng: new Rng(99) });
     restored.loadState!(saved);
     for (let it = 5; it < 8; it++) {
       const image = training[it]!.image;
-      const [a, b] = [await original.step(input(image, S, it, new Rng(it))), await restored.step(input(image, S, it, new Rng(it)))];
+      const [a, b] = [await original.step(imageOnlyInput(image, S, it, 100, new Rng(it))), await restored.step(imageOnlyInput(image, S, it, 100, new Rng(it)))];
       expect(Array.from(b.dImages)).toEqual(Array.from(a.dImages));
       expect(b.terms).toEqual(a.terms);
     }
@@ -121,7 +109,7 @@ describe('VDM on the demo prior', () => {
       const method = vdmMethod.create({ prior, conditioning, settings: VdmSettings.parse({ transport }), rng: new Rng(1) });
       const rng = new Rng(5);
       for (let it = 0; it < 3; it++) {
-        const result = await method.step(input(training[it]!.image, S, it, rng));
+        const result = await method.step(imageOnlyInput(training[it]!.image, S, it, 100, rng));
         expect(result.dImages).toHaveLength(3 * S * S);
         expect(result.dImages.every(Number.isFinite)).toBe(true);
       }
