@@ -120,7 +120,14 @@ export async function startStudioServer(
   });
 
   await new Promise<void>((resolvePromise, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      wss.close();
+      if (err.code === 'EADDRINUSE') {
+        reject(new KilnError('conflict', `port ${options.port} on ${host} is already in use (another Kiln?); choose another with --port N, or --port 0 for any free port`));
+      } else if (err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+        reject(new KilnError('invalid-request', `cannot listen on ${host}:${options.port ?? 0} (${err.code}); choose another --host or --port`));
+      } else reject(err);
+    });
     server.listen(options.port ?? 0, host, () => resolvePromise());
   });
   const address = server.address() as AddressInfo;

@@ -232,3 +232,21 @@ describe('kiln projects', () => {
     expect(existsSync(databasePath(nested))).toBe(true);
   });
 });
+
+describe('kiln serve on a port that is taken', () => {
+  it('says so clearly and exits 1 instead of crashing', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = await kiln(['serve', `--port=${port}`]);
+      expect(result.code).toBe(1);
+      expect(result.err).toContain(`port ${port}`);
+      expect(result.err).toContain('already in use');
+      expect(result.err).toContain('--port');
+    } finally {
+      blocker.close();
+    }
+  });
+});

@@ -23,11 +23,17 @@ export const serveCommand: Command = {
     }
     const home = resolveKilnHome(values.home as string | undefined, io.env);
     const service = new StudioService(home);
-    const running = await startStudioServer(service, {
-      port,
-      host: values.host as string | undefined,
-      rendererDir: join(packageRoot(), 'out', 'renderer'),
-    });
+    let running;
+    try {
+      running = await startStudioServer(service, {
+        port,
+        host: values.host as string | undefined,
+        rendererDir: join(packageRoot(), 'out', 'renderer'),
+      });
+    } catch (err) {
+      service.close();
+      throw err;
+    }
     io.out(`Kiln studio serving ${home} at ${running.url}\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
