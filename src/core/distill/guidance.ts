@@ -55,6 +55,9 @@ export interface MethodContext<S> {
   conditioning: Conditioning;
   settings: S;
   rng: Rng;
+  /** The run's prompt and negative prompt (methods that build view-dependent prompts encode their own variants). */
+  prompt?: string;
+  negativePrompt?: string;
 }
 
 /** A registered method: its name, a one-line description, its settings schema (authors' defaults) and a factory. */

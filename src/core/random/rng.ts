@@ -74,10 +74,31 @@ export class Rng {
     return out;
   }
 
+  /** The full generator state (for checkpoints): restoring it continues the exact same stream. */
+  getState(): RngState {
+    return { s: [this.s0, this.s1, this.s2, this.s3], spareNormal: this.spareNormal };
+  }
+
+  setState(state: RngState): void {
+    [this.s0, this.s1, this.s2, this.s3] = state.s.map((v) => v >>> 0) as [number, number, number, number];
+    this.spareNormal = state.spareNormal;
+  }
+
+  static fromState(state: RngState): Rng {
+    const rng = new Rng(0);
+    rng.setState(state);
+    return rng;
+  }
+
   /** A new generator whose stream is independent of this one's future draws. */
   fork(): Rng {
     return new Rng(this.nextUint32());
   }
+}
+
+export interface RngState {
+  s: readonly [number, number, number, number];
+  spareNormal: number | null;
 }
 
 function rotl(x: number, k: number): number {
