@@ -10,6 +10,45 @@ export const MIGRATIONS: readonly string[] = [
      opened_at   TEXT
    );
    CREATE UNIQUE INDEX projects_name_nocase ON projects (name COLLATE NOCASE);`,
+  `CREATE TABLE runs (
+     id                TEXT PRIMARY KEY,
+     project_id        TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+     name              TEXT NOT NULL,
+     status            TEXT NOT NULL,
+     method            TEXT NOT NULL,
+     prompt            TEXT NOT NULL,
+     seed              INTEGER NOT NULL,
+     target_iterations INTEGER NOT NULL,
+     config            TEXT NOT NULL,
+     parent_run_id     TEXT REFERENCES runs (id) ON DELETE SET NULL,
+     parent_iteration  INTEGER,
+     error             TEXT,
+     pid               INTEGER,
+     created_at        TEXT NOT NULL,
+     updated_at        TEXT NOT NULL
+   );
+   CREATE INDEX runs_project ON runs (project_id, created_at);
+   CREATE TABLE snapshots (
+     run_id          TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+     iteration       INTEGER NOT NULL,
+     created_at      TEXT NOT NULL,
+     gaussians       INTEGER NOT NULL,
+     splats_blob     TEXT NOT NULL,
+     checkpoint_blob TEXT,
+     thumbnail_blob  TEXT,
+     metrics         TEXT NOT NULL,
+     PRIMARY KEY (run_id, iteration)
+   ) WITHOUT ROWID;
+   CREATE TABLE assets (
+     id          TEXT PRIMARY KEY,
+     run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+     iteration   INTEGER NOT NULL,
+     format      TEXT NOT NULL,
+     path        TEXT NOT NULL,
+     bytes       INTEGER NOT NULL,
+     created_at  TEXT NOT NULL
+   );
+   CREATE INDEX assets_run ON assets (run_id, created_at);`,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { ProjectId } from './projects';
+
+/** The distillation methods a run can use (core/distill/registry.ts registers one definition for each name). */
+export const METHOD_NAMES = ['sds', 'ism', 'tsm', 'sdi', 'ge3d', 'vdm'] as const;
+export const MethodName = z.enum(METHOD_NAMES, { message: `method must be one of ${METHOD_NAMES.join(', ')}` });
+export type MethodName = z.infer<typeof MethodName>;
+
+export const PRESET_NAMES = ['fast', 'balanced', 'quality'] as const;
+export const PresetName = z.enum(PRESET_NAMES, { message: `preset must be one of ${PRESET_NAMES.join(', ')}` });
+export type PresetName = z.infer<typeof PresetName>;
+
+export const RunId = z.string().uuid({ message: 'run id must be a UUID' });
+
+const Prompt = z.string().trim().min(1, { message: 'the prompt must not be empty' }).max(1000, { message: 'the prompt must be at most 1000 characters' });
+
+/**
+ * What an artist asks for. A preset fills in the budget (iterations, Gaussians, batch, schedule); any field given
+ * here overrides it. Method and 3DGS settings are checked against their own schemas in the engine.
+ */
+export const RunRequest = z
+  .object({
+    prompt: Prompt,
+    negativePrompt: z.string().max(1000).default(''),
+    method: MethodName.default('sds'),
+    preset: PresetName.default('balanced'),
+    /** "demo" (pixel demo prior), "demo-latent", or the folder of an ONNX model pack. */
+    model: z.string().min(1).default('demo'),
+    seed: z.number().int().min(0).max(0xffffffff).default(0),
+    iterations: z.number().int().min(1).max(100_000).optional(),
+    batchSize: z.number().int().min(1).max(16).optional(),
+    initialGaussians: z.number().int().min(1).max(1_000_000).optional(),
+    maxGaussians: z.number().int().min(1).max(5_000_000).optional(),
+    /** Snapshot every N iterations (denser during the first tenth); default from the preset. */
+    snapshotEvery: z.number().int().min(1).optional(),
+    methodSettings: z.record(z.string(), z.unknown()).default({}),
+    /** Overrides of the 3DGS training settings (scene/gaussians/training-settings.ts). */
+    training: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+export type RunRequest = z.input<typeof RunRequest>;
+export type ParsedRunRequest = z.output<typeof RunRequest>;
+
+export const RUN_STATUSES = ['running', 'paused', 'cancelled', 'completed', 'failed', 'interrupted'] as const;
+export const RunStatus = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const Run = z.object({
+  id: RunId,
+  projectId: ProjectId,
+  name: z.string(),
+  status: RunStatus,
+  method: z.string(),
+  prompt: z.string(),
+  seed: z.number().int(),
+  targetIterations: z.number().int(),
+  /** Iteration of the newest committed snapshot (0 before the first). */
+  lastIteration: z.number().int(),
+  parentRunId: RunId.nullable(),
+  parentIteration: z.number().int().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** The resolved configuration the engine runs (request + preset + method settings with defaults). */
+  config: z.record(z.string(), z.unknown()),
+});
+export type Run = z.infer<typeof Run>;
+
+export const Snapshot = z.object({
+  runId: RunId,
+  iteration: z.number().int(),
+  createdAt: z.string(),
+  gaussians: z.number().int(),
+  /** Content hashes of the payloads under KILN_HOME/blobs. */
+  splatsBlob: z.string(),
+  thumbnailBlob: z.string().nullable(),
+  /** Only the newest snapshot of a run keeps its optimizer checkpoint (what resume needs). */
+  hasCheckpoint: z.boolean(),
+  metrics: z.record(z.string(), z.number()),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+/** One progress report of a running run (throttled by the engine). */
+export const RunProgress = z.object({
+  runId: RunId,
+  iteration: z.number().int(),
+  targetIterations: z.number().int(),
+  stage: z.string(),
+  t: z.number(),
+  terms: z.record(z.string(), z.number()),
+  gaussians: z.number().int(),
+  iterationsPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+});
+export type RunProgress = z.infer<typeof RunProgress>;
