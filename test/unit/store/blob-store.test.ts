@@ -124,7 +124,7 @@ describe('BlobStore', () => {
     const hash = store.put(data);
     const path = store.path(hash);
     const damaged = Buffer.from(readFileSync(path));
-    damaged[1234] ^= 0x10;
+    damaged[1234] = damaged[1234]! ^ 0x10;
     writeFileSync(path, damaged);
     expect(store.read(hash).byteLength).toBe(3000); // unverified reads trust the name
     expectKilnError(() => store.read(hash, { verify: true }), 'storage', new RegExp(`${hash}.*corrupted`));
