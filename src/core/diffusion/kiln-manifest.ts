@@ -30,6 +30,13 @@ export const KilnManifest = z.object({
       sigmaData: z.number().positive(),
       objects: z.array(z.object({ id: z.string(), prompt: z.string() })),
       views: z.array(z.object({ elevationDeg: z.number(), azimuthDeg: z.number() })),
+      /**
+       * Text packs from builder version 2: the view words the text encoder knows ("<sector> <suffixWord>", e.g.
+       * "front view") and the front/back sector half-width that maps a view's azimuth to its sector (view-sector.ts).
+       */
+      viewWords: z
+        .object({ sectors: z.array(z.string()), suffixWord: z.string(), frontHalfWidthDeg: z.number().min(0).max(90) })
+        .optional(),
     })
     .optional(),
 });

@@ -14,6 +14,7 @@ import { orbitCamera } from '../../scene/cameras/orbit';
 import { renderObject } from './raycast';
 import { textEncoderGraph } from './text-encoder-graph';
 import { viewUnetGraph } from './view-unet-graph';
+import { VIEW_SECTORS, viewSector } from '../view-sector';
 
 /** SD 1.x's DDIM configuration: the demo prior shares Stable Diffusion's noise schedule. */
 export const DEMO_SCHEDULER: SchedulerConfig = {
@@ -66,17 +67,34 @@ export function renderTrainingImages(params: DemoPackParams): Float32Array {
   return out;
 }
 
-/** Token → object log-weights: a word an object lacks costs it `mismatchPenalty`; unknown and neutral words cost nothing. */
-function tokenObjectLogits(vocab: Record<string, number>, params: DemoPackParams): Float32Array {
+/** The word a prompt adds after a sector's name ("front view"); it selects nothing by itself. */
+export const VIEW_WORD = 'view';
+
+/**
+ * Token → class log-weights, columns [objects…, sectors…]: a word an object lacks costs it `mismatchPenalty`, a view
+ * word ("front", "side", "back") costs the other sectors the same; unknown and neutral words cost nothing.
+ */
+function tokenClassLogits(vocab: Record<string, number>, params: DemoPackParams): Float32Array {
   const V = Object.keys(vocab).length;
   const O = DEMO_OBJECTS.length;
-  const table = new Float32Array(V * O);
-  const words = [...new Set(DEMO_OBJECTS.flatMap((o) => o.words))].sort();
-  for (const word of words) {
+  const W = O + VIEW_SECTORS.length;
+  const table = new Float32Array(V * W);
+  const idOf = (word: string) => {
     const id = vocab[preTokenize(word)[0]! + '</w>'];
     if (id === undefined) throw new Error(`demo vocabulary lacks "${word}"`);
+    return id;
+  };
+  const words = [...new Set(DEMO_OBJECTS.flatMap((o) => o.words))].sort();
+  for (const word of words) {
+    const id = idOf(word);
     DEMO_OBJECTS.forEach((object, o) => {
-      if (!object.words.includes(word)) table[id * O + o] = -params.mismatchPenalty;
+      if (!object.words.includes(word)) table[id * W + o] = -params.mismatchPenalty;
+    });
+  }
+  for (const sector of VIEW_SECTORS) {
+    const id = idOf(sector);
+    VIEW_SECTORS.forEach((other, v) => {
+      if (other !== sector) table[id * W + O + v] = -params.mismatchPenalty;
     });
   }
   return table;
@@ -128,13 +146,21 @@ function writePack(dir: string, params: DemoPackParams): string[] {
   if (params.kind === 'view') {
     onnx('unet/model.onnx', viewUnetGraph(spec, { componentObject, componentView: DEMO_OBJECTS.flatMap(() => views), referenceSigma: params.referenceSigma, poseSigma: params.poseSigma }), 'Kiln demo prior: view-conditioned exact mixture denoiser');
   } else {
-    const { vocab, merges } = buildVocabulary([...NEUTRAL_WORDS, ...DEMO_OBJECTS.flatMap((o) => o.words)]);
+    const { vocab, merges } = buildVocabulary([...NEUTRAL_WORDS, ...DEMO_OBJECTS.flatMap((o) => o.words), ...VIEW_SECTORS, VIEW_WORD]);
     put('tokenizer/vocab.json', json(vocab));
     put('tokenizer/merges.txt', mergesText(merges));
     put('tokenizer/tokenizer_config.json', json({ model_max_length: SEQUENCE_LENGTH, pad_token: '<|endoftext|>' }));
-    const logits = tokenObjectLogits(vocab, params);
-    onnx('text_encoder/model.onnx', textEncoderGraph({ tokenObjectLogits: logits, vocabSize: Object.keys(vocab).length, objectCount: DEMO_OBJECTS.length, sequenceLength: SEQUENCE_LENGTH }), 'Kiln demo prior: prompt → object log-weights');
-    onnx('unet/model.onnx', textUnetGraph(spec, componentObject, DEMO_OBJECTS.length, SEQUENCE_LENGTH), 'Kiln demo prior: exact mixture denoiser');
+    const encoder = textEncoderGraph({
+      tokenClassLogits: tokenClassLogits(vocab, params),
+      vocabSize: Object.keys(vocab).length,
+      objectCount: DEMO_OBJECTS.length,
+      sectorCount: VIEW_SECTORS.length,
+      sequenceLength: SEQUENCE_LENGTH,
+    });
+    onnx('text_encoder/model.onnx', encoder, 'Kiln demo prior: prompt → object and view-sector log-weights');
+    const componentSector = DEMO_OBJECTS.flatMap(() => views.map((v) => VIEW_SECTORS.indexOf(viewSector(v.azimuthDeg, params.frontHalfWidthDeg))));
+    const classes = { componentObject, objectCount: DEMO_OBJECTS.length, componentSector, sectorCount: VIEW_SECTORS.length };
+    onnx('unet/model.onnx', textUnetGraph(spec, classes, SEQUENCE_LENGTH), 'Kiln demo prior: exact mixture denoiser over object × view-sector classes');
     components.text_encoder = ['diffusers', 'OnnxRuntimeModel'];
     components.tokenizer = ['transformers', 'CLIPTokenizer'];
   }
@@ -167,6 +193,9 @@ function writePack(dir: string, params: DemoPackParams): string[] {
       sigmaData,
       objects: DEMO_OBJECTS.map(({ id, prompt }) => ({ id, prompt })),
       views,
+      ...(params.kind === 'view'
+        ? {}
+        : { viewWords: { sectors: [...VIEW_SECTORS], suffixWord: VIEW_WORD, frontHalfWidthDeg: params.frontHalfWidthDeg } }),
     },
   };
   put('kiln.json', json(manifest));

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { DEFAULT_FRONT_HALF_WIDTH_DEG } from '../view-sector';
 
 export const DEMO_KINDS = ['pixel', 'latent', 'view'] as const;
 export type DemoKind = (typeof DEMO_KINDS)[number];
 
 /** Bump when the builder's output changes for the same parameters, so cached packs are rebuilt. */
-export const DEMO_BUILDER_VERSION = 1;
+export const DEMO_BUILDER_VERSION = 2; // 2: view words ("front view", …) mask the training views by azimuth sector
 
 /** Everything the demo-prior builder depends on; defaults in one place. */
 export const DemoPackParams = z.object({
@@ -33,6 +34,11 @@ export const DemoPackParams = z.object({
    * unconditional predictions agree there (which silences CFG for low-t methods such as GE3D).
    */
   mismatchPenalty: z.number().positive().default(1e9),
+  /**
+   * Text packs: half-width of the front and back azimuth sectors that "front view" and "back view" select (view-sector.ts,
+   * the same function the methods' view prompts use); "side view" selects the rest.
+   */
+  frontHalfWidthDeg: z.number().min(0).max(90).default(DEFAULT_FRONT_HALF_WIDTH_DEG),
   /** Precision of the graphs' float inputs/outputs; fp16 exercises the half-float path of real packs. */
   ioType: z.enum(['float', 'float16']).default('float'),
   /** View packs: width of the reference match (latent scale) and of the pose kernel. */

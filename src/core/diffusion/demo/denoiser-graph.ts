@@ -79,18 +79,29 @@ export function castOut(g: GraphBuilder, name: string, ioType: MixtureSpec['ioTy
 }
 
 /**
- * Text-conditioned UNet: sample [B, C, H, W], timestep [Tb] int64, encoder_hidden_states [B, L, O] (log object
- * weights at every position) → out_sample [B, C, H, W] = ε̂. `componentObject[i]` is the object of centre i.
+ * Text-conditioned UNet: sample [B, C, H, W], timestep [Tb] int64, encoder_hidden_states [B, L, W] (at every position:
+ * log object weights, then log sector weights when the pack has view words) → out_sample [B, C, H, W] = ε̂.
+ * Component i belongs to class (componentObject[i], componentSector[i]); its log-weight is the sum of the two parts.
  */
-export function textUnetGraph(spec: MixtureSpec, componentObject: readonly number[], objectCount: number, sequenceLength: number): GraphValue {
+export function textUnetGraph(
+  spec: MixtureSpec,
+  classes: { componentObject: readonly number[]; objectCount: number; componentSector?: readonly number[]; sectorCount?: number },
+  sequenceLength: number,
+): GraphValue {
   const g = new GraphBuilder('kiln_demo_unet');
   const io = ONNX_TYPE[spec.ioType];
+  const { componentObject, objectCount, componentSector } = classes;
+  const width = objectCount + (componentSector ? (classes.sectorCount ?? 0) : 0);
   const sample = g.input({ name: 'sample', dataType: io, shape: ['batch', ...spec.sampleShape] });
   const timestep = g.input({ name: 'timestep', dataType: 'int64', shape: ['timestep_batch'] });
-  const hidden = g.input({ name: 'encoder_hidden_states', dataType: io, shape: ['batch', sequenceLength, objectCount] });
+  const hidden = g.input({ name: 'encoder_hidden_states', dataType: io, shape: ['batch', sequenceLength, width] });
   const x = g.op('Reshape', [castIn(g, sample, spec.ioType), g.int64s([0, -1])]);
-  const objectLogWeights = g.op('Gather', [castIn(g, hidden, spec.ioType), g.int64s([0], [])], { axis: int(1) });
-  const logWeights = g.op('Gather', [objectLogWeights, g.int64s(componentObject)], { axis: int(1) });
+  const classLogWeights = g.op('Gather', [castIn(g, hidden, spec.ioType), g.int64s([0], [])], { axis: int(1) });
+  let logWeights = g.op('Gather', [classLogWeights, g.int64s(componentObject)], { axis: int(1) });
+  if (componentSector) {
+    const sectorColumns = componentSector.map((v) => objectCount + v);
+    logWeights = g.op('Add', [logWeights, g.op('Gather', [classLogWeights, g.int64s(sectorColumns)], { axis: int(1) })]);
+  }
   const alphaBar = addAlphaBarLookup(g, spec.alphasCumprod, timestep);
   const eps = addMixtureDenoiser(spec, { g, x, alphaBar, logWeights });
   const out = g.op('Reshape', [eps, g.op('Shape', [sample])]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_FRONT_HALF_WIDTH_DEG, foldedAzimuthDeg, viewSector, type ViewSector } from '../../diffusion/view-sector';
 
 /**
  * View-dependent prompting (METHODS.md §8): the prompt gains "front view", "side view" or "back view" by azimuth,
@@ -13,25 +14,17 @@ export const ViewPromptSettings = z.object({
     back: ', back view',
   }),
   /** Half-width of the front sector in degrees; the back sector is the same width around 180°. */
-  frontHalfWidthDeg: z.number().min(0).max(90).default(45),
+  frontHalfWidthDeg: z.number().min(0).max(90).default(DEFAULT_FRONT_HALF_WIDTH_DEG),
   /** Perp-Neg: negative weight given to the opposite view's prompt (Perp-Neg paper's default scale). */
   perpNegWeight: z.number().min(0).default(1),
 });
 export type ViewPromptSettings = z.infer<typeof ViewPromptSettings>;
 
-export type ViewName = 'front' | 'side' | 'back';
+export type ViewName = ViewSector;
 
-/** |azimuth| folded into [0, 180]. */
-function foldedAzimuth(azimuthDeg: number): number {
-  const a = ((azimuthDeg % 360) + 360) % 360;
-  return a > 180 ? 360 - a : a;
-}
-
-export function viewName(azimuthDeg: number, s: ViewPromptSettings): ViewName {
-  const a = foldedAzimuth(azimuthDeg);
-  if (a <= s.frontHalfWidthDeg) return 'front';
-  if (a >= 180 - s.frontHalfWidthDeg) return 'back';
-  return 'side';
+/** The sector a camera's azimuth falls in: the one definition the demo prior's view words share (view-sector.ts). */
+export function viewName(azimuthDeg: number, s: Pick<ViewPromptSettings, 'frontHalfWidthDeg'>): ViewName {
+  return viewSector(azimuthDeg, s.frontHalfWidthDeg);
 }
 
 export function viewPrompt(prompt: string, azimuthDeg: number, s: ViewPromptSettings): string {
@@ -43,7 +36,7 @@ export function viewPrompt(prompt: string, azimuthDeg: number, s: ViewPromptSett
  * that grows as the camera approaches it; similarly between side and back. Returns the negative views with weights.
  */
 export function perpNegNegatives(azimuthDeg: number, s: ViewPromptSettings): { view: ViewName; weight: number }[] {
-  const a = foldedAzimuth(azimuthDeg);
+  const a = foldedAzimuthDeg(azimuthDeg);
   const w = s.perpNegWeight;
   if (a <= 90) {
     const r = a / 90;
