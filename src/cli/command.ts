@@ -4,6 +4,8 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Whether standard output is a terminal (progress bars) or a pipe (plain lines). */
+  isTTY?: boolean;
 }
 
 export interface Command {

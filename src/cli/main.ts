@@ -51,6 +51,7 @@ export async function main(): Promise<void> {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     env: process.env,
+    isTTY: process.stdout.isTTY === true,
   };
   process.exitCode = await runCli(process.argv.slice(2), io);
 }

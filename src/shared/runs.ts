@@ -28,6 +28,8 @@ export const RunRequest = z
     model: z.string().min(1).default('demo'),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
     iterations: z.number().int().min(1).max(100_000).optional(),
+    /** Render size in pixels (square); the model's native size when omitted. */
+    resolution: z.number().int().min(16).max(2048).optional(),
     batchSize: z.number().int().min(1).max(16).optional(),
     initialGaussians: z.number().int().min(1).max(1_000_000).optional(),
     maxGaussians: z.number().int().min(1).max(5_000_000).optional(),

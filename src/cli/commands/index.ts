@@ -1,8 +1,21 @@
 import type { Command } from '../command';
 import { benchCommand } from './bench';
+import { branchCommand } from './branch';
+import { generateCommand } from './generate';
 import { modelsCommand } from './models';
 import { projectsCommand } from './projects';
+import { resumeCommand } from './resume';
+import { runsCommand } from './runs';
 import { serveCommand } from './serve';
 
 /** Every `kiln` command, registered in one place. */
-export const COMMANDS: readonly Command[] = [serveCommand, projectsCommand, benchCommand, modelsCommand];
+export const COMMANDS: readonly Command[] = [
+  generateCommand,
+  runsCommand,
+  resumeCommand,
+  branchCommand,
+  serveCommand,
+  projectsCommand,
+  benchCommand,
+  modelsCommand,
+];

@@ -7,6 +7,8 @@ import type { GuidanceMethod, GuidanceResult } from './guidance';
 
 export interface DistillOptions {
   iterations: number;
+  /** Iterations already done (a resumed run continues from here; schedules see the true iteration). */
+  startIteration?: number;
   /** Views rendered and guided per iteration. */
   batchSize: number;
   sampler: OrbitSamplerSettings;
@@ -37,7 +39,7 @@ export async function runDistillation(
   rng: Rng,
 ): Promise<{ iterations: number }> {
   const start = performance.now();
-  for (let it = 0; it < o.iterations; it++) {
+  for (let it = o.startIteration ?? 0; it < o.iterations; it++) {
     model.updateShDegree(it);
     const views = Array.from({ length: o.batchSize }, () => sampleOrbitView(o.sampler, rng));
     const out = raster.forward(model.params, views.map((v) => toKernelCamera(v.camera)), { shDegree: model.shDegree, background: o.background });

@@ -261,6 +261,14 @@ export class RunRepository {
     ).map((r) => ({ runId: r.run_id, iteration: r.iteration, format: r.format, path: r.path, bytes: r.bytes, createdAt: r.created_at }));
   }
 
+  isBlobReferenced(hash: string): boolean {
+    return (
+      this.db
+        .prepare('SELECT 1 FROM snapshots WHERE splats_blob = @h OR checkpoint_blob = @h OR thumbnail_blob = @h LIMIT 1')
+        .get({ h: hash }) !== undefined
+    );
+  }
+
   /** Every blob hash a row refers to (for sweeping orphans). */
   referencedBlobs(): Set<string> {
     const rows = this.db

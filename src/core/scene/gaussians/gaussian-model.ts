@@ -1,6 +1,6 @@
 import { adamStep } from '../../optim/adam';
 import { exponentialDecay } from '../../optim/lr-schedule';
-import type { Rng } from '../../random/rng';
+import type { Rng, RngState } from '../../random/rng';
 import { allocateGaussians, groupWidths, PARAM_GROUPS, type GaussianArrays, type ParamGroup } from './gaussian-layout';
 import { gatherFloats, gatherRows } from './gaussian-rows';
 import { logit } from './initialise';
@@ -12,6 +12,20 @@ export interface DensifyReport {
   split: number;
   pruned: number;
   count: number;
+}
+
+/** Everything a resumed run needs to continue bit for bit: parameters, Adam state, statistics, schedules, RNG. */
+export interface GaussianModelState {
+  params: GaussianArrays;
+  m: GaussianArrays;
+  v: GaussianArrays;
+  steps: Record<ParamGroup, number>;
+  gradAccum: Float32Array;
+  gradViews: Float32Array;
+  maxRadius: Float32Array;
+  shDegree: number;
+  openedOpacityReset: boolean;
+  rng: RngState;
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -48,6 +62,40 @@ export class GaussianModel {
     this.gradAccum = new Float32Array(params.count);
     this.gradViews = new Float32Array(params.count);
     this.maxRadius = new Float32Array(params.count);
+  }
+
+  /** The live state (not copied: encode it before the next step). */
+  exportState(): GaussianModelState {
+    return {
+      params: this.params,
+      m: this.m,
+      v: this.v,
+      steps: { ...this.steps },
+      gradAccum: this.gradAccum,
+      gradViews: this.gradViews,
+      maxRadius: this.maxRadius,
+      shDegree: this.shDegree,
+      openedOpacityReset: this.openedOpacityReset,
+      rng: this.rng.getState(),
+    };
+  }
+
+  importState(s: GaussianModelState): void {
+    const n = s.params.count;
+    if (s.m.count !== n || s.v.count !== n || s.gradAccum.length !== n || s.gradViews.length !== n || s.maxRadius.length !== n) {
+      throw new Error('inconsistent Gaussian model state: row counts differ');
+    }
+    this.params = s.params;
+    this.m = s.m;
+    this.v = s.v;
+    Object.assign(this.steps, s.steps);
+    this.grads = allocateGaussians(n, s.params.shDegreeMax);
+    this.gradAccum = s.gradAccum;
+    this.gradViews = s.gradViews;
+    this.maxRadius = s.maxRadius;
+    this.shDegree = s.shDegree;
+    this.openedOpacityReset = s.openedOpacityReset;
+    this.rng.setState(s.rng);
   }
 
   get count(): number {

@@ -1,0 +1,33 @@
+import { KilnError } from '../../shared/errors';
+import { createBranch } from '../../core/pipeline/run-control';
+import { resolveKilnHome } from '../../core/store/kiln-home';
+import { openKilnStore } from '../../core/store/kiln-store';
+import { HOME_OPTION, JSON_OPTION, type Command } from '../command';
+import { executeWithProgress, runSummary } from '../execute-run';
+import { RUN_OPTIONS, RUN_OPTIONS_USAGE, runFieldsFromOptions } from '../run-options';
+
+export const branchCommand: Command = {
+  name: 'branch',
+  summary: "Start a new run from a snapshot of another, with a different method, prompt, seed or settings.",
+  usage: `kiln branch RUN --at ITER ${RUN_OPTIONS_USAGE}
+              [--name NAME] [--json] [--home DIR]
+
+The branch starts from the snapshot exactly as stored and runs its own schedule; unspecified settings are the parent's.`,
+  options: { at: { type: 'string' }, name: { type: 'string' }, ...RUN_OPTIONS, ...HOME_OPTION, ...JSON_OPTION },
+  async run({ values, positionals }, io) {
+    const [id] = positionals;
+    if (!id) throw new KilnError('invalid-request', 'give a run id: kiln branch RUN --at ITER');
+    const at = Number(values.at);
+    if (values.at === undefined || !Number.isInteger(at)) throw new KilnError('invalid-request', '--at ITER must name a snapshot iteration (see "kiln runs show RUN")');
+    const store = openKilnStore(resolveKilnHome(values.home as string | undefined, io.env));
+    try {
+      const parent = store.runs.findRun(id);
+      const run = createBranch(store.runs, parent.id, at, runFieldsFromOptions(values), values.name as string | undefined);
+      const done = await executeWithProgress(store, run, values, io);
+      io.out(values.json ? JSON.stringify(done) + '\n' : runSummary(done) + '\n');
+      return done.status === 'completed' ? 0 : 130;
+    } finally {
+      store.close();
+    }
+  },
+};

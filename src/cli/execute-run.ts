@@ -1,0 +1,49 @@
+import { availableParallelism } from 'node:os';
+import { executeRun, type StopRequest } from '../core/pipeline/generation';
+import type { KilnStore } from '../core/store/kiln-store';
+import type { RunRecord } from '../core/store/run-repository';
+import type { CliIo } from './command';
+import { progressPrinter } from './run-progress';
+import { threadsOption } from './run-options';
+
+export function runSummary(run: RunRecord): string {
+  return `run ${run.id} "${run.prompt}" (${run.method}, seed ${run.seed}): ${run.status} at iteration ${run.lastIteration}/${run.targetIterations}`;
+}
+
+/**
+ * Runs a recorded run in this process with a progress display. The first Ctrl-C (or SIGTERM) stops after the current
+ * iteration with a snapshot, leaving a run `kiln resume` continues; a second one exits at once.
+ */
+export async function executeWithProgress(store: KilnStore, run: RunRecord, values: Record<string, unknown>, io: CliIo): Promise<RunRecord> {
+  const json = values.json === true;
+  const write = json ? io.err : io.out;
+  const printer = progressPrinter(write, io.isTTY === true && !json);
+  let stop: StopRequest = null;
+  const onSignal = () => {
+    if (stop !== null) process.exit(130);
+    stop = 'pause';
+    printer.end();
+    write('Stopping after this iteration (press Ctrl-C again to quit at once)…\n');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  write(`${run.lastIteration > 0 ? 'Resuming' : 'Starting'} run ${run.id} — "${run.prompt}" with ${run.method}, ${run.targetIterations} iterations\n`);
+  try {
+    const done = await executeRun(
+      { home: store.home, runs: store.runs, blobs: store.blobs, threads: threadsOption(values, availableParallelism()) },
+      run.id,
+      {
+        onProgress: (p) => printer.update(p),
+        stopRequested: () => stop,
+        progressIntervalMs: io.isTTY && !json ? 200 : 2000,
+      },
+    );
+    printer.end();
+    if (done.status === 'paused') write(`Stopped at iteration ${done.lastIteration}; continue with: kiln resume ${done.id.slice(0, 8)}\n`);
+    return done;
+  } finally {
+    printer.end();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

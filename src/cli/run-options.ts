@@ -1,0 +1,81 @@
+import { KilnError } from '../shared/errors';
+import type { Project } from '../shared/projects';
+import type { KilnStore } from '../core/store/kiln-store';
+
+/** Options shared by `kiln generate` (the request) and `kiln branch` (overrides of the parent's request). */
+export const RUN_OPTIONS = {
+  prompt: { type: 'string' },
+  negative: { type: 'string' },
+  method: { type: 'string' },
+  preset: { type: 'string' },
+  model: { type: 'string' },
+  iters: { type: 'string' },
+  res: { type: 'string' },
+  seed: { type: 'string' },
+  batch: { type: 'string' },
+  gaussians: { type: 'string' },
+  'max-gaussians': { type: 'string' },
+  'snapshot-every': { type: 'string' },
+  'method-settings': { type: 'string' },
+  training: { type: 'string' },
+  threads: { type: 'string' },
+} as const;
+
+export const RUN_OPTIONS_USAGE = `[--prompt TEXT] [--negative TEXT] [--method sds|ism|tsm|sdi|ge3d|vdm] [--preset fast|balanced|quality]
+              [--model demo|demo-latent|PATH] [--iters N] [--res N] [--seed N] [--batch N] [--gaussians N]
+              [--max-gaussians N] [--snapshot-every N] [--method-settings JSON] [--training JSON] [--threads N]`;
+
+function integer(values: Record<string, unknown>, key: string): number | undefined {
+  const raw = values[key];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new KilnError('invalid-request', `--${key} must be a whole number, not "${String(raw)}"`);
+  return n;
+}
+
+function json(values: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+  const raw = values[key];
+  if (raw === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(String(raw));
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through to the message below
+  }
+  throw new KilnError('invalid-request', `--${key} must be a JSON object, e.g. --${key} '{"cfgScale": 7.5}'`);
+}
+
+/** The fields the options set (only those given), in the shape of the shared RunRequest. */
+export function runFieldsFromOptions(values: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    prompt: values.prompt,
+    negativePrompt: values.negative,
+    method: values.method,
+    preset: values.preset,
+    model: values.model,
+    iterations: integer(values, 'iters'),
+    resolution: integer(values, 'res'),
+    seed: integer(values, 'seed'),
+    batchSize: integer(values, 'batch'),
+    initialGaussians: integer(values, 'gaussians'),
+    maxGaussians: integer(values, 'max-gaussians'),
+    snapshotEvery: integer(values, 'snapshot-every'),
+    methodSettings: json(values, 'method-settings'),
+    training: json(values, 'training'),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
+
+/** CPU threads for the engine: --threads, or every core. */
+export function threadsOption(values: Record<string, unknown>, fallback: number): number {
+  const n = integer(values, 'threads') ?? fallback;
+  if (n < 1) throw new KilnError('invalid-request', '--threads must be at least 1');
+  return n;
+}
+
+export const DEFAULT_PROJECT = 'Default';
+
+/** The named project, created on first use (so `kiln generate` works on a fresh machine without set-up). */
+export function projectNamed(store: KilnStore, name: string = DEFAULT_PROJECT): Project {
+  return store.projects.findByName(name) ?? store.projects.create(name);
+}

@@ -1,0 +1,53 @@
+import { KilnError } from '../../shared/errors';
+import type { RunStatus } from '../../shared/runs';
+import type { RunRecord, RunRepository } from '../store/run-repository';
+import { checkPromptsForModel } from './open-run-prior';
+import { branchConfig, resolveRunConfig, ResolvedRunConfig } from './run-config';
+
+/** Validates a generation request and records the run (nothing runs yet: `executeRun` does that). */
+export function createRun(runs: RunRepository, projectId: string, request: unknown, name?: string): RunRecord {
+  const config = resolveRunConfig(request);
+  checkPromptsForModel(config.model, config.prompt, config.negativePrompt);
+  return runs.createRun({ projectId, name, config, seed: config.seed, targetIterations: config.iterations });
+}
+
+/**
+ * Records a branch: a new run that starts from `runId`'s snapshot at `iteration` with the parent's request and the
+ * overrides (method, prompt, seed, settings …), its parent and iteration kept for the run tree.
+ */
+export function createBranch(runs: RunRepository, runId: string, iteration: number, overrides: Record<string, unknown>, name?: string): RunRecord {
+  const parent = runs.getRun(runId);
+  runs.getSnapshot(runId, iteration); // a clear error when there is no snapshot there
+  const config = branchConfig(ResolvedRunConfig.parse(parent.config), overrides);
+  checkPromptsForModel(config.model, config.prompt, config.negativePrompt);
+  return runs.createRun({
+    projectId: parent.projectId,
+    name: name ?? `${parent.name} ↳ ${iteration}`,
+    config,
+    seed: config.seed,
+    targetIterations: config.iterations,
+    parentRunId: runId,
+    parentIteration: iteration,
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A run marked running whose process is gone was interrupted (killed, crashed, power cut): it can be resumed. */
+export function liveStatus(run: RunRecord): RunStatus {
+  return run.status === 'running' && run.pid !== null && !isAlive(run.pid) ? 'interrupted' : run.status;
+}
+
+/** Whether `kiln resume` may continue this run, and if not, why. */
+export function assertResumable(run: RunRecord): void {
+  const status = liveStatus(run);
+  if (status === 'completed') throw new KilnError('conflict', `run ${run.id.slice(0, 8)} is already complete; branch from it to go further`);
+  if (status === 'running') throw new KilnError('conflict', `run ${run.id.slice(0, 8)} is running in process ${run.pid}; cancel it first`);
+}
