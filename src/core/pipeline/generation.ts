@@ -14,7 +14,7 @@ import { initialiseBall } from '../scene/gaussians/initialise';
 import type { BlobStore } from '../store/blob-store';
 import type { RunRecord, RunRepository, SnapshotRecord } from '../store/run-repository';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint';
-import { checkPromptsForModel, openRunPrior, trainingSampler } from './open-run-prior';
+import { checkModelAndPrompts, openRunPrior, trainingSampler } from './open-run-prior';
 import { isSnapshotIteration, ResolvedRunConfig } from './run-config';
 import { renderThumbnail } from './thumbnail';
 
@@ -84,7 +84,7 @@ export async function executeRun(env: RunEnvironment, runId: string, hooks: RunH
 async function openSession(env: RunEnvironment, runId: string): Promise<Session> {
   const run = env.runs.getRun(runId);
   const config = ResolvedRunConfig.parse(run.config);
-  checkPromptsForModel(config.model, config.prompt, config.negativePrompt);
+  checkModelAndPrompts(config.model, config.prompt, config.negativePrompt);
   const prior = await openRunPrior(env.home, config.model, env.threads);
   try {
     const rng = new Rng(config.seed);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { KilnError } from '../../shared/errors';
 import { ensureDemoPack } from '../diffusion/demo/build-demo-pack';
 import { checkDemoPrompt } from '../diffusion/demo/prompt-check';
+import { describePack } from '../diffusion/model-pack';
 import { openPrior, type Prior } from '../diffusion/prior';
 import { OrbitSamplerSettings } from '../scene/cameras/orbit-sampler';
 
@@ -22,9 +23,15 @@ export function modelPackDir(home: string, model: string): string {
   return dir;
 }
 
-/** Checks the prompts against what the model can understand before any work starts. */
-export function checkPromptsForModel(model: string, prompt: string, negativePrompt: string): void {
-  if (!isDemoModel(model)) return;
+/**
+ * Checks, before any run is recorded, that the model can be used: a pack folder must pass the layout checks, and
+ * the demo prior must know the prompts' words.
+ */
+export function checkModelAndPrompts(model: string, prompt: string, negativePrompt: string): void {
+  if (!isDemoModel(model)) {
+    describePack(resolve(model));
+    return;
+  }
   checkDemoPrompt(prompt);
   if (negativePrompt.trim()) checkDemoPrompt(negativePrompt, 'negative prompt');
 }

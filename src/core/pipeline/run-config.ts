@@ -86,7 +86,8 @@ export function resolveRunConfig(input: unknown): ResolvedRunConfig {
   const iterations = r.iterations ?? budget.iterations;
   const maxGaussians = r.maxGaussians ?? budget.maxGaussians;
   const definition = methodByName(r.method);
-  const methodSettings = definition.settings.safeParse(r.methodSettings);
+  const schema = definition.settings instanceof z.ZodObject ? definition.settings.strict() : definition.settings;
+  const methodSettings = schema.safeParse(r.methodSettings);
   if (!methodSettings.success) {
     throw new KilnError('invalid-request', `invalid ${r.method} settings: ${formatIssues(methodSettings.error, '')}`);
   }

@@ -1,13 +1,13 @@
 import { KilnError } from '../../shared/errors';
 import type { RunStatus } from '../../shared/runs';
 import type { RunRecord, RunRepository } from '../store/run-repository';
-import { checkPromptsForModel } from './open-run-prior';
+import { checkModelAndPrompts } from './open-run-prior';
 import { branchConfig, resolveRunConfig, ResolvedRunConfig } from './run-config';
 
 /** Validates a generation request and records the run (nothing runs yet: `executeRun` does that). */
 export function createRun(runs: RunRepository, projectId: string, request: unknown, name?: string): RunRecord {
   const config = resolveRunConfig(request);
-  checkPromptsForModel(config.model, config.prompt, config.negativePrompt);
+  checkModelAndPrompts(config.model, config.prompt, config.negativePrompt);
   return runs.createRun({ projectId, name, config, seed: config.seed, targetIterations: config.iterations });
 }
 
@@ -19,7 +19,7 @@ export function createBranch(runs: RunRepository, runId: string, iteration: numb
   const parent = runs.getRun(runId);
   runs.getSnapshot(runId, iteration); // a clear error when there is no snapshot there
   const config = branchConfig(ResolvedRunConfig.parse(parent.config), overrides);
-  checkPromptsForModel(config.model, config.prompt, config.negativePrompt);
+  checkModelAndPrompts(config.model, config.prompt, config.negativePrompt);
   return runs.createRun({
     projectId: parent.projectId,
     name: name ?? `${parent.name} ↳ ${iteration}`,
