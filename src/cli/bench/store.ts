@@ -7,11 +7,8 @@ import { decodeCompactGaussians, encodeCompactGaussians } from '../../core/scene
 import { PARAM_GROUPS, type GaussianArrays } from '../../core/scene/gaussians/gaussian-layout';
 import { initialiseBall, logit } from '../../core/scene/gaussians/initialise';
 import { MAX_SH_DEGREE } from '../../core/scene/gaussians/spherical-harmonics';
-import { BlobStore } from '../../core/store/blob-store';
-import { openDatabase } from '../../core/store/database';
-import { databasePath, resolveKilnHome } from '../../core/store/kiln-home';
-import { ProjectRepository } from '../../core/store/project-repository';
-import { RunRepository } from '../../core/store/run-repository';
+import { resolveKilnHome } from '../../core/store/kiln-home';
+import { openKilnStore, type KilnStore } from '../../core/store/kiln-store';
 import { KilnError } from '../../shared/errors';
 import type { Benchmark } from './benchmark';
 
@@ -126,65 +123,59 @@ function measureSizes(blobs: BenchBlobs, shDegreeMax: number, repeats: number, o
 }
 
 /** Writes 200 snapshots of one run as the pipeline does (blob first, then its row), then loads them in random order. */
-function measureScrub(home: string, blobs: BenchBlobs, shDegreeMax: number): ScrubResult {
-  const db = openDatabase(databasePath(home));
+function measureScrub(store: KilnStore, blobs: BenchBlobs, shDegreeMax: number): ScrubResult {
+  const { projects, runs } = store;
+  const project = projects.create(`kiln bench store ${process.pid}-${Date.now()}`);
   try {
-    const projects = new ProjectRepository(db);
-    const runs = new RunRepository(db);
-    const project = projects.create(`kiln bench store ${process.pid}-${Date.now()}`);
-    try {
-      const run = runs.createRun({
-        projectId: project.id,
-        name: 'bench store',
-        config: { method: 'bench', prompt: 'bench store' },
-        seed: 1,
-        targetIterations: 10 * SCRUB_SNAPSHOTS,
-      });
-      const base = benchGaussians(SCRUB_GAUSSIANS, shDegreeMax, 7);
-      let payloadBytes = 0;
-      for (let s = 0; s < SCRUB_SNAPSHOTS; s++) {
-        const bytes = encodeCompactGaussians(driftedCopy(base, s + 1));
-        payloadBytes = bytes.byteLength;
-        const splatsBlob = blobs.put(bytes);
-        runs.addSnapshot({ runId: run.id, iteration: 10 * s, gaussians: SCRUB_GAUSSIANS, splatsBlob, checkpointBlob: null, thumbnailBlob: null, metrics: { loss: 1 / (s + 1) } });
-      }
-      const order = Array.from({ length: SCRUB_SNAPSHOTS }, (_, s) => 10 * s);
-      const rng = new Rng(2024);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = rng.int(0, i);
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
-      const load = (iteration: number) => {
-        const t0 = performance.now();
-        const row = runs.getSnapshot(run.id, iteration);
-        const t1 = performance.now();
-        const bytes = blobs.read(row.splatsBlob);
-        const t2 = performance.now();
-        const g = decodeCompactGaussians(bytes);
-        const t3 = performance.now();
-        if (g.count !== row.gaussians) throw new Error(`snapshot ${iteration} decoded ${g.count} Gaussians, its row says ${row.gaussians}`);
-        return { total: t3 - t0, lookup: t1 - t0, read: t2 - t1, decode: t3 - t2 };
-      };
-      for (const iteration of order.slice(0, 5)) load(iteration); // warm-up: JIT and prepared statements
-      const loads = order.map(load);
-      const totals = loads.map((l) => l.total);
-      return {
-        gaussians: SCRUB_GAUSSIANS,
-        snapshots: SCRUB_SNAPSHOTS,
-        payloadBytes,
-        p95Ms: quantile(totals, 0.95),
-        medianMs: median(totals),
-        maxMs: Math.max(...totals),
-        goalMs: SCRUB_GOAL_MS,
-        lookupMs: median(loads.map((l) => l.lookup)),
-        readMs: median(loads.map((l) => l.read)),
-        decodeMs: median(loads.map((l) => l.decode)),
-      };
-    } finally {
-      projects.delete(project.id); // runs and snapshot rows go with it (ON DELETE CASCADE)
+    const run = runs.createRun({
+      projectId: project.id,
+      name: 'bench store',
+      config: { method: 'bench', prompt: 'bench store' },
+      seed: 1,
+      targetIterations: 10 * SCRUB_SNAPSHOTS,
+    });
+    const base = benchGaussians(SCRUB_GAUSSIANS, shDegreeMax, 7);
+    let payloadBytes = 0;
+    for (let s = 0; s < SCRUB_SNAPSHOTS; s++) {
+      const bytes = encodeCompactGaussians(driftedCopy(base, s + 1));
+      payloadBytes = bytes.byteLength;
+      const splatsBlob = blobs.put(bytes);
+      runs.addSnapshot({ runId: run.id, iteration: 10 * s, gaussians: SCRUB_GAUSSIANS, splatsBlob, checkpointBlob: null, thumbnailBlob: null, metrics: { loss: 1 / (s + 1) } });
     }
+    const order = Array.from({ length: SCRUB_SNAPSHOTS }, (_, s) => 10 * s);
+    const rng = new Rng(2024);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(0, i);
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const load = (iteration: number) => {
+      const t0 = performance.now();
+      const row = runs.getSnapshot(run.id, iteration);
+      const t1 = performance.now();
+      const bytes = blobs.read(row.splatsBlob);
+      const t2 = performance.now();
+      const g = decodeCompactGaussians(bytes);
+      const t3 = performance.now();
+      if (g.count !== row.gaussians) throw new Error(`snapshot ${iteration} decoded ${g.count} Gaussians, its row says ${row.gaussians}`);
+      return { total: t3 - t0, lookup: t1 - t0, read: t2 - t1, decode: t3 - t2 };
+    };
+    for (const iteration of order.slice(0, 5)) load(iteration); // warm-up: JIT and prepared statements
+    const loads = order.map(load);
+    const totals = loads.map((l) => l.total);
+    return {
+      gaussians: SCRUB_GAUSSIANS,
+      snapshots: SCRUB_SNAPSHOTS,
+      payloadBytes,
+      p95Ms: quantile(totals, 0.95),
+      medianMs: median(totals),
+      maxMs: Math.max(...totals),
+      goalMs: SCRUB_GOAL_MS,
+      lookupMs: median(loads.map((l) => l.lookup)),
+      readMs: median(loads.map((l) => l.read)),
+      decodeMs: median(loads.map((l) => l.decode)),
+    };
   } finally {
-    db.close();
+    projects.delete(project.id); // runs and snapshot rows go with it (ON DELETE CASCADE)
   }
 }
 
@@ -209,15 +200,15 @@ export const storeBenchmark: Benchmark = {
     // A given --home is used as it is (to measure another disk); only what the bench wrote is removed from it.
     const given = values.home as string | undefined;
     const home = given ? resolveKilnHome(given) : mkdtempSync(join(tmpdir(), 'kiln-bench-store-'));
-    const blobs = new BlobStore(join(home, 'blobs'));
+    const store = openKilnStore(home);
     const written = new Set<string>();
     const tracked: BenchBlobs = {
       put: (bytes) => {
-        const hash = blobs.put(bytes);
+        const hash = store.blobs.put(bytes);
         written.add(hash);
         return hash;
       },
-      read: (hash) => blobs.read(hash),
+      read: (hash) => store.blobs.read(hash),
     };
     try {
       if (!json) {
@@ -230,7 +221,7 @@ export const storeBenchmark: Benchmark = {
           `${String(r.gaussians).padStart(9)}  ${mb(r.payloadBytes).padStart(10)}  ${(r.payloadBytes / r.fp32Bytes).toFixed(3).padStart(7)}  ${r.encodeMs.toFixed(1).padStart(9)}  ${r.writeMs.toFixed(1).padStart(27)}  ${r.readDecodeMs.toFixed(2).padStart(13)}\n`,
         );
       });
-      const scrub = measureScrub(home, tracked, shDegreeMax);
+      const scrub = measureScrub(store, tracked, shDegreeMax);
       if (json) {
         io.out(JSON.stringify({ benchmark: 'store', shDegreeMax, repeats, home, rows, scrub }, null, 2) + '\n');
         return 0;
@@ -243,8 +234,9 @@ export const storeBenchmark: Benchmark = {
       );
       return 0;
     } finally {
-      if (given) for (const hash of written) blobs.delete(hash);
-      else rmSync(home, { recursive: true, force: true });
+      if (given) for (const hash of written) store.blobs.delete(hash);
+      store.close();
+      if (!given) rmSync(home, { recursive: true, force: true });
     }
   },
 };
