@@ -33,6 +33,17 @@ export interface Guidance {
   perpNeg?: { negatives: readonly ConditionRow[]; weights: readonly number[] };
 }
 
+/** One value for every image of a batch, or one per image (view-dependent prompts condition each view on its own). */
+export type PerImage<T extends object> = T | readonly T[];
+
+/** The value for image i of a batch of n (a single value serves them all). */
+export function forImage<T extends object>(value: PerImage<T>, i: number, n: number): T {
+  if (!Array.isArray(value)) return value as T;
+  const list = value as readonly T[];
+  if (list.length !== n) throw new Error(`per-image values: ${list.length} given for ${n} images`);
+  return list[i]!;
+}
+
 export interface DdimOptions {
   /** DDIM moves between `from` and `to` (default: one per 20 timesteps). */
   moves?: number;
@@ -67,16 +78,19 @@ export interface Prior {
   encodePrompts(prompts: readonly string[]): Promise<ConditionRow[]>;
   /** View packs: condition on a reference image (3×S×S in [−1, 1]) seen from the given relative poses. */
   conditionOnView(referenceImage: Float32Array, poses: readonly (readonly number[])[]): Promise<Conditioning>;
-  /** ε̂ for each of the n images in `x` at timestep t, with all guidance rows batched into one UNet call. */
-  predictNoise(x: Float32Array, t: number, cond: Conditioning, guidance: Guidance): Promise<Float32Array>;
+  /**
+   * ε̂ for each of the n images in `x` at timestep t, with all guidance rows batched into one UNet call. `cond` and
+   * `guidance` are one for all images or one per image (each image's rows follow its own prompt and Perp-Neg terms).
+   */
+  predictNoise(x: Float32Array, t: number, cond: PerImage<Conditioning>, guidance: PerImage<Guidance>): Promise<Float32Array>;
   /** Images (n×3×S×S in [−1, 1]) → scaled latents; identity for pixel packs. */
   encode(images: Float32Array): Promise<Float32Array>;
   /** Scaled latents → images in [−1, 1]; identity for pixel packs. */
   decode(latents: Float32Array): Promise<Float32Array>;
   /** Deterministic (η = 0) or stochastic DDIM from timestep `from` to `to` (either direction; −1 is the clean end). */
-  ddim(x: Float32Array, from: number, to: number, cond: Conditioning, guidance: Guidance, options?: DdimOptions): Promise<Float32Array>;
+  ddim(x: Float32Array, from: number, to: number, cond: PerImage<Conditioning>, guidance: PerImage<Guidance>, options?: DdimOptions): Promise<Float32Array>;
   /** Samples n images' latents from pure noise along the scheduler's inference timesteps. */
-  sample(n: number, cond: Conditioning, guidance: Guidance, options: SampleOptions): Promise<Float32Array>;
+  sample(n: number, cond: PerImage<Conditioning>, guidance: PerImage<Guidance>, options: SampleOptions): Promise<Float32Array>;
   close(): Promise<void>;
 }
 
@@ -223,16 +237,20 @@ export class OnnxPrior implements Prior {
     return results;
   }
 
-  async predictNoise(x: Float32Array, t: number, cond: Conditioning, guidance: Guidance): Promise<Float32Array> {
+  async predictNoise(x: Float32Array, t: number, cond: PerImage<Conditioning>, guidance: PerImage<Guidance>): Promise<Float32Array> {
     const n = this.count(x, this.latentSize, 'predictNoise');
-    const variants: ConditionRow[] = [cond.positive];
-    const needUncond = guidance.scale !== 1 || guidance.perpNeg !== undefined;
-    if (needUncond) variants.push(cond.negative);
-    for (const row of guidance.perpNeg?.negatives ?? []) variants.push(row);
+    // Rows of image i: its positive, its negative when guided, then its Perp-Neg negatives.
     const xs: Float32Array[] = [];
     const conds: ConditionRow[] = [];
     const poseIndex: number[] = [];
+    const firstRow: number[] = [];
     for (let i = 0; i < n; i++) {
+      const c = forImage(cond, i, n);
+      const g = forImage(guidance, i, n);
+      const variants: ConditionRow[] = [c.positive];
+      if (g.scale !== 1 || g.perpNeg !== undefined) variants.push(c.negative);
+      for (const row of g.perpNeg?.negatives ?? []) variants.push(row);
+      firstRow.push(conds.length);
       const xi = x.subarray(i * this.latentSize, (i + 1) * this.latentSize);
       for (const v of variants) {
         xs.push(xi);
@@ -240,17 +258,19 @@ export class OnnxPrior implements Prior {
         poseIndex.push(i);
       }
     }
+    firstRow.push(conds.length);
     const eps = await this.runUnet(xs, conds, poseIndex, t);
-    const k = variants.length;
-    if (n === 1 && k === 1) return eps[0]!;
+    if (n === 1 && eps.length === 1) return eps[0]!;
     const out = new Float32Array(x.length);
     for (let i = 0; i < n; i++) {
-      const pos = eps[i * k]!;
-      if (guidance.perpNeg) {
-        const negatives = eps.slice(i * k + 2, (i + 1) * k);
-        out.set(perpNegGuidance(eps[i * k + 1]!, pos, negatives, guidance.perpNeg.weights, guidance.scale), i * this.latentSize);
-      } else if (needUncond) {
-        classifierFreeGuidance(eps[i * k + 1]!, pos, guidance.scale, out, i * this.latentSize);
+      const g = forImage(guidance, i, n);
+      const first = firstRow[i]!;
+      const pos = eps[first]!;
+      if (g.perpNeg) {
+        const negatives = eps.slice(first + 2, firstRow[i + 1]!);
+        out.set(perpNegGuidance(eps[first + 1]!, pos, negatives, g.perpNeg.weights, g.scale), i * this.latentSize);
+      } else if (firstRow[i + 1]! - first > 1) {
+        classifierFreeGuidance(eps[first + 1]!, pos, g.scale, out, i * this.latentSize);
       } else {
         out.set(pos, i * this.latentSize);
       }
@@ -280,7 +300,14 @@ export class OnnxPrior implements Prior {
     return this.runVae(vaeDecoder, sessions.vae_decoder!.session, latents.map((v) => v / scalingFactor), this.latentShape);
   }
 
-  async ddim(x: Float32Array, from: number, to: number, cond: Conditioning, guidance: Guidance, options: DdimOptions = {}): Promise<Float32Array> {
+  async ddim(
+    x: Float32Array,
+    from: number,
+    to: number,
+    cond: PerImage<Conditioning>,
+    guidance: PerImage<Guidance>,
+    options: DdimOptions = {},
+  ): Promise<Float32Array> {
     const moves = options.moves ?? Math.max(1, Math.round(Math.abs(to - from) / 20));
     const path = ddimPath(from, to, moves);
     let current = x;
@@ -294,7 +321,7 @@ export class OnnxPrior implements Prior {
     return current;
   }
 
-  async sample(n: number, cond: Conditioning, guidance: Guidance, options: SampleOptions): Promise<Float32Array> {
+  async sample(n: number, cond: PerImage<Conditioning>, guidance: PerImage<Guidance>, options: SampleOptions): Promise<Float32Array> {
     const timesteps = this.schedule.timesteps(options.steps ?? 50);
     let x: Float32Array = options.rng.fillNormal(new Float32Array(n * this.latentSize));
     for (let i = 0; i < timesteps.length; i++) {

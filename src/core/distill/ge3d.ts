@@ -3,6 +3,8 @@ import { ddimMove } from '../diffusion/ddim';
 import type { Rng } from '../random/rng';
 import type { GuidanceMethod, MethodDefinition } from './guidance';
 import { dbcWeights } from './shared/dbc-weights';
+import { viewConditioner } from './shared/view-conditioning';
+import { viewPromptSettings } from './shared/view-prompts';
 import { fromPriorSpace, GradientTransport, gradientToImages, NO_GUIDANCE, rms, toPriorSpace, unconditional } from './shared/prior-space';
 
 /** A gap range [min, max) in timesteps, as torch.randint(min, max) draws it in the authors' code. */
@@ -31,6 +33,8 @@ export const Ge3dSettings = z.object({
   /** λ on the whole gradient: the code's lambda_guidance (0.1 in every released config); the paper has none. */
   lambda: z.number().default(0.1),
   transport: GradientTransport.default('decode-target'),
+  /** View prompts with Perp-Neg, on in the authors' setup (§4 "Perp-Neg on"; code from LucidDreamer, perpneg = True). */
+  viewPrompts: viewPromptSettings(true),
 });
 export type Ge3dSettings = z.infer<typeof Ge3dSettings>;
 
@@ -73,13 +77,14 @@ export const ge3dMethod: MethodDefinition<typeof Ge3dSettings> = {
   title: 'GE3D',
   summary: 'Text-to-3D by 2D editing: aligns every latent of a short DDIM invert-then-edit trajectory, coarse nodes first.',
   settings: Ge3dSettings,
-  create({ prior, conditioning, settings }): GuidanceMethod {
+  create(ctx): GuidanceMethod {
+    const { prior, conditioning, settings } = ctx;
     const schedule = prior.schedule;
     const uncond = unconditional(conditioning);
-    const guidance = { scale: settings.cfgScale };
+    const views = viewConditioner(ctx, settings.viewPrompts);
     return {
       name: 'ge3d',
-      async step({ images, iteration, totalIterations, rng }) {
+      async step({ images, views: seen, iteration, totalIterations, rng }) {
         const x0 = await toPriorSpace(prior, images);
         const nodes = ge3dNodes(settings, iteration, totalIterations, schedule.trainTimesteps, rng);
         const n = nodes.length - 1;
@@ -89,10 +94,11 @@ export const ge3dMethod: MethodDefinition<typeof Ge3dSettings> = {
           const eps = await prior.predictNoise(noising[i]!, nodes[i]!, uncond, NO_GUIDANCE);
           noising.push(ddimMove(noising[i]!, eps, alphaBar[i]!, alphaBar[i + 1]!));
         }
+        const { cond, guidance } = await views.forViews(seen, settings.cfgScale);
         const denoised: Float32Array[] = [];
         denoised[n] = noising[n]!;
         for (let i = n - 1; i >= 0; i--) {
-          const eps = await prior.predictNoise(denoised[i + 1]!, nodes[i + 1]!, conditioning, guidance);
+          const eps = await prior.predictNoise(denoised[i + 1]!, nodes[i + 1]!, cond, guidance);
           denoised[i] = ddimMove(denoised[i + 1]!, eps, alphaBar[i + 1]!, alphaBar[i]!);
         }
         // The code sizes ω̃ by the configured n and indexes it by node, so a trajectory cut short by the cap keeps

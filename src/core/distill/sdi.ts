@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Conditioning, Prior } from '../diffusion/prior';
+import type { Conditioning, PerImage, Prior } from '../diffusion/prior';
 import type { Rng } from '../random/rng';
 import type { GuidanceMethod, GuidanceResult, MethodDefinition } from './guidance';
 import { convexityLoss } from './shared/convexity-loss';
@@ -7,6 +7,8 @@ import { invertAlong, recoverNoise, stridePath } from './shared/ddim-inversion';
 import { firstImageX0, imageCount } from './shared/preview';
 import { addNoise, GradientTransport, gradientToImages, rms, toPriorSpace } from './shared/prior-space';
 import { linearAnneal } from './shared/timesteps';
+import { viewConditioner } from './shared/view-conditioning';
+import { viewPromptSettings } from './shared/view-prompts';
 import { weightAt, WeightKind } from './shared/weights';
 
 export const SdiSettings = z.object({
@@ -47,6 +49,11 @@ export const SdiSettings = z.object({
     })
     .prefault({}),
   transport: GradientTransport.default('decode-target'),
+  /**
+   * View prompts with Perp-Neg (paper §5.2: "we use Perpendicular Negative Prompting"). The inversion conditions on
+   * the same view prompts with plain γ_inv guidance; Perp-Neg shapes only the forward prediction.
+   */
+  viewPrompts: viewPromptSettings(true),
 });
 export type SdiSettings = z.infer<typeof SdiSettings>;
 
@@ -62,7 +69,7 @@ export interface InferredNoise {
 /** κ^{t+τ}(x₀): DDIM-invert x₀ from the clean end to t + τ with γ_inv, then recover the noise that the latent holds. */
 export async function inferNoise(
   prior: Prior,
-  conditioning: Conditioning,
+  conditioning: PerImage<Conditioning>,
   x0: Float32Array,
   t: number,
   tau: number,
@@ -87,21 +94,25 @@ export const sdiMethod: MethodDefinition<typeof SdiSettings> = {
   title: 'SDI',
   summary: 'Score distillation via DDIM inversion: SDS with the noise inferred by inverting the render; annealed t; convexity loss.',
   settings: SdiSettings,
-  create({ prior, conditioning, settings }): GuidanceMethod {
+  create(ctx): GuidanceMethod {
+    const { prior, settings } = ctx;
     const T = prior.schedule.trainTimesteps;
+    const views = viewConditioner(ctx, settings.viewPrompts);
     const fovYDeg = settings.convexity.fovYDeg ?? prior.camera?.fovYDeg ?? 45;
     return {
       name: 'sdi',
-      async step({ images, alpha, depth, iteration, totalIterations, rng }) {
+      async step({ images, alpha, depth, views: seen, iteration, totalIterations, rng }) {
         const z0 = await toPriorSpace(prior, images);
         const t = linearAnneal(settings.tAnneal.tMax, settings.tAnneal.tMin, iteration, totalIterations, T);
         const tau = Math.floor(rng.uniform() * settings.inversion.overshootMax * T);
-        const inferred = await inferNoise(prior, conditioning, z0, t, tau, settings.inversion, rng);
+        const inversionCond = (await views.forViews(seen, settings.inversion.cfgScale, { perpNeg: false })).cond;
+        const inferred = await inferNoise(prior, inversionCond, z0, t, tau, settings.inversion, rng);
         const eps = inferred.eps;
         if (settings.entropyScale > 0) for (let k = 0; k < eps.length; k++) eps[k]! += settings.entropyScale * rng.normal();
         const alphaT = prior.schedule.alphaBar(t);
         const xt = addNoise(z0, eps, alphaT);
-        const epsHat = await prior.predictNoise(xt, t, conditioning, { scale: settings.cfgScale });
+        const forward = await views.forViews(seen, settings.cfgScale);
+        const epsHat = await prior.predictNoise(xt, t, forward.cond, forward.guidance);
         const w = weightAt(settings.weight, alphaT);
         const g = epsHat.map((e, k) => w * (e - eps[k]!));
         const result: GuidanceResult = {

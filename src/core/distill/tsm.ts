@@ -3,6 +3,7 @@ import type { GuidanceMethod, MethodDefinition } from './guidance';
 import { IntervalSettings, intervalScore } from './shared/interval-score';
 import { clipPixelGradients, PixelClipSettings } from './shared/pixel-clip';
 import { gradientToImages, rms } from './shared/prior-space';
+import { viewConditioner } from './shared/view-conditioning';
 
 export const TsmSettings = IntervalSettings.extend({
   /** γ, the offset rate of μ between s and t. */
@@ -30,12 +31,14 @@ export const tsmMethod: MethodDefinition<typeof TsmSettings> = {
   title: 'TSM',
   summary: 'Trajectory score matching (DreamerXL): x_t and x_μ both from one inverted x_s, target ε_∅(x_μ, μ); pixel-wise gradient clipping.',
   settings: TsmSettings,
-  create({ prior, conditioning, settings }): GuidanceMethod {
+  create(ctx): GuidanceMethod {
+    const { prior, settings } = ctx;
     const S = prior.imageSize;
+    const views = viewConditioner(ctx, settings.viewPrompts);
     return {
       name: 'tsm',
       async step(input) {
-        const step = await intervalScore(prior, conditioning, settings, input, (s, t) => tsmMu(s, t, settings.gamma, settings.muForm));
+        const step = await intervalScore(prior, views, settings, input, (s, t) => tsmMu(s, t, settings.gamma, settings.muForm));
         const dImages = await gradientToImages(prior, input.images, step.z, step.g, settings.transport);
         const clipped = settings.pixelClip.enabled ? clipPixelGradients(dImages, 3, S * S, settings.pixelClip.threshold) : 0;
         return { dImages, t: step.t, terms: { tsm: rms(step.g), clippedFraction: clipped }, x0Preview: step.x0Preview, unetCalls: step.unetCalls };

@@ -80,6 +80,7 @@ async function distil(prior: Prior, methodName: string, prompt: string, views: G
     conditioning: await prior.encodeText(prompt),
     settings: definition.settings.parse(s.methodSettings[methodName] ?? {}),
     rng: rng.fork(),
+    prompt,
   });
   const training = GaussianTrainingSettings.parse(BENCH_TRAINING);
   const init = initialiseBall({ count: s.initialGaussians, shDegreeMax: 1, radiusM: 0.9, opacity: 0.1, colourNoise: 0.05 }, rng.fork());

@@ -1,5 +1,5 @@
 import { ddimMove } from '../../diffusion/ddim';
-import type { Conditioning, Guidance, Prior } from '../../diffusion/prior';
+import type { Conditioning, Guidance, PerImage, Prior } from '../../diffusion/prior';
 import type { Rng } from '../../random/rng';
 
 /**
@@ -37,8 +37,8 @@ export async function invertAlong(
   prior: Prior,
   x: Float32Array,
   path: readonly number[],
-  cond: Conditioning,
-  guidance: Guidance,
+  cond: PerImage<Conditioning>,
+  guidance: PerImage<Guidance>,
   options: InversionOptions = {},
 ): Promise<{ x: Float32Array; calls: number }> {
   const eta = options.eta ?? 0;

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { ddimMove } from '../../diffusion/ddim';
-import type { Conditioning, Prior } from '../../diffusion/prior';
+import type { Prior } from '../../diffusion/prior';
 import type { Rng } from '../../random/rng';
 import { invertAlong, stridePath } from './ddim-inversion';
 import { firstImageX0, imageCount } from './preview';
 import { addNoise, GradientTransport, NO_GUIDANCE, toPriorSpace, unconditional } from './prior-space';
 import { sampleTimestep, TimestepRange } from './timesteps';
+import type { ViewInfo } from '../guidance';
+import type { ViewConditioner } from './view-conditioning';
+import { viewPromptSettings } from './view-prompts';
 import { weightAt, WeightKind } from './weights';
 
 /** The settings ISM (LucidDreamer) and TSM (DreamerXL, built on LucidDreamer's code) share; defaults are that code's. */
@@ -37,6 +40,8 @@ export const IntervalSettings = z.object({
   noiseOffset: z.number().min(0).default(0.1),
   weight: WeightKind.default('sigma-ratio'),
   transport: GradientTransport.default('decode-target'),
+  /** View prompts with Perp-Neg, as LucidDreamer's GuidanceParams (perpneg = True) and so DreamerXL's code have them. */
+  viewPrompts: viewPromptSettings(true),
 });
 export type IntervalSettings = z.infer<typeof IntervalSettings>;
 
@@ -65,9 +70,9 @@ export interface IntervalStep {
  */
 export async function intervalScore(
   prior: Prior,
-  conditioning: Conditioning,
+  views: ViewConditioner,
   settings: IntervalSettings,
-  input: { images: Float32Array; iteration: number; rng: Rng },
+  input: { images: Float32Array; views: readonly ViewInfo[]; iteration: number; rng: Rng },
   muOf: (s: number, t: number) => number,
 ): Promise<IntervalStep> {
   const { images, iteration, rng } = input;
@@ -79,7 +84,7 @@ export async function intervalScore(
   if (!Number.isInteger(mu) || mu < s || mu > t) throw new Error(`intervalScore: μ = ${mu} must be an integer in [s, t] = [${s}, ${t}]`);
 
   const start = settings.inversionStart === 'noised-t0' ? addNoise(z, sampleNoise(prior, z.length, settings.noiseOffset, rng), schedule.alphaBar(0)) : z;
-  const uncond = unconditional(conditioning);
+  const uncond = unconditional(views.base);
   const inverted = await invertAlong(prior, start, stridePath(0, s, settings.inversionStride), uncond, NO_GUIDANCE, {
     eta: settings.inversionEta,
     rng,
@@ -97,7 +102,8 @@ export async function intervalScore(
     target = await prior.predictNoise(xMu, mu, uncond, NO_GUIDANCE);
     unetCalls++;
   }
-  const epsHat = await prior.predictNoise(xt, t, conditioning, { scale: settings.cfgScale });
+  const conditional = await views.forViews(input.views, settings.cfgScale);
+  const epsHat = await prior.predictNoise(xt, t, conditional.cond, conditional.guidance);
   unetCalls++;
 
   const w = weightAt(settings.weight, alphaT);

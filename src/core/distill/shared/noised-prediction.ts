@@ -1,7 +1,8 @@
-import type { Conditioning, Prior } from '../../diffusion/prior';
+import type { Prior } from '../../diffusion/prior';
 import type { Rng } from '../../random/rng';
 import { addNoise, toPriorSpace } from './prior-space';
 import { sampleTimestep, type TimestepRange } from './timesteps';
+import type { StepConditioning } from './view-conditioning';
 
 export interface NoisedPrediction {
   /** The renders in the prior's sample space. */
@@ -10,7 +11,7 @@ export interface NoisedPrediction {
   alphaBar: number;
   eps: Float32Array;
   xt: Float32Array;
-  /** ε̃(x_t, t, y) with classifier-free guidance. */
+  /** ε̃(x_t, t, y) with classifier-free guidance (or Perp-Neg), each image on its own conditioning when given one each. */
   epsHat: Float32Array;
 }
 
@@ -20,8 +21,7 @@ export async function noisedPrediction(
   images: Float32Array,
   timesteps: TimestepRange,
   iteration: number,
-  conditioning: Conditioning,
-  cfgScale: number,
+  conditioning: StepConditioning,
   rng: Rng,
 ): Promise<NoisedPrediction> {
   const z = await toPriorSpace(prior, images);
@@ -29,6 +29,6 @@ export async function noisedPrediction(
   const alphaBar = prior.schedule.alphaBar(t);
   const eps = rng.fillNormal(new Float32Array(z.length));
   const xt = addNoise(z, eps, alphaBar);
-  const epsHat = await prior.predictNoise(xt, t, conditioning, { scale: cfgScale });
+  const epsHat = await prior.predictNoise(xt, t, conditioning.cond, conditioning.guidance);
   return { z, t, alphaBar, eps, xt, epsHat };
 }

@@ -7,7 +7,10 @@ import { DEFAULT_FRONT_HALF_WIDTH_DEG, foldedAzimuthDeg, viewSector, type ViewSe
  * Azimuth 0 is the front (the camera on +Z looking at the object), as in CONVENTIONS.md.
  */
 export const ViewPromptSettings = z.object({
-  enabled: z.boolean().default(false),
+  /** On by default, as threestudio's prompt processors and LucidDreamer's configs append view words. */
+  enabled: z.boolean().default(true),
+  /** Perp-Neg on the view prompts (needs `enabled`); each method's schema sets its authors' default. */
+  perpNeg: z.boolean().default(false),
   suffixes: z.object({ front: z.string(), side: z.string(), back: z.string() }).default({
     front: ', front view',
     side: ', side view',
@@ -19,6 +22,11 @@ export const ViewPromptSettings = z.object({
   perpNegWeight: z.number().min(0).default(1),
 });
 export type ViewPromptSettings = z.infer<typeof ViewPromptSettings>;
+
+/** A method's `viewPrompts` setting: view prompts on, Perp-Neg as its authors' code has it. */
+export function viewPromptSettings(perpNegDefault: boolean) {
+  return ViewPromptSettings.extend({ perpNeg: z.boolean().default(perpNegDefault) }).prefault({});
+}
 
 export type ViewName = ViewSector;
 
