@@ -3,9 +3,12 @@ import { KilnError } from '../../shared/errors';
 import { AdamSettings, adamStep } from '../optim/adam';
 import type { GuidanceMethod, MethodDefinition } from './guidance';
 import { DegradationNet } from './shared/degradation-net';
+import { float32FromBase64, float32ToBase64 } from './shared/float32-base64';
 import { noisedPrediction } from './shared/noised-prediction';
 import { fromPriorSpace, GradientTransport, gradientToImages, predictX0, rms } from './shared/prior-space';
 import { TimestepRange } from './shared/timesteps';
+import { viewConditioner } from './shared/view-conditioning';
+import { viewPromptSettings } from './shared/view-prompts';
 import { weightAt, WeightKind } from './shared/weights';
 
 /**
@@ -28,6 +31,8 @@ export const VdmSettings = z.object({
   mappingHidden: z.number().int().min(1).default(8),
   mappingLayers: z.number().int().min(2).default(3),
   transport: GradientTransport.default('decode-target'),
+  /** View prompts on; Perp-Neg off (DreamMapping has no public code and the paper does not use it). */
+  viewPrompts: viewPromptSettings(false),
 });
 export type VdmSettings = z.infer<typeof VdmSettings>;
 
@@ -39,17 +44,29 @@ export function dcaCoefficient(t: number, alphaBar: number, cutoff: number): num
 /** M_ψ's optimiser: PyTorch's Adam defaults (the paper gives only the learning rate). */
 const MAPPING_ADAM = AdamSettings.parse({ beta1: 0.9, beta2: 0.999, eps: 1e-8 });
 
+/** A float array of the saved state: base64 of its float32 bytes (number lists, the first format, still load). */
+const SavedFloats = z.union([z.string(), z.array(z.number())]).transform((a, ctx) => {
+  if (Array.isArray(a)) return Float32Array.from(a);
+  try {
+    return float32FromBase64(a);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
 const VdmState = z.object({
   kind: z.literal('vdm-mapping'),
   channels: z.number().int(),
   hidden: z.number().int(),
   layers: z.number().int(),
+  /** Adam steps taken (its bias correction depends on it). */
   step: z.number().int().min(0),
-  params: z.array(z.number()),
-  m: z.array(z.number()),
-  v: z.array(z.number()),
+  params: SavedFloats,
+  m: SavedFloats,
+  v: SavedFloats,
 });
-export type VdmState = z.infer<typeof VdmState>;
+export type VdmState = z.input<typeof VdmState>;
 
 /**
  * VDM + DCA (DreamMapping): the render is treated as a degraded diffusion output. A small network M_ψ, trained online
@@ -62,18 +79,20 @@ export const vdmMethod: MethodDefinition<typeof VdmSettings> = {
   title: 'VDM + DCA',
   summary: 'DreamMapping: learns the render-vs-diffusion degradation online with a small conv net; CFG 7.5, no UNet Jacobian.',
   settings: VdmSettings,
-  create({ prior, conditioning, settings, rng: initRng }): GuidanceMethod {
+  create(ctx): GuidanceMethod {
+    const { prior, settings, rng: initRng } = ctx;
+    const views = viewConditioner(ctx, settings.viewPrompts);
     const [C, h, w] = prior.latentShape;
     const net = new DegradationNet({ channels: C, hidden: settings.mappingHidden, layers: settings.mappingLayers }, Float32Array);
     net.initialise(initRng);
-    let m = new Float32Array(net.parameterCount);
-    let v = new Float32Array(net.parameterCount);
+    let m: Float32Array = new Float32Array(net.parameterCount);
+    let v: Float32Array = new Float32Array(net.parameterCount);
     let adamStepCount = 0;
     return {
       name: 'vdm',
-      async step({ images, iteration, rng }) {
+      async step({ images, views: seen, iteration, rng }) {
         const { z: z0, t, alphaBar, eps, xt, epsHat } = await noisedPrediction(
-          prior, images, settings.timesteps, iteration, conditioning, settings.cfgScale, rng,
+          prior, images, settings.timesteps, iteration, await views.forViews(seen, settings.cfgScale), rng,
         );
         const count = z0.length / (C * h * w);
         const { output: mapped, loss, dParams } = net.lossAndGrad(epsHat, eps, count, h, w, false);
@@ -91,9 +110,9 @@ export const vdmMethod: MethodDefinition<typeof VdmSettings> = {
           kind: 'vdm-mapping',
           ...net.shape,
           step: adamStepCount,
-          params: Array.from(net.params),
-          m: Array.from(m),
-          v: Array.from(v),
+          params: float32ToBase64(net.params),
+          m: float32ToBase64(m),
+          v: float32ToBase64(v),
         };
       },
       loadState(raw: unknown): void {
@@ -110,8 +129,8 @@ export const vdmMethod: MethodDefinition<typeof VdmSettings> = {
           );
         }
         net.params.set(state.params);
-        m = Float32Array.from(state.m);
-        v = Float32Array.from(state.v);
+        m = state.m;
+        v = state.v;
         adamStepCount = state.step;
       },
     };
