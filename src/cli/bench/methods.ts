@@ -38,6 +38,7 @@ export const methodsBenchmark: Benchmark = {
     out: { type: 'string' },
     home: { type: 'string' },
     seed: { type: 'string' },
+    ambiguous: { type: 'string' },
     'method-settings': { type: 'string' },
   },
   async run({ values, json }, io) {
@@ -49,6 +50,7 @@ export const methodsBenchmark: Benchmark = {
       ...(values.objects !== undefined ? { objects: parseObjects(values.objects) } : {}),
       ...(values.iters !== undefined ? { iterations: Number(values.iters) } : {}),
       ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
+      ...(values.ambiguous !== undefined ? { ambiguousPrompt: values.ambiguous === 'none' ? null : String(values.ambiguous) } : {}),
       ...(values['method-settings'] !== undefined ? { methodSettings: parseJsonOption(values['method-settings'], '--method-settings') } : {}),
     });
     const home = resolveKilnHome(values.home as string | undefined, io.env);
