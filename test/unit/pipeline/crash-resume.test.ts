@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveStatus } from '../../../src/core/pipeline/run-control';
+import { Rng } from '../../../src/core/random/rng';
+import { databasePath } from '../../../src/core/store/kiln-home';
+import { openKilnStore } from '../../../src/core/store/kiln-store';
+import { makeTempHome } from '../../helpers/temp-home';
+
+// A real `kiln generate` child process, killed with SIGKILL at random moments, then `kiln resume`d.
+const KILN = join(resolve(__dirname, '../../..'), 'bin', 'kiln.mjs');
+const temp = makeTempHome('kiln-crash-');
+const ARGS = ['--prompt', 'a blue cube', '--seed', '5', '--iters', '30', '--snapshot-every', '4', '--batch', '1', '--gaussians', '300', '--threads', '1'];
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+  err: string;
+}
+
+function kiln(args: string[]): { child: ChildProcess; done: Promise<Exit> } {
+  const child = spawn(process.execPath, [KILN, ...args, '--home', temp.home, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const done = new Promise<Exit>((res) => child.on('exit', (code, signal) => res({ code, signal, out, err })));
+  return { child, done };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs, and snapshots committed by the newest run (read through a separate connection, as another process would). */
+function progress(): { runs: number; snapshots: number } {
+  const db = new BetterSqlite3(databasePath(temp.home), { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    return db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM runs) AS runs,
+                (SELECT COUNT(*) FROM snapshots WHERE run_id = (SELECT id FROM runs ORDER BY rowid DESC LIMIT 1)) AS snapshots`,
+      )
+      .get() as { runs: number; snapshots: number };
+  } catch {
+    return { runs: 0, snapshots: 0 }; // the database or its tables may not exist yet
+  } finally {
+    db.close();
+  }
+}
+
+/** Starts `kiln generate` and resolves once its own run has committed `snapshots` snapshots. */
+async function generateUntil(project: string, snapshots: number) {
+  const runsBefore = progress().runs;
+  const started = kiln(['generate', ...ARGS, '--project', project]);
+  await waitFor(() => {
+    const p = progress();
+    return p.runs > runsBefore && p.snapshots >= snapshots;
+  }, 60_000);
+  return started;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('timed out waiting for the child process');
+    await sleep(20);
+  }
+}
+
+let referenceSplats: string;
+
+beforeAll(async () => {
+  const { done } = kiln(['generate', ...ARGS, '--project', 'reference']);
+  const exit = await done;
+  expect(exit.code, exit.err).toBe(0);
+  const store = openKilnStore(temp.home);
+  try {
+    const [run] = store.runs.listRuns();
+    referenceSplats = store.runs.latestSnapshot(run!.id)!.splatsBlob;
+  } finally {
+    store.close();
+  }
+}, 120_000);
+
+afterAll(() => temp.cleanup());
+
+describe('a run killed with SIGKILL at random moments', () => {
+  const rng = new Rng(2024);
+  const trials = Array.from({ length: 5 }, (_, i) => ({ trial: i + 1, afterSnapshots: rng.int(1, 6), delayMs: rng.int(0, 120) }));
+
+  it.each(trials)('trial $trial: killed after $afterSnapshots snapshots + $delayMs ms, the database is intact and resume finishes identically', async ({ afterSnapshots, delayMs }) => {
+    const { child, done } = await generateUntil('crash', afterSnapshots);
+    await sleep(delayMs);
+    child.kill('SIGKILL');
+    const killed = await done;
+    expect(killed.signal, 'the run finished before the kill: lengthen it').toBe('SIGKILL');
+    const store = openKilnStore(temp.home);
+    try {
+      expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const run = store.runs.listRuns().at(-1)!;
+      expect(liveStatus(run)).toBe('interrupted');
+      const resumed = await kiln(['resume', run.id.slice(0, 8)]).done;
+      expect(resumed.code, resumed.err).toBe(0);
+      expect(JSON.parse(resumed.out).status).toBe('completed');
+      const snapshots = store.runs.listSnapshots(run.id);
+      const iterations = snapshots.map((s) => s.iteration);
+      expect(iterations.every((it, k) => k === 0 || it > iterations[k - 1]!)).toBe(true);
+      expect(iterations.at(-1)).toBe(30);
+      for (const s of snapshots) store.blobs.read(s.splatsBlob, { verify: true });
+      expect(snapshots.at(-1)!.splatsBlob).toBe(referenceSplats);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+
+  it('stops cleanly on Ctrl-C (SIGINT) after the current iteration, and resumes to the same result', async () => {
+    const { child, done } = await generateUntil('interrupt', 2);
+    child.kill('SIGINT');
+    const exit = await done;
+    expect(exit.code).toBe(130);
+    expect(exit.err).toMatch(/kiln resume [0-9a-f]{8}/);
+    const run = JSON.parse(exit.out) as { id: string; status: string; lastIteration: number };
+    expect(run.status).toBe('paused');
+    expect(run.lastIteration).toBeGreaterThan(0);
+    const resumed = await kiln(['resume', run.id]).done;
+    expect(resumed.code, resumed.err).toBe(0);
+    const store = openKilnStore(temp.home);
+    try {
+      expect(store.runs.latestSnapshot(run.id)!.splatsBlob).toBe(referenceSplats);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+});
