@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../core/random/rng';
 import { median, quantile } from '../../core/stats';
@@ -188,6 +188,11 @@ function parseShDegree(value: unknown): number {
   return sh;
 }
 
+/** Timings on a shared machine mean little without how busy it was. */
+function machineLoad(): { cores: number; loadAverage1m: number } {
+  return { cores: availableParallelism(), loadAverage1m: loadavg()[0]! };
+}
+
 const mb = (bytes: number) => (bytes / 1e6).toFixed(2);
 
 export const storeBenchmark: Benchmark = {
@@ -222,15 +227,17 @@ export const storeBenchmark: Benchmark = {
         );
       });
       const scrub = measureScrub(store, tracked, shDegreeMax);
+      const machine = machineLoad();
       if (json) {
-        io.out(JSON.stringify({ benchmark: 'store', shDegreeMax, repeats, home, rows, scrub }, null, 2) + '\n');
+        io.out(JSON.stringify({ benchmark: 'store', shDegreeMax, repeats, home, machine, rows, scrub }, null, 2) + '\n');
         return 0;
       }
       io.out(
         `\nscrub: load any of ${scrub.snapshots} snapshots of one run at ${scrub.gaussians} Gaussians (${mb(scrub.payloadBytes)} MB each), random order\n` +
           `  (SQLite row lookup + blob read + decode to float32)\n` +
           `  p95 ${scrub.p95Ms.toFixed(2)} ms (goal ≤ ${scrub.goalMs} ms), median ${scrub.medianMs.toFixed(2)} ms, max ${scrub.maxMs.toFixed(2)} ms\n` +
-          `  medians of the parts: lookup ${scrub.lookupMs.toFixed(3)} ms, read ${scrub.readMs.toFixed(2)} ms, decode ${scrub.decodeMs.toFixed(2)} ms\n`,
+          `  medians of the parts: lookup ${scrub.lookupMs.toFixed(3)} ms, read ${scrub.readMs.toFixed(2)} ms, decode ${scrub.decodeMs.toFixed(2)} ms\n` +
+          `\n${machine.cores} cores, 1-minute load average ${machine.loadAverage1m.toFixed(1)} at the end (timings stretch on a busy machine)\n`,
       );
       return 0;
     } finally {
