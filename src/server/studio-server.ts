@@ -7,9 +7,12 @@ import { KilnError, toWireError } from '../shared/errors';
 import { contentSecurityPolicy } from '../shared/content-security-policy';
 import { statusForError } from './http-status';
 import { serveStatic } from './static-files';
+import { isBlobHash } from '../core/store/blob-store';
 
 export const API_PREFIX = '/api/call/';
 export const EVENTS_PATH = '/api/events';
+/** GET /api/blobs/<sha256>: snapshot payloads and thumbnails for the renderer (content-addressed, so cacheable forever). */
+export const BLOBS_PREFIX = '/api/blobs/';
 const MAX_BODY_BYTES = 1 << 20;
 
 export interface StudioServerOptions {
@@ -74,6 +77,7 @@ export async function startStudioServer(
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path.startsWith('/api/')) {
       if (!isSameOrigin(req)) return sendJson(res, 403, { error: { code: 'invalid-request', message: 'cross-origin request refused' } });
+      if (path.startsWith(BLOBS_PREFIX) && req.method === 'GET') return sendBlob(res, path.slice(BLOBS_PREFIX.length));
       if (!path.startsWith(API_PREFIX) || req.method !== 'POST') {
         return sendJson(res, 405, { error: { code: 'invalid-request', message: `use POST ${API_PREFIX}<method>` } });
       }
@@ -100,6 +104,22 @@ export async function startStudioServer(
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
     });
+  }
+
+  function sendBlob(res: ServerResponse, hash: string) {
+    if (!isBlobHash(hash)) return sendJson(res, 400, { error: { code: 'invalid-request', message: 'a blob is named by its 64-hex-digit SHA-256' } });
+    if (!service.store.runs.isBlobReferenced(hash) || !service.store.blobs.has(hash)) {
+      return sendJson(res, 404, { error: { code: 'not-found', message: `no blob ${hash}` } });
+    }
+    const bytes = service.store.blobs.read(hash);
+    const isPng = bytes.subarray(1, 4).toString('latin1') === 'PNG';
+    res.writeHead(200, {
+      'content-type': isPng ? 'image/png' : 'application/octet-stream',
+      'content-length': bytes.length,
+      'cache-control': 'private, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(bytes);
   }
 
   const wss = new WebSocketServer({ noServer: true });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Project, ProjectId } from './projects';
+import { Run, RunProgress, Snapshot } from './runs';
 
 /** Everything the engine pushes to clients; one stream per client, same on IPC and WebSocket. */
 export const StudioEvent = z.discriminatedUnion('type', [
@@ -7,6 +8,11 @@ export const StudioEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('project.renamed'), project: Project }),
   z.object({ type: z.literal('project.opened'), project: Project }),
   z.object({ type: z.literal('project.deleted'), projectId: ProjectId }),
+  z.object({ type: z.literal('run.started'), run: Run }),
+  z.object({ type: z.literal('run.progress'), progress: RunProgress }),
+  z.object({ type: z.literal('run.snapshot'), snapshot: Snapshot }),
+  /** Completed, cancelled, paused or failed (then `run.error` says why). */
+  z.object({ type: z.literal('run.finished'), run: Run }),
 ]);
 export type StudioEvent = z.infer<typeof StudioEvent>;
 export type StudioEventType = StudioEvent['type'];

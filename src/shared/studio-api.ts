@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EngineInfo } from './engine-info';
 import type { StudioEvent } from './events';
 import { Project, ProjectId, ProjectName } from './projects';
+import { Run, RunId, RunRequest, Snapshot } from './runs';
 
 /**
  * The StudioApi contract. Every method has a request and a response schema; transports (Electron IPC, HTTP) carry
@@ -14,6 +15,19 @@ export const studioMethods = {
   'projects.delete': { request: z.object({ id: ProjectId }).strict(), response: z.object({ id: ProjectId }) },
   'projects.open': { request: z.object({ id: ProjectId }).strict(), response: Project },
   'engine.info': { request: z.object({}).strict(), response: EngineInfo },
+  'runs.list': { request: z.object({ projectId: ProjectId }).strict(), response: z.array(Run) },
+  'runs.get': { request: z.object({ runId: RunId }).strict(), response: Run },
+  /** Records the run and starts it in an engine process; progress and snapshots arrive as events. */
+  'runs.start': { request: z.object({ projectId: ProjectId, request: RunRequest, name: z.string().max(200).optional() }).strict(), response: Run },
+  /** Stops after the current iteration with a snapshot: `cancel` ends the run, `pause` leaves it resumable. */
+  'runs.stop': { request: z.object({ runId: RunId, mode: z.enum(['cancel', 'pause']).default('cancel') }).strict(), response: Run },
+  'runs.resume': { request: z.object({ runId: RunId }).strict(), response: Run },
+  'runs.timeline': { request: z.object({ runId: RunId }).strict(), response: z.array(Snapshot) },
+  /** A new run from a snapshot of another, with overrides of its request (method, prompt, seed, settings). */
+  'runs.branch': {
+    request: z.object({ runId: RunId, iteration: z.number().int().min(0), overrides: RunRequest.partial().default({}), name: z.string().max(200).optional() }).strict(),
+    response: Run,
+  },
 } as const;
 
 export type StudioMethods = typeof studioMethods;

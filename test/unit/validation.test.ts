@@ -53,6 +53,15 @@ function recordingHandlers(): { handlers: StudioHandlers; calls: Array<{ method:
       calls.push({ method: 'engine.info', request });
       throw new KilnError('internal', 'not used in these tests');
     },
+    ...Object.fromEntries(
+      (['runs.list', 'runs.get', 'runs.start', 'runs.stop', 'runs.resume', 'runs.timeline', 'runs.branch'] as const).map((method) => [
+        method,
+        (request: unknown) => {
+          calls.push({ method, request });
+          return [];
+        },
+      ]),
+    ) as unknown as Pick<StudioHandlers, `runs.${string}` & keyof StudioHandlers>,
   };
   return { handlers, calls };
 }

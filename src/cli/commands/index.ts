@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { benchCommand } from './bench';
 import { branchCommand } from './branch';
+import { engineRunCommand } from './engine-run';
 import { generateCommand } from './generate';
 import { modelsCommand } from './models';
 import { projectsCommand } from './projects';
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   projectsCommand,
   benchCommand,
   modelsCommand,
+  engineRunCommand,
 ];

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../core/package-root';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { StudioService } from '../../core/studio/studio-service';
+import { ChildEngineLauncher } from '../../server/child-engine-launcher';
 import { startStudioServer } from '../../server/studio-server';
 import { HOME_OPTION, type Command } from '../command';
 
@@ -22,7 +23,7 @@ export const serveCommand: Command = {
       return 2;
     }
     const home = resolveKilnHome(values.home as string | undefined, io.env);
-    const service = new StudioService(home);
+    const service = new StudioService(home, {}, new ChildEngineLauncher());
     let running;
     try {
       running = await startStudioServer(service, {
@@ -41,7 +42,7 @@ export const serveCommand: Command = {
       process.once('SIGTERM', stop);
     });
     await running.close();
-    service.close();
+    await service.shutdown();
     return 0;
   },
 };

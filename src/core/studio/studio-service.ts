@@ -1,10 +1,11 @@
-import type { Database } from 'better-sqlite3';
 import type { StudioHandlers } from '../../shared/studio-api';
 import { collectEngineInfo } from '../engine/engine-info';
-import { databasePath } from '../store/kiln-home';
-import { openDatabase, type OpenDatabaseOptions } from '../store/database';
-import { ProjectRepository } from '../store/project-repository';
+import type { OpenDatabaseOptions } from '../store/database';
+import { openKilnStore, type KilnStore } from '../store/kiln-store';
+import type { ProjectRepository } from '../store/project-repository';
+import type { EngineLauncher } from './engine-launcher';
 import { EventBus } from './event-bus';
+import { RunHost, toWireRun, toWireSnapshot } from './run-host';
 
 /**
  * The engine behind the StudioApi: one per Kiln home. Transports (Electron IPC, `kiln serve`) call `handlers`
@@ -14,14 +15,19 @@ export class StudioService {
   readonly events = new EventBus();
   readonly projects: ProjectRepository;
   readonly handlers: StudioHandlers;
-  private readonly db: Database;
+  readonly store: KilnStore;
+  readonly runs: RunHost;
 
   constructor(
     readonly home: string,
     options: OpenDatabaseOptions = {},
+    /** Where runs execute; without one the service serves projects and history but cannot start runs. */
+    launcher?: EngineLauncher,
   ) {
-    this.db = openDatabase(databasePath(home), options);
-    this.projects = new ProjectRepository(this.db);
+    this.store = openKilnStore(home, options);
+    this.projects = this.store.projects;
+    this.runs = new RunHost(this.store, this.events, launcher);
+    const runs = this.store.runs;
     this.handlers = {
       'projects.list': () => this.projects.list(),
       'projects.create': ({ name }) => {
@@ -45,10 +51,29 @@ export class StudioService {
         return project;
       },
       'engine.info': () => collectEngineInfo(this.home),
+      'runs.list': ({ projectId }) => {
+        this.projects.get(projectId);
+        return runs.listRuns(projectId).map(toWireRun);
+      },
+      'runs.get': ({ runId }) => toWireRun(runs.getRun(runId)),
+      'runs.start': ({ projectId, request, name }) => this.runs.start(projectId, request, name),
+      'runs.stop': ({ runId, mode }) => this.runs.stop(runId, mode),
+      'runs.resume': ({ runId }) => this.runs.resume(runId),
+      'runs.timeline': ({ runId }) => {
+        runs.getRun(runId);
+        return runs.listSnapshots(runId).map(toWireSnapshot);
+      },
+      'runs.branch': ({ runId, iteration, overrides, name }) => this.runs.branch(runId, iteration, overrides, name),
     };
   }
 
+  /** Pauses running engines (they stay resumable), waits for them, then closes the database. */
+  async shutdown(): Promise<void> {
+    await this.runs.shutdown();
+    this.close();
+  }
+
   close(): void {
-    this.db.close();
+    this.store.close();
   }
 }

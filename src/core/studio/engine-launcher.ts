@@ -1,0 +1,25 @@
+import type { Run, RunProgress, Snapshot } from '../../shared/runs';
+
+/** Messages an engine process sends its host. */
+export type EngineMessage =
+  | { type: 'progress'; progress: RunProgress }
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'finished'; run: Run };
+
+/** Messages the host sends an engine process. */
+export type HostMessage = { type: 'stop'; mode: 'cancel' | 'pause' };
+
+/** One engine process running one run. */
+export interface EngineHandle {
+  stop(mode: 'cancel' | 'pause'): void;
+  /** Resolves when the process has exited (for whatever reason) with its exit code and a description of its end. */
+  readonly exited: Promise<{ code: number | null; detail: string }>;
+}
+
+/**
+ * Starts an engine outside the caller's thread, so the server or the window stays responsive and an engine crash
+ * cannot take them down: a Node child process for `kiln serve`, a utilityProcess in Electron.
+ */
+export interface EngineLauncher {
+  launch(home: string, runId: string, onMessage: (message: EngineMessage) => void): EngineHandle;
+}

@@ -1,0 +1,90 @@
+import { KilnError } from '../../shared/errors';
+import type { Run, Snapshot } from '../../shared/runs';
+import { assertResumable, createBranch, createRun, liveStatus } from '../pipeline/run-control';
+import type { KilnStore } from '../store/kiln-store';
+import type { RunRecord, SnapshotRecord } from '../store/run-repository';
+import type { EngineHandle, EngineLauncher, EngineMessage } from './engine-launcher';
+import type { EventBus } from './event-bus';
+
+/** A run as clients see it: its live status, no process id. */
+export function toWireRun(run: RunRecord): Run {
+  const { pid: _, ...rest } = run;
+  return { ...rest, status: liveStatus(run) };
+}
+
+export function toWireSnapshot(snapshot: SnapshotRecord): Snapshot {
+  const { checkpointBlob: _, ...rest } = snapshot;
+  return rest;
+}
+
+/** Starts, stops and watches engine processes for the StudioApi, turning their messages into events. */
+export class RunHost {
+  private readonly active = new Map<string, EngineHandle>();
+
+  constructor(
+    private readonly store: KilnStore,
+    private readonly events: EventBus,
+    private readonly launcher: EngineLauncher | undefined,
+  ) {}
+
+  start(projectId: string, request: unknown, name?: string): Run {
+    this.store.projects.get(projectId);
+    return this.launch(createRun(this.store.runs, projectId, request, name));
+  }
+
+  branch(runId: string, iteration: number, overrides: Record<string, unknown>, name?: string): Run {
+    return this.launch(createBranch(this.store.runs, runId, iteration, overrides, name));
+  }
+
+  resume(runId: string): Run {
+    const run = this.store.runs.getRun(runId);
+    if (this.active.has(runId)) throw new KilnError('conflict', `run ${runId.slice(0, 8)} is already running`);
+    assertResumable(run);
+    return this.launch(run);
+  }
+
+  stop(runId: string, mode: 'cancel' | 'pause'): Run {
+    const handle = this.active.get(runId);
+    const run = this.store.runs.getRun(runId);
+    if (!handle) throw new KilnError('conflict', `run ${runId.slice(0, 8)} is not running here (it is ${liveStatus(run)})`);
+    handle.stop(mode);
+    return toWireRun(run);
+  }
+
+  isActive(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
+  /** Asks every engine to pause (resumable) and waits for them to exit. */
+  async shutdown(): Promise<void> {
+    const handles = [...this.active.values()];
+    for (const h of handles) h.stop('pause');
+    await Promise.all(handles.map((h) => h.exited));
+  }
+
+  private launch(run: RunRecord): Run {
+    if (!this.launcher) throw new KilnError('internal', 'this studio was started without an engine; runs cannot start here');
+    let finished = false;
+    const onMessage = (m: EngineMessage) => {
+      if (m.type === 'progress') this.events.emit({ type: 'run.progress', progress: m.progress });
+      else if (m.type === 'snapshot') this.events.emit({ type: 'run.snapshot', snapshot: m.snapshot });
+      else {
+        finished = true;
+        this.events.emit({ type: 'run.finished', run: m.run });
+      }
+    };
+    const handle = this.launcher.launch(this.store.home, run.id, onMessage);
+    this.active.set(run.id, handle);
+    void handle.exited.then(({ detail }) => {
+      this.active.delete(run.id);
+      if (finished) return;
+      // The engine died without reporting (crash, kill, failed start): record why, so the UI shows it.
+      const current = this.store.runs.getRun(run.id);
+      const after = current.status === 'running' ? this.store.runs.setStatus(run.id, 'interrupted', { error: detail }) : current;
+      this.events.emit({ type: 'run.finished', run: toWireRun(after) });
+    });
+    const wire = toWireRun(run);
+    this.events.emit({ type: 'run.started', run: wire });
+    return wire;
+  }
+}
