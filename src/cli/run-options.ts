@@ -33,7 +33,7 @@ function integer(values: Record<string, unknown>, key: string): number | undefin
   return n;
 }
 
-function json(values: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+export function jsonObjectOption(values: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
   const raw = values[key];
   if (raw === undefined) return undefined;
   try {
@@ -60,8 +60,8 @@ export function runFieldsFromOptions(values: Record<string, unknown>): Record<st
     initialGaussians: integer(values, 'gaussians'),
     maxGaussians: integer(values, 'max-gaussians'),
     snapshotEvery: integer(values, 'snapshot-every'),
-    methodSettings: json(values, 'method-settings'),
-    training: json(values, 'training'),
+    methodSettings: jsonObjectOption(values, 'method-settings'),
+    training: jsonObjectOption(values, 'training'),
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }

@@ -2,6 +2,7 @@ import type { Command } from '../command';
 import { benchCommand } from './bench';
 import { branchCommand } from './branch';
 import { engineRunCommand } from './engine-run';
+import { exportCommand } from './export';
 import { generateCommand } from './generate';
 import { modelsCommand } from './models';
 import { projectsCommand } from './projects';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command[] = [
   runsCommand,
   resumeCommand,
   branchCommand,
+  exportCommand,
   serveCommand,
   projectsCommand,
   benchCommand,

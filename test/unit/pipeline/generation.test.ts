@@ -1,6 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readInriaPlyFile } from '../../../src/core/export/ply/ply-reader';
 import { decodeCheckpoint } from '../../../src/core/pipeline/checkpoint';
+import { exportRunSnapshot } from '../../../src/core/pipeline/export-run';
+import { decodeCompactGaussians } from '../../../src/core/scene/gaussians/compact-gaussians';
 import { executeRun, type RunHooks } from '../../../src/core/pipeline/generation';
 import { isSnapshotIteration } from '../../../src/core/pipeline/run-config';
 import { createBranch, createRun } from '../../../src/core/pipeline/run-control';
@@ -112,6 +116,22 @@ describe('generation runs', () => {
     const first = store.runs.getSnapshot(branch.id, 0);
     expect(first.splatsBlob).toBe(store.runs.getSnapshot(reference.id, 8).splatsBlob);
     expect(first.gaussians).toBe(store.runs.getSnapshot(reference.id, 8).gaussians);
+  }, 60_000);
+});
+
+describe('exporting a run', () => {
+  it('writes a snapshot as the timeline shows it, records the asset, and refuses a run without that snapshot', async () => {
+    const run = await generate({ ...REQUEST, iterations: 4, snapshotEvery: 2 });
+    const path = join(temp.home, 'cube.ply');
+    const result = await exportRunSnapshot(store, { runId: run.id, iteration: 2, path });
+    expect(result).toMatchObject({ format: 'ply', iteration: 2, path });
+    const shown = decodeCompactGaussians(store.blobs.read(store.runs.getSnapshot(run.id, 2).splatsBlob));
+    const read = readInriaPlyFile(path);
+    expect(read.count).toBe(shown.count);
+    expect(Array.from(read.opacityLogits)).toEqual(Array.from(shown.opacityLogits));
+    expect(store.runs.listAssets(run.id)).toMatchObject([{ format: 'ply', iteration: 2, path, bytes: statSync(path).size }]);
+    await expect(exportRunSnapshot(store, { runId: run.id, iteration: 3, path })).rejects.toThrow(/no snapshot at iteration 3/);
+    await expect(exportRunSnapshot(store, { runId: run.id, path: join(temp.home, 'cube.obj') })).rejects.toThrow(/cannot tell the export format/);
   }, 60_000);
 });
 

@@ -1,0 +1,32 @@
+import { KilnError } from '../../shared/errors';
+import { resolve } from 'node:path';
+import { exportFormatForPath, exportGaussians, findExportFormat, type ExportResult } from '../export/formats';
+import { decodeCompactGaussians } from '../scene/gaussians/compact-gaussians';
+import type { KilnStore } from '../store/kiln-store';
+
+export interface RunExportRequest {
+  runId: string;
+  /** Snapshot iteration; the newest when omitted. */
+  iteration?: number;
+  /** Format name; taken from the destination's extension when omitted. */
+  format?: string;
+  path: string;
+  options?: unknown;
+}
+
+/**
+ * Exports one snapshot of a run — the Gaussians exactly as the timeline shows them — and records the file as an
+ * asset of the run.
+ */
+export async function exportRunSnapshot(store: KilnStore, r: RunExportRequest): Promise<ExportResult & { iteration: number }> {
+  const run = store.runs.getRun(r.runId);
+  const path = resolve(r.path);
+  const format = r.format ? findExportFormat(r.format) : exportFormatForPath(path);
+  const snapshot =
+    r.iteration === undefined ? store.runs.latestSnapshot(run.id) : store.runs.getSnapshot(run.id, r.iteration);
+  if (!snapshot) throw new KilnError('not-found', `run ${run.id.slice(0, 8)} has no snapshot yet; nothing to export`);
+  const g = decodeCompactGaussians(store.blobs.read(snapshot.splatsBlob));
+  const result = await exportGaussians(g, format.name, path, r.options ?? {});
+  store.runs.addAsset({ runId: run.id, iteration: snapshot.iteration, format: result.format, path: result.path, bytes: result.byteLength });
+  return { ...result, iteration: snapshot.iteration };
+}
