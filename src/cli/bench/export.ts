@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXPORT_FORMATS, exportGaussians, type ExportFormat } from '../../core/export/formats';
+import { EXPORT_FORMATS, exportGaussians, findExportFormat, type ExportFormat } from '../../core/export/formats';
 import { Rng } from '../../core/random/rng';
 import type { GaussianArrays } from '../../core/scene/gaussians/gaussian-layout';
 import { initialiseBall, logit } from '../../core/scene/gaussians/initialise';
@@ -59,14 +59,22 @@ async function measure(format: ExportFormat, g: GaussianArrays, dir: string, rep
 
 export const exportBenchmark: Benchmark = {
   name: 'export',
-  summary: 'Every registered export format: time and file size at 50k Gaussians (--count, --sh, --repeats).',
-  options: { count: { type: 'string' }, sh: { type: 'string' }, repeats: { type: 'string' } },
+  summary: 'Every registered export format: time and file size at 50k Gaussians (--count, --sh, --repeats, --formats a,b).',
+  options: { count: { type: 'string' }, sh: { type: 'string' }, repeats: { type: 'string' }, formats: { type: 'string' } },
   async run({ values, json }, io) {
     const count = Number(values.count ?? 50_000);
     const shDegreeMax = Number(values.sh ?? 1);
     const repeats = Number(values.repeats ?? 5);
     if (!Number.isInteger(count) || count < 1 || !Number.isInteger(shDegreeMax) || shDegreeMax < 0 || shDegreeMax > 3 || !Number.isInteger(repeats) || repeats < 1) {
       io.err('kiln bench export: --count and --repeats must be positive integers and --sh an integer in 0..3\n');
+      return 2;
+    }
+    const names = values.formats === undefined ? EXPORT_FORMATS.map((f) => f.name) : String(values.formats).split(',').map((n) => n.trim());
+    let formats: ExportFormat[];
+    try {
+      formats = names.map(findExportFormat);
+    } catch (err) {
+      io.err(`kiln bench export: ${(err as Error).message}\n`);
       return 2;
     }
     const g = benchGaussians(count, shDegreeMax, 1);
@@ -77,7 +85,7 @@ export const exportBenchmark: Benchmark = {
         io.out(`kiln bench export — ${count} Gaussians, SH degree ${shDegreeMax}; medians of up to ${repeats} runs after a first (library-loading) run\n\n`);
         io.out('format  first ms  median ms  runs        bytes  bytes/Gaussian  vs ply\n');
       }
-      for (const format of EXPORT_FORMATS) {
+      for (const format of formats) {
         const m = await measure(format, g, dir, repeats);
         const ply = rows.find((r) => r.format === 'ply');
         const row: ExportRow = { ...m, ratioToPly: format.name === 'ply' ? 1 : ply ? m.bytes / ply.bytes : null };
@@ -90,7 +98,7 @@ export const exportBenchmark: Benchmark = {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    if (json) io.out(JSON.stringify({ benchmark: 'export', count, shDegreeMax, repeats, rows }, null, 2) + '\n');
+    if (json) io.out(JSON.stringify({ benchmark: 'export', count, shDegreeMax, repeats, timeBudgetMs: TIME_BUDGET_MS, rows }, null, 2) + '\n');
     return 0;
   },
 };

@@ -228,6 +228,7 @@ describe('bad PLY files give a KilnError that says what is wrong', () => {
     ['an unknown type', ply(['format ascii 1.0', 'element vertex 1', 'property float16 x']), /unknown property type "float16"/],
     ['a property before any element', ply(['format ascii 1.0', 'property float x']), /before any "element"/],
     ['an unknown keyword', ply(['format ascii 1.0', 'elemnt vertex 1']), /unknown keyword "elemnt"/],
+    ['a property-less element with a huge count', ply(['format ascii 1.0', 'element junk 9007199254740991', 'element vertex 0', ...MINIMAL_PROPS.map((p) => `property float ${p}`), 'property float f_rest_0']), /1 f_rest_\* properties/],
     ['no vertex element', ply(['format ascii 1.0', 'element face 0', 'property list uchar int vertex_indices']), /no "vertex" element/],
     ['a point cloud, not Gaussians', ply(['format ascii 1.0', 'element vertex 1', 'property float x', 'property float y', 'property float z'], '1 2 3\n'), /lack f_dc_0, f_dc_1, f_dc_2, opacity/],
     ['a wrong f_rest count', ply(['format ascii 1.0', 'element vertex 0', ...MINIMAL_PROPS.map((p) => `property float ${p}`), ...[0, 1, 2, 3, 4].map((k) => `property float f_rest_${k}`)]), /5 f_rest_\* properties/],

@@ -6,11 +6,12 @@ import { shCoeffCount } from '../../scene/gaussians/spherical-harmonics';
  *
  * Kiln's world is right-handed, +Y up, +Z toward the default viewer (CONVENTIONS.md; "RUB"). The Inria 3DGS PLY
  * has no frame field; by convention it holds what the trainers write: COLMAP/OpenCV world coordinates, +Y down,
- * +Z forward ("RDF"). SuperSplat/PlayCanvas, Spark's and three.js's PLY paths, GaussianSplats3D and the SPZ
- * reference library all assume that, so Kiln writes its PLY in RDF: a half turn about X, (x, y, z) → (x, −y, −z).
- * Being a rotation (not a mirror) it keeps handedness, and it is its own inverse, so import applies the very same
- * map. SPZ's spec frame is RUB; the SPZ library's RDF → RUB step undoes this half turn, so an SPZ file holds Kiln's
- * world exactly.
+ * +Z forward ("RDF"). The SPZ reference library names PLY's frame RDF, and splat-transform/SuperSplat also read PLY's
+ * +y as down, so Kiln writes its PLY in RDF: a half turn about X, (x, y, z) → (x, −y, −z). Being a rotation (not a
+ * mirror) it keeps handedness, and it is its own inverse, so import applies the very same map. SPZ's spec frame is
+ * RUB; the SPZ library's RDF → RUB step undoes this half turn, so an SPZ file holds Kiln's world exactly.
+ * (PlayCanvas rights PLYs with a half turn about Z instead, so SuperSplat shows Kiln's objects upright but turned
+ * 180° about the vertical.) docs/export-formats.md explains this for users.
  *
  * Per Gaussian: means negate y and z; the rotation quaternion is conjugated by the half turn, (w, x, y, z) →
  * (w, x, −y, −z) (R ↦ F·R·F with F = diag(1, −1, −1), the same covariance as F·R because F commutes with the

@@ -105,7 +105,8 @@ function readAsciiVertices(bytes: Uint8Array, header: PlyHeader, vertex: PlyElem
     }
     const columns = element === vertex ? allocateColumns(element) : undefined;
     const targets = element.properties.map((p) => (p.kind === 'scalar' ? columns?.get(p.name) : undefined));
-    for (let row = 0; row < element.count; row++) {
+    // An element without properties has no text to read, however many rows it claims.
+    for (let row = 0; row < (element.properties.length > 0 ? element.count : 0); row++) {
       for (let k = 0; k < element.properties.length; k++) {
         const p = element.properties[k]!;
         if (p.kind === 'scalar') {
