@@ -74,7 +74,12 @@ export async function executeRun(env: RunEnvironment, runId: string, hooks: RunH
     const outcome = await optimise(env, session, hooks);
     return env.runs.setStatus(runId, outcome);
   } catch (err) {
-    env.runs.setStatus(runId, 'failed', { error: err instanceof Error ? err.message : String(err) });
+    try {
+      env.runs.setStatus(runId, 'failed', { error: err instanceof Error ? err.message : String(err) });
+    } catch (secondary) {
+      // A full disk can refuse this write too; the run then shows as interrupted, and the first error is the story.
+      if (err instanceof Error) err.message += ` (the run could not be marked failed: ${(secondary as Error).message})`;
+    }
     throw err;
   } finally {
     await session?.prior.close();
