@@ -7,6 +7,7 @@ import { contentSecurityPolicy } from '../shared/content-security-policy';
 import { IPC_EVENT } from '../shared/ipc-channels';
 import { electronSqliteBinding } from './electron-sqlite';
 import { registerStudioIpc } from './ipc';
+import { UtilityEngineLauncher } from './utility-engine-launcher';
 import { appMenuTemplate } from './menu';
 import { isAppUrl, mainWindowOptions } from './window-options';
 
@@ -42,7 +43,12 @@ function start(): void {
   });
 
   void app.whenReady().then(() => {
-    const service = new StudioService(app.getPath('userData'), { nativeBinding: electronSqliteBinding(packageRoot()) });
+    const sqliteBinding = electronSqliteBinding(packageRoot());
+    const service = new StudioService(
+      app.getPath('userData'),
+      { nativeBinding: sqliteBinding },
+      new UtilityEngineLauncher(packageRoot(), sqliteBinding),
+    );
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
     });
@@ -56,7 +62,11 @@ function start(): void {
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
     });
-    app.on('will-quit', () => service.close());
+    app.on('will-quit', (event) => {
+      // Running engines pause at their next iteration (resumable) before the database closes.
+      event.preventDefault();
+      void service.shutdown().finally(() => app.exit(0));
+    });
   });
 
   app.on('window-all-closed', () => {

@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { KilnError } from '../../shared/errors';
 import { executeRun, type StopRequest } from '../../core/pipeline/generation';
-import type { EngineMessage, HostMessage } from '../../core/studio/engine-launcher';
+import type { EngineMessage } from '../../core/studio/engine-launcher';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { openKilnStore } from '../../core/store/kiln-store';
 import { HOME_OPTION, type Command } from '../command';
+import { engineTransport } from '../engine-transport';
 import { threadsOption } from '../run-options';
 
 /**
@@ -19,16 +20,16 @@ export const engineRunCommand: Command = {
   async run({ values, positionals }, io) {
     const [runId] = positionals;
     if (!runId) throw new KilnError('invalid-request', 'give a run id');
-    const send = (m: EngineMessage) =>
-      new Promise<void>((resolve) => (process.connected ? process.send!(m, undefined, {}, () => resolve()) : resolve()));
+    const transport = engineTransport();
+    const send = (m: EngineMessage) => transport.send(m);
     let stop: StopRequest = null;
-    const onMessage = (m: unknown) => {
-      if ((m as HostMessage).type === 'stop') stop = (m as HostMessage).mode;
-    };
-    const onDisconnect = () => (stop ??= 'pause');
-    process.on('message', onMessage);
-    process.on('disconnect', onDisconnect);
-    const store = openKilnStore(resolveKilnHome(values.home as string | undefined, io.env));
+    transport.onMessage((m) => {
+      if (m.type === 'stop') stop = m.mode;
+    });
+    transport.onHostGone(() => (stop ??= 'pause'));
+    // In the desktop app the engine runs on Electron's Node, which needs better-sqlite3 built for Electron's ABI.
+    const nativeBinding = io.env.KILN_SQLITE_BINDING || undefined;
+    const store = openKilnStore(resolveKilnHome(values.home as string | undefined, io.env), { nativeBinding });
     try {
       const done = await executeRun(
         { home: store.home, runs: store.runs, blobs: store.blobs, threads: threadsOption(values, availableParallelism()) },
@@ -47,10 +48,8 @@ export const engineRunCommand: Command = {
       io.err(`${(err as Error).stack ?? String(err)}\n`);
       return 1;
     } finally {
-      process.off('message', onMessage);
-      process.off('disconnect', onDisconnect);
       store.close();
-      if (process.connected) process.disconnect();
+      transport.close();
     }
   },
 };
