@@ -135,6 +135,7 @@ describe('third-party reader: @playcanvas/splat-transform', () => {
     await writeCompressedPly({ filename: 'out.compressed.ply', dataTable: table }, out);
     const compressed = out.results.get('out.compressed.ply')!;
     expect(compressed.byteLength).toBeLessThan(bytes.byteLength / 2);
+    expect(() => readInriaPly(compressed)).toThrow(/compressed PLY .* convert it to a plain PLY/);
     const decoded = await splatTransformRead(compressed);
     expect(decoded.numRows).toBe(300);
     // Compressed PLY quantises positions to 11–10–11 bits inside 256-Gaussian chunks' bounds (spread ≤ 2 m).

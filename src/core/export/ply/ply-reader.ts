@@ -136,6 +136,12 @@ export function readPlyVertices(bytes: Uint8Array): PlyVertices {
 /** Reads an Inria 3DGS PLY (from Kiln or any trainer/tool) into Kiln's Gaussians, in Kiln's world frame. */
 export function readInriaPly(bytes: Uint8Array): GaussianArrays {
   const { columns, count } = readPlyVertices(bytes);
+  if (columns.has('packed_position')) {
+    throw new KilnError(
+      'invalid-request',
+      'this is a compressed PLY (SuperSplat/PlayCanvas packed layout), not the Inria layout; convert it to a plain PLY first, e.g. `npx @playcanvas/splat-transform in.compressed.ply out.ply`.',
+    );
+  }
   return gaussiansFromInriaColumns(columns, count);
 }
 
