@@ -5,8 +5,8 @@ import { gaussiansToSplatTable, loadSplatTransform } from './splat-transform-tab
 export const SpzOptionsSchema = z
   .object({
     /**
-     * SPZ container version. 3 (gzip, the default) is what every SPZ reader opens, Spark 2.x — the studio's
-     * viewer — included; 4 (per-attribute ZSTD streams) is about 30 % smaller but newer readers only.
+     * SPZ container version. 3 (gzip, the default) is what every SPZ reader opens; Spark 2.2 — the studio's
+     * viewer — recognises SPZ only inside gzip. 4 (per-attribute ZSTD streams) is smaller, for newer readers.
      */
     version: z.union([z.literal(3), z.literal(4)]).default(3),
   })
