@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -160,6 +160,30 @@ describe('BlobStore', () => {
     mkdirSync(root, { recursive: true });
     writeFileSync(join(root, otherHash.slice(0, 2)), 'not a folder');
     expectKilnError(() => store.put(other), 'storage', /cannot write/);
+  });
+
+  it('a full disk (a real 1 MiB tmpfs, where mounting is allowed) fails in plain words and leaves no partial blob', (ctx) => {
+    const mountPoint = join(home.home, 'small-disk');
+    mkdirSync(mountPoint);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'ignore' });
+    } catch {
+      return ctx.skip(); // needs root (CI has it)
+    }
+    try {
+      const small = new BlobStore(join(mountPoint, 'blobs'));
+      const first = small.put(bytesOf(11, 600_000));
+      const second = bytesOf(12, 600_000);
+      expectKilnError(() => small.put(second), 'storage', /the disk is full; free some space and try again/);
+      const secondHash = createHash('sha256').update(second).digest('hex');
+      expect(small.has(secondHash)).toBe(false);
+      expect(filesUnder(join(mountPoint, 'blobs'))).toEqual([join(first.slice(0, 2), first)]);
+      expect(small.read(first, { verify: true }).byteLength).toBe(600_000);
+      small.delete(first);
+      expect(small.put(second)).toBe(secondHash); // space freed: the same put now succeeds
+    } finally {
+      execFileSync('umount', [mountPoint]);
+    }
   });
 
   it('delete removes one blob and reports whether it was there', () => {
