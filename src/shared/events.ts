@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Project, ProjectId } from './projects';
-import { Run, RunProgress, Snapshot } from './runs';
+import { Run, RunId, RunProgress, Snapshot } from './runs';
 
 /** Everything the engine pushes to clients; one stream per client, same on IPC and WebSocket. */
 export const StudioEvent = z.discriminatedUnion('type', [
@@ -11,6 +11,19 @@ export const StudioEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run.started'), run: Run }),
   z.object({ type: z.literal('run.progress'), progress: RunProgress }),
   z.object({ type: z.literal('run.snapshot'), snapshot: Snapshot }),
+  /**
+   * The live Gaussians while a run trains (throttled, about once a second), so the viewport moves between
+   * snapshots. The payload is compact Gaussians (shared/compact-gaussians): inline as base64, or a blob hash.
+   * Decode with `decodeLiveSplats` (renderer/src/api/snapshot-payload.ts).
+   */
+  z.object({
+    type: z.literal('run.splats'),
+    runId: RunId,
+    iteration: z.number().int(),
+    gaussians: z.number().int(),
+    blob: z.string().optional(),
+    payloadBase64: z.string().optional(),
+  }),
   /** Completed, cancelled, paused or failed (then `run.error` says why). */
   z.object({ type: z.literal('run.finished'), run: Run }),
 ]);

@@ -7,3 +7,8 @@ export * from './validate';
 export * from './dispatch';
 export * from './content-security-policy';
 export * from './ipc-channels';
+export * from './runs';
+export * from './catalog';
+export * from './models';
+export * from './exports';
+export * from './blobs';

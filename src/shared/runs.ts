@@ -93,5 +93,7 @@ export const RunProgress = z.object({
   gaussians: z.number().int(),
   iterationsPerSecond: z.number(),
   etaSeconds: z.number().nullable(),
+  /** The method's x̂₀ for the first view as a PNG data URL (throttled, about once a second; absent otherwise). */
+  preview: z.string().startsWith('data:image/png;base64,').optional(),
 });
 export type RunProgress = z.infer<typeof RunProgress>;

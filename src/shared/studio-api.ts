@@ -3,6 +3,10 @@ import { EngineInfo } from './engine-info';
 import type { StudioEvent } from './events';
 import { Project, ProjectId, ProjectName } from './projects';
 import { Run, RunId, RunRequest, Snapshot } from './runs';
+import { ExportFormatInfo, MethodInfo } from './catalog';
+import { ExportRequest, ExportResult, ExportToFileResult } from './exports';
+import { ModelId, ModelInfo, PromptCheck, PromptCheckRequest } from './models';
+import { BlobHash } from './blobs';
 
 /**
  * The StudioApi contract. Every method has a request and a response schema; transports (Electron IPC, HTTP) carry
@@ -28,6 +32,27 @@ export const studioMethods = {
     request: z.object({ runId: RunId, iteration: z.number().int().min(0), overrides: RunRequest.partial().default({}), name: z.string().max(200).optional() }).strict(),
     response: Run,
   },
+  /** Every distillation method with its settings schema (JSON Schema) and what each preset sets. */
+  'methods.list': { request: z.object({}).strict(), response: z.array(MethodInfo) },
+  /** Token count and problems of a prompt for a model, without loading the model's networks. */
+  'prompts.check': { request: PromptCheckRequest, response: PromptCheck },
+  /** The built-in demo priors and the registered model packs (each re-validated). */
+  'models.list': { request: z.object({}).strict(), response: z.array(ModelInfo) },
+  /** Registers a model pack folder after validating it ('model-pack' error naming the file and the problem). */
+  'models.add': { request: z.object({ path: z.string().trim().min(1, { message: 'path must not be empty' }).max(4096) }).strict(), response: ModelInfo },
+  /** Forgets a registered pack (its files stay); built-in priors cannot be removed. */
+  'models.remove': { request: z.object({ id: ModelId }).strict(), response: z.object({ id: ModelId }) },
+  /** The export formats with their option schemas. */
+  'exports.formats': { request: z.object({}).strict(), response: z.array(ExportFormatInfo) },
+  /**
+   * The bytes of a snapshot payload (compact Gaussians, see shared/compact-gaussians) or thumbnail. Over HTTP the
+   * server answers with the raw bytes (application/octet-stream); use fetchSnapshotGaussians in the renderer.
+   */
+  'snapshots.payload': { request: z.object({ blob: BlobHash }).strict(), response: z.instanceof(Uint8Array) },
+  /** Writes an export into the blob store, recorded as an asset of the run (the browser then downloads it). */
+  'runs.export': { request: ExportRequest, response: ExportResult },
+  /** Electron only: exports through a native save dialog (paths never come from the renderer). */
+  'runs.exportToFile': { request: ExportRequest, response: ExportToFileResult },
 } as const;
 
 export type StudioMethods = typeof studioMethods;

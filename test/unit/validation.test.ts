@@ -54,14 +54,20 @@ function recordingHandlers(): { handlers: StudioHandlers; calls: Array<{ method:
       throw new KilnError('internal', 'not used in these tests');
     },
     ...Object.fromEntries(
-      (['runs.list', 'runs.get', 'runs.start', 'runs.stop', 'runs.resume', 'runs.timeline', 'runs.branch'] as const).map((method) => [
+      (
+        [
+          'runs.list', 'runs.get', 'runs.start', 'runs.stop', 'runs.resume', 'runs.timeline', 'runs.branch', 'runs.export',
+          'runs.exportToFile', 'methods.list', 'prompts.check', 'models.list', 'models.add', 'models.remove',
+          'exports.formats', 'snapshots.payload',
+        ] as const
+      ).map((method) => [
         method,
         (request: unknown) => {
           calls.push({ method, request });
           return [];
         },
       ]),
-    ) as unknown as Pick<StudioHandlers, `runs.${string}` & keyof StudioHandlers>,
+    ) as unknown as Omit<StudioHandlers, `projects.${string}` | 'engine.info'>,
   };
   return { handlers, calls };
 }

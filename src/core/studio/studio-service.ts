@@ -1,3 +1,4 @@
+import { KilnError } from '../../shared/errors';
 import type { StudioHandlers } from '../../shared/studio-api';
 import { collectEngineInfo } from '../engine/engine-info';
 import type { OpenDatabaseOptions } from '../store/database';
@@ -6,6 +7,10 @@ import type { ProjectRepository } from '../store/project-repository';
 import type { EngineLauncher } from './engine-launcher';
 import { EventBus } from './event-bus';
 import { RunHost, toWireRun, toWireSnapshot } from './run-host';
+
+function notYet(method: string): never {
+  throw new KilnError('internal', `${method} is not implemented yet`);
+}
 
 /**
  * The engine behind the StudioApi: one per Kiln home. Transports (Electron IPC, `kiln serve`) call `handlers`
@@ -64,6 +69,17 @@ export class StudioService {
         return runs.listSnapshots(runId).map(toWireSnapshot);
       },
       'runs.branch': ({ runId, iteration, overrides, name }) => this.runs.branch(runId, iteration, overrides, name),
+      'methods.list': () => notYet('methods.list'),
+      'prompts.check': () => notYet('prompts.check'),
+      'models.list': () => notYet('models.list'),
+      'models.add': () => notYet('models.add'),
+      'models.remove': () => notYet('models.remove'),
+      'exports.formats': () => notYet('exports.formats'),
+      'snapshots.payload': () => notYet('snapshots.payload'),
+      'runs.export': () => notYet('runs.export'),
+      'runs.exportToFile': () => {
+        throw new KilnError('invalid-request', 'runs.exportToFile needs the desktop app\'s save dialog; in the browser use runs.export and download the file');
+      },
     };
   }
 

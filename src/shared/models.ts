@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Model ids of the built-in demo priors, always listed. */
+export const BUILT_IN_MODEL_IDS = ['demo', 'demo-latent'] as const;
+
+export const ModelId = z.string().trim().min(1, { message: 'model id must not be empty' }).max(200);
+
+/** A diffusion model pack the studio can run: a built-in demo prior or a registered folder. */
+export const ModelInfo = z.object({
+  /** What a run request's `model` field takes. */
+  id: ModelId,
+  name: z.string(),
+  /** text-to-image | view-conditioned (kiln.json's kind). */
+  kind: z.string(),
+  builtIn: z.boolean(),
+  /** The pack's folder; null for built-in priors (built on first use). */
+  path: z.string().nullable(),
+  /** Native image size in pixels, when known. */
+  imageSize: z.number().int().nullable(),
+  /** false when the folder is gone or no longer a valid pack; `error` says why. */
+  ok: z.boolean(),
+  error: z.string().nullable(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const PromptCheckRequest = z
+  .object({
+    model: ModelId,
+    prompt: z.string().max(1000),
+    negativePrompt: z.string().max(1000).optional(),
+  })
+  .strict();
+
+export const PromptCheck = z.object({
+  /** Tokens of the prompt including start/end tokens. */
+  tokenCount: z.number().int(),
+  /** The text encoder's context length (77 for CLIP). */
+  maxTokens: z.number().int(),
+  /** true when the prompt (or negative prompt) is longer than maxTokens and the end will be ignored. */
+  truncated: z.boolean(),
+  /** Why the model cannot take this prompt (e.g. the demo prior's unknown words); null when it can. */
+  problem: z.string().nullable(),
+});
+export type PromptCheck = z.infer<typeof PromptCheck>;
