@@ -52,8 +52,13 @@ function bodyBytes(encoding: CompactEncoding, count: number, width: number): num
   return 16 * width + 2 * count * width;
 }
 
+interface Ranges {
+  lo: number[];
+  hi: number[];
+}
+
 /** Per component of an N×width group: its [min, max], or null if a value is not finite. */
-function componentRanges(values: Float32Array, width: number): { lo: number[]; hi: number[] } | null {
+function componentRanges(values: Float32Array, width: number): Ranges | null {
   const lo = new Array<number>(width).fill(Infinity);
   const hi = new Array<number>(width).fill(-Infinity);
   for (let k = 0; k < values.length; k++) {
@@ -66,23 +71,22 @@ function componentRanges(values: Float32Array, width: number): { lo: number[]; h
   return { lo, hi };
 }
 
-function chooseEncoding(group: ParamGroup, values: Float32Array, width: number): CompactEncoding {
+/** The encoding for one group, with the per-component ranges q16 quantises over. */
+function chooseEncoding(group: ParamGroup, values: Float32Array, width: number): { encoding: CompactEncoding; ranges?: Ranges } {
   if (group === 'means') {
     const ranges = componentRanges(values, width);
-    if (!ranges) return 'f32';
-    const fits = ranges.lo.every((lo, c) => values.length === 0 || (ranges.hi[c]! - lo) / Q16_LEVELS / 2 <= COMPACT_MEAN_TOLERANCE_M);
-    return fits ? 'q16' : 'f32';
+    if (!ranges) return { encoding: 'f32' };
+    if (values.length === 0) return { encoding: 'q16', ranges: { lo: ranges.lo.map(() => 0), hi: ranges.hi.map(() => 0) } };
+    const fits = ranges.lo.every((lo, c) => (ranges.hi[c]! - lo) / Q16_LEVELS / 2 <= COMPACT_MEAN_TOLERANCE_M);
+    return fits ? { encoding: 'q16', ranges } : { encoding: 'f32' };
   }
-  for (let k = 0; k < values.length; k++) if (Math.abs(values[k]!) > HALF_MAX) return 'f32';
-  return 'f16';
+  for (let k = 0; k < values.length; k++) if (Math.abs(values[k]!) > HALF_MAX) return { encoding: 'f32' };
+  return { encoding: 'f16' };
 }
 
-function writeQ16(values: Float32Array, width: number, out: Uint8Array, offset: number): void {
-  const count = values.length / width;
+function writeQ16(values: Float32Array, width: number, { lo, hi }: Ranges, out: Uint8Array, offset: number): void {
   const view = new DataView(out.buffer, out.byteOffset + offset, 16 * width);
-  const ranges = componentRanges(values, width) ?? { lo: new Array<number>(width).fill(0), hi: new Array<number>(width).fill(0) };
-  const lo = ranges.lo.map((v) => (count === 0 ? 0 : v));
-  const step = ranges.hi.map((hi, c) => (count === 0 ? 0 : (hi - lo[c]!) / Q16_LEVELS));
+  const step = hi.map((h, c) => (h - lo[c]!) / Q16_LEVELS);
   const inverse = step.map((s) => (s > 0 ? 1 / s : 0));
   for (let c = 0; c < width; c++) {
     view.setFloat64(16 * c, lo[c]!, true);
@@ -108,8 +112,8 @@ export function encodeCompactGaussians(g: GaussianArrays): Uint8Array {
     if (values.length !== g.count * width) {
       throw new Error(`${group} holds ${values.length} floats; ${g.count} Gaussians need ${g.count * width}`);
     }
-    const encoding = chooseEncoding(group, values, width);
-    return { group, values, width, encoding, bytes: bodyBytes(encoding, g.count, width) };
+    const { encoding, ranges } = chooseEncoding(group, values, width);
+    return { group, values, width, encoding, ranges, bytes: bodyBytes(encoding, g.count, width) };
   });
   const total = plan.reduce((n, p) => n + align4(p.bytes), DATA_START);
   const out = new Uint8Array(total);
@@ -129,7 +133,7 @@ export function encodeCompactGaussians(g: GaussianArrays): Uint8Array {
     else if (p.encoding === 'f16') {
       const half = new Uint16Array(out.buffer, offset, p.values.length);
       for (let k = 0; k < p.values.length; k++) half[k] = toHalf(p.values[k]!);
-    } else writeQ16(p.values, p.width, out, offset);
+    } else writeQ16(p.values, p.width, p.ranges!, out, offset);
     offset += align4(p.bytes);
   });
   return out;
