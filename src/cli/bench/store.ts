@@ -201,7 +201,10 @@ export const storeBenchmark: Benchmark = {
   options: { sh: { type: 'string' }, home: { type: 'string' }, repeats: { type: 'string' } },
   async run({ values, json }, io) {
     const shDegreeMax = parseShDegree(values.sh);
-    const repeats = Math.max(3, Number(values.repeats ?? 7));
+    const repeats = Number(values.repeats ?? 7);
+    if (!Number.isInteger(repeats) || repeats < 1) {
+      throw new KilnError('invalid-request', `--repeats must be a whole number of at least 1, got "${String(values.repeats)}"`);
+    }
     // A given --home is used as it is (to measure another disk); only what the bench wrote is removed from it.
     const given = values.home as string | undefined;
     const home = given ? resolveKilnHome(given) : mkdtempSync(join(tmpdir(), 'kiln-bench-store-'));
