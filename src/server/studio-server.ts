@@ -5,6 +5,7 @@ import type { StudioService } from '../core/studio/studio-service';
 import { dispatch } from '../shared/dispatch';
 import { KilnError, toWireError } from '../shared/errors';
 import { contentSecurityPolicy } from '../shared/content-security-policy';
+import { attachmentDisposition } from './content-disposition';
 import { statusForError } from './http-status';
 import { serveStatic } from './static-files';
 import { isBlobHash } from '../core/store/blob-store';
@@ -45,6 +46,17 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** A binary result (snapshots.payload): the bytes themselves, not a JSON array of numbers. */
+function sendBytes(res: ServerResponse, bytes: Uint8Array) {
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': bytes.byteLength,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(bytes);
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
@@ -77,7 +89,7 @@ export async function startStudioServer(
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path.startsWith('/api/')) {
       if (!isSameOrigin(req)) return sendJson(res, 403, { error: { code: 'invalid-request', message: 'cross-origin request refused' } });
-      if (path.startsWith(BLOBS_PREFIX) && req.method === 'GET') return sendBlob(res, path.slice(BLOBS_PREFIX.length));
+      if (path.startsWith(BLOBS_PREFIX) && req.method === 'GET') return sendBlob(req, res, path.slice(BLOBS_PREFIX.length));
       if (!path.startsWith(API_PREFIX) || req.method !== 'POST') {
         return sendJson(res, 405, { error: { code: 'invalid-request', message: `use POST ${API_PREFIX}<method>` } });
       }
@@ -95,6 +107,7 @@ export async function startStudioServer(
         return sendJson(res, 400, { error: { code: 'invalid-request', message: 'malformed escape in the method name' } });
       }
       const outcome = await dispatch(service.handlers, method, body);
+      if (outcome.ok && outcome.result instanceof Uint8Array) return sendBytes(res, outcome.result);
       if (outcome.ok) return sendJson(res, 200, { result: outcome.result });
       return sendJson(res, statusForError(outcome.error.code), { error: outcome.error });
     }
@@ -106,18 +119,20 @@ export async function startStudioServer(
     });
   }
 
-  function sendBlob(res: ServerResponse, hash: string) {
+  function sendBlob(req: IncomingMessage, res: ServerResponse, hash: string) {
     if (!isBlobHash(hash)) return sendJson(res, 400, { error: { code: 'invalid-request', message: 'a blob is named by its 64-hex-digit SHA-256' } });
     if (!service.store.runs.isBlobReferenced(hash) || !service.store.blobs.has(hash)) {
       return sendJson(res, 404, { error: { code: 'not-found', message: `no blob ${hash}` } });
     }
     const bytes = service.store.blobs.read(hash);
-    const isPng = bytes.subarray(1, 4).toString('latin1') === 'PNG';
+    const download = new URL(req.url ?? '/', 'http://localhost').searchParams.get('download');
+    const isPng = download === null && bytes.subarray(1, 4).toString('latin1') === 'PNG';
     res.writeHead(200, {
       'content-type': isPng ? 'image/png' : 'application/octet-stream',
       'content-length': bytes.length,
       'cache-control': 'private, max-age=31536000, immutable',
       'x-content-type-options': 'nosniff',
+      ...(download !== null ? { 'content-disposition': attachmentDisposition(download) } : {}),
     });
     res.end(bytes);
   }

@@ -48,7 +48,7 @@ export const studioMethods = {
    * The bytes of a snapshot payload (compact Gaussians, see shared/compact-gaussians) or thumbnail. Over HTTP the
    * server answers with the raw bytes (application/octet-stream); use fetchSnapshotGaussians in the renderer.
    */
-  'snapshots.payload': { request: z.object({ blob: BlobHash }).strict(), response: z.instanceof(Uint8Array) },
+  'snapshots.payload': { request: z.object({ blob: BlobHash }).strict(), response: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected bytes' }) },
   /** Writes an export into the blob store, recorded as an asset of the run (the browser then downloads it). */
   'runs.export': { request: ExportRequest, response: ExportResult },
   /** Electron only: exports through a native save dialog (paths never come from the renderer). */

@@ -121,14 +121,34 @@ export interface ExportResult {
 export async function exportGaussians(g: GaussianArrays, formatName: string, path: string, options: unknown = {}): Promise<ExportResult> {
   const format = findExportFormat(formatName);
   checkExtension(format, path);
+  const write = prepareExport(g, format, options);
+  checkDestination(path);
+  const encoded = await write();
+  writeFileAtomic(path, encoded.chunks);
+  return { format: format.name, path, byteLength: encoded.byteLength };
+}
+
+export interface EncodedExport {
+  format: ExportFormat;
+  chunks: Uint8Array[];
+  byteLength: number;
+}
+
+/** Checks the options and the Gaussians, then returns the function that encodes them (the slow part). */
+function prepareExport(g: GaussianArrays, format: ExportFormat, options: unknown): () => Promise<EncodedExport> {
   const parsed = format.options.safeParse(options);
   if (!parsed.success) {
     throw new KilnError('invalid-request', `invalid options for the ${format.name} format: ${z.prettifyError(parsed.error)}`);
   }
   if (g.count === 0) throw new KilnError('invalid-request', 'there are no Gaussians to export (the snapshot is empty)');
-  checkDestination(path);
-  const bytes = await format.write(g, parsed.data);
-  const chunks = bytes instanceof Uint8Array ? [bytes] : bytes;
-  writeFileAtomic(path, chunks);
-  return { format: format.name, path, byteLength: chunks.reduce((sum, c) => sum + c.byteLength, 0) };
+  return async () => {
+    const bytes = await format.write(g, parsed.data);
+    const chunks = bytes instanceof Uint8Array ? [bytes] : bytes;
+    return { format, chunks, byteLength: chunks.reduce((sum, c) => sum + c.byteLength, 0) };
+  };
+}
+
+/** The bytes of `g` as `formatName` (validated options), for exports that go somewhere other than a file path. */
+export function encodeExport(g: GaussianArrays, formatName: string, options: unknown = {}): Promise<EncodedExport> {
+  return prepareExport(g, findExportFormat(formatName), options)();
 }

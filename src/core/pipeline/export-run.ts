@@ -19,14 +19,18 @@ export interface RunExportRequest {
  * asset of the run.
  */
 export async function exportRunSnapshot(store: KilnStore, r: RunExportRequest): Promise<ExportResult & { iteration: number }> {
-  const run = store.runs.getRun(r.runId);
   const path = resolve(r.path);
   const format = r.format ? findExportFormat(r.format) : exportFormatForPath(path);
-  const snapshot =
-    r.iteration === undefined ? store.runs.latestSnapshot(run.id) : store.runs.getSnapshot(run.id, r.iteration);
-  if (!snapshot) throw new KilnError('not-found', `run ${run.id.slice(0, 8)} has no snapshot yet; nothing to export`);
-  const g = decodeCompactGaussians(store.blobs.read(snapshot.splatsBlob));
-  const result = await exportGaussians(g, format.name, path, r.options ?? {});
+  const { run, snapshot, gaussians } = loadSnapshotGaussians(store, r.runId, r.iteration);
+  const result = await exportGaussians(gaussians, format.name, path, r.options ?? {});
   store.runs.addAsset({ runId: run.id, iteration: snapshot.iteration, format: result.format, path: result.path, bytes: result.byteLength });
   return { ...result, iteration: snapshot.iteration };
+}
+
+/** A run's snapshot (the newest when `iteration` is omitted) with its Gaussians decoded. */
+export function loadSnapshotGaussians(store: KilnStore, runId: string, iteration?: number) {
+  const run = store.runs.getRun(runId);
+  const snapshot = iteration === undefined ? store.runs.latestSnapshot(run.id) : store.runs.getSnapshot(run.id, iteration);
+  if (!snapshot) throw new KilnError('not-found', `run ${run.id.slice(0, 8)} has no snapshot yet; nothing to export`);
+  return { run, snapshot, gaussians: decodeCompactGaussians(store.blobs.read(snapshot.splatsBlob)) };
 }

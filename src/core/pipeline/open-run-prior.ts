@@ -7,7 +7,8 @@ import { describePack } from '../diffusion/model-pack';
 import { openPrior, type Prior } from '../diffusion/prior';
 import { OrbitSamplerSettings } from '../scene/cameras/orbit-sampler';
 
-const DEMO_MODELS = { demo: 'pixel', 'demo-latent': 'latent' } as const;
+/** The built-in demo priors a run's `model` can name, and the demo pack each one builds. */
+export const DEMO_MODELS = { demo: 'pixel', 'demo-latent': 'latent' } as const;
 
 export function isDemoModel(model: string): model is keyof typeof DEMO_MODELS {
   return Object.prototype.hasOwnProperty.call(DEMO_MODELS, model);

@@ -49,6 +49,14 @@ export const MIGRATIONS: readonly string[] = [
      created_at  TEXT NOT NULL
    );
    CREATE INDEX assets_run ON assets (run_id, created_at);`,
+  // The studio: exports kept in the blob store (downloaded by the browser), and registered model pack folders.
+  `ALTER TABLE assets ADD COLUMN blob TEXT;
+   CREATE INDEX assets_blob ON assets (blob) WHERE blob IS NOT NULL;
+   CREATE TABLE models (
+     path      TEXT PRIMARY KEY,
+     name      TEXT NOT NULL,
+     added_at  TEXT NOT NULL
+   );`,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -69,6 +69,8 @@ export interface NewAsset {
   format: string;
   path: string;
   bytes: number;
+  /** The export's bytes in the blob store (studio exports), which keeps that blob from being swept. */
+  blob?: string | null;
 }
 
 const RUN_COLUMNS = `runs.*, (SELECT MAX(iteration) FROM snapshots WHERE run_id = runs.id) AS last_iteration`;
@@ -244,8 +246,8 @@ export class RunRepository {
 
   addAsset(a: NewAsset): void {
     this.db
-      .prepare('INSERT INTO assets (id, run_id, iteration, format, path, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(randomUUID(), a.runId, a.iteration, a.format, a.path, a.bytes, this.now().toISOString());
+      .prepare('INSERT INTO assets (id, run_id, iteration, format, path, bytes, blob, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(randomUUID(), a.runId, a.iteration, a.format, a.path, a.bytes, a.blob ?? null, this.now().toISOString());
   }
 
   listAssets(runId: string): (NewAsset & { createdAt: string })[] {
@@ -256,15 +258,19 @@ export class RunRepository {
         format: string;
         path: string;
         bytes: number;
+        blob: string | null;
         created_at: string;
       }[]
-    ).map((r) => ({ runId: r.run_id, iteration: r.iteration, format: r.format, path: r.path, bytes: r.bytes, createdAt: r.created_at }));
+    ).map((r) => ({ runId: r.run_id, iteration: r.iteration, format: r.format, path: r.path, bytes: r.bytes, blob: r.blob, createdAt: r.created_at }));
   }
 
   isBlobReferenced(hash: string): boolean {
     return (
       this.db
-        .prepare('SELECT 1 FROM snapshots WHERE splats_blob = @h OR checkpoint_blob = @h OR thumbnail_blob = @h LIMIT 1')
+        .prepare(
+          `SELECT 1 FROM snapshots WHERE splats_blob = @h OR checkpoint_blob = @h OR thumbnail_blob = @h
+           UNION ALL SELECT 1 FROM assets WHERE blob = @h LIMIT 1`,
+        )
         .get({ h: hash }) !== undefined
     );
   }
@@ -274,7 +280,8 @@ export class RunRepository {
     const rows = this.db
       .prepare(
         `SELECT splats_blob AS h FROM snapshots UNION SELECT checkpoint_blob FROM snapshots WHERE checkpoint_blob IS NOT NULL
-         UNION SELECT thumbnail_blob FROM snapshots WHERE thumbnail_blob IS NOT NULL`,
+         UNION SELECT thumbnail_blob FROM snapshots WHERE thumbnail_blob IS NOT NULL
+         UNION SELECT blob FROM assets WHERE blob IS NOT NULL`,
       )
       .all() as { h: string }[];
     return new Set(rows.map((r) => r.h));

@@ -5,12 +5,12 @@ import type { OpenDatabaseOptions } from '../store/database';
 import { openKilnStore, type KilnStore } from '../store/kiln-store';
 import type { ProjectRepository } from '../store/project-repository';
 import type { EngineLauncher } from './engine-launcher';
+import { listExportFormats, listMethods } from './catalog';
 import { EventBus } from './event-bus';
+import { ModelRegistry } from './model-registry';
+import { PromptChecker } from './prompt-checker';
+import { exportRunToBlob } from './run-export';
 import { RunHost, toWireRun, toWireSnapshot } from './run-host';
-
-function notYet(method: string): never {
-  throw new KilnError('internal', `${method} is not implemented yet`);
-}
 
 /**
  * The engine behind the StudioApi: one per Kiln home. Transports (Electron IPC, `kiln serve`) call `handlers`
@@ -22,6 +22,8 @@ export class StudioService {
   readonly handlers: StudioHandlers;
   readonly store: KilnStore;
   readonly runs: RunHost;
+  readonly models: ModelRegistry;
+  readonly prompts: PromptChecker;
 
   constructor(
     readonly home: string,
@@ -32,6 +34,8 @@ export class StudioService {
     this.store = openKilnStore(home, options);
     this.projects = this.store.projects;
     this.runs = new RunHost(this.store, this.events, launcher);
+    this.models = new ModelRegistry(this.store.db);
+    this.prompts = new PromptChecker(home);
     const runs = this.store.runs;
     this.handlers = {
       'projects.list': () => this.projects.list(),
@@ -69,18 +73,26 @@ export class StudioService {
         return runs.listSnapshots(runId).map(toWireSnapshot);
       },
       'runs.branch': ({ runId, iteration, overrides, name }) => this.runs.branch(runId, iteration, overrides, name),
-      'methods.list': () => notYet('methods.list'),
-      'prompts.check': () => notYet('prompts.check'),
-      'models.list': () => notYet('models.list'),
-      'models.add': () => notYet('models.add'),
-      'models.remove': () => notYet('models.remove'),
-      'exports.formats': () => notYet('exports.formats'),
-      'snapshots.payload': () => notYet('snapshots.payload'),
-      'runs.export': () => notYet('runs.export'),
+      'methods.list': () => listMethods(),
+      'prompts.check': (request) => this.prompts.check(request),
+      'models.list': () => this.models.list(),
+      'models.add': ({ path }) => this.models.add(path),
+      'models.remove': ({ id }) => this.models.remove(id),
+      'exports.formats': () => listExportFormats(),
+      'snapshots.payload': ({ blob }) => this.readPayload(blob),
+      'runs.export': (request) => exportRunToBlob(this.store, request),
       'runs.exportToFile': () => {
         throw new KilnError('invalid-request', 'runs.exportToFile needs the desktop app\'s save dialog; in the browser use runs.export and download the file');
       },
     };
+  }
+
+  /** A payload a snapshot or an export refers to; other files under blobs/ are not served. */
+  readPayload(blob: string): Uint8Array {
+    if (!this.store.runs.isBlobReferenced(blob) || !this.store.blobs.has(blob)) {
+      throw new KilnError('not-found', `no snapshot payload ${blob.slice(0, 12)}…; its run may have been deleted`);
+    }
+    return this.store.blobs.read(blob);
   }
 
   /** Pauses running engines (they stay resumable), waits for them, then closes the database. */

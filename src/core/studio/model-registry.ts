@@ -1,0 +1,82 @@
+import { basename, isAbsolute, resolve } from 'node:path';
+import { KilnError } from '../../shared/errors';
+import type { ModelInfo } from '../../shared/models';
+import { loadClipTokenizer } from '../diffusion/clip-tokenizer';
+import { DemoPackParams } from '../diffusion/demo/demo-params';
+import { describePack, type PackDescription } from '../diffusion/model-pack';
+import { DEMO_MODELS, isDemoModel } from '../pipeline/open-run-prior';
+import type { Database } from 'better-sqlite3';
+import { ModelRepository } from '../store/model-repository';
+
+const DEMO_NAMES: Record<keyof typeof DEMO_MODELS, string> = {
+  demo: 'Demo prior (pixel space, built in)',
+  'demo-latent': 'Demo prior (latent space, built in)',
+};
+
+function builtInModels(): ModelInfo[] {
+  return (Object.keys(DEMO_MODELS) as (keyof typeof DEMO_MODELS)[]).map((id) => ({
+    id,
+    name: DEMO_NAMES[id],
+    kind: 'text-to-image',
+    builtIn: true,
+    path: null,
+    imageSize: DemoPackParams.parse({ kind: DEMO_MODELS[id] }).imageSize,
+    ok: true,
+    error: null,
+  }));
+}
+
+/** Native size a pack states (kiln.json resolution or its camera distribution); null when only its ONNX files say. */
+function statedImageSize(pack: PackDescription): number | null {
+  return pack.manifest.resolution ?? pack.manifest.camera?.imageSize ?? null;
+}
+
+/** The layout checks and, for a text pack, that its tokenizer loads: what a run would fail on first. */
+export function validatePack(dir: string): PackDescription {
+  const pack = describePack(dir);
+  if (pack.manifest.kind === 'text-to-image' && pack.tokenizerDirs.tokenizer) loadClipTokenizer(pack.tokenizerDirs.tokenizer);
+  return pack;
+}
+
+function describeRegistered(path: string, name: string): ModelInfo {
+  const base = { id: path, name, builtIn: false, path };
+  try {
+    const pack = validatePack(path);
+    return { ...base, kind: pack.manifest.kind, imageSize: statedImageSize(pack), ok: true, error: null };
+  } catch (err) {
+    if (!(err instanceof KilnError)) throw err;
+    return { ...base, kind: 'unknown', imageSize: null, ok: false, error: err.message };
+  }
+}
+
+/**
+ * The models the studio offers: the built-in demo priors, then the pack folders the artist added. A registered pack
+ * is re-validated on every listing, so a folder that was moved or damaged shows its problem instead of failing a run.
+ * A pack's id is its absolute folder, which is what a run request's `model` takes (as `kiln generate --model DIR`).
+ */
+export class ModelRegistry {
+  private readonly repository: ModelRepository;
+
+  constructor(db: Database) {
+    this.repository = new ModelRepository(db);
+  }
+
+  list(): ModelInfo[] {
+    return [...builtInModels(), ...this.repository.list().map((m) => describeRegistered(m.path, m.name))];
+  }
+
+  /** Validates the folder (a 'model-pack' error names the file and the problem) and registers it. */
+  add(path: string): ModelInfo {
+    if (!isAbsolute(path)) throw new KilnError('invalid-request', `"${path}" is not an absolute folder path; choose the model pack folder`);
+    const dir = resolve(path);
+    validatePack(dir);
+    const record = this.repository.add(dir, basename(dir));
+    return describeRegistered(record.path, record.name);
+  }
+
+  remove(id: string): { id: string } {
+    if (isDemoModel(id)) throw new KilnError('invalid-request', `"${id}" is built in and cannot be removed`);
+    if (!this.repository.remove(id)) throw new KilnError('not-found', `no registered model pack ${id}; it may have been removed already`);
+    return { id };
+  }
+}
