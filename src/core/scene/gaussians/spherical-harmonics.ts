@@ -9,12 +9,7 @@ export const SH_C3 = [
   -0.5900435899266435, 2.890611442640554, -0.4570457994644658, 0.3731763325901154, -0.4570457994644658,
   1.445305721320277, -0.5900435899266435,
 ];
-export const MAX_SH_DEGREE = 3;
-
-/** Coefficients per colour channel for a degree: (deg + 1)². */
-export function shCoeffCount(degree: number): number {
-  return (degree + 1) * (degree + 1);
-}
+export { MAX_SH_DEGREE, shCoeffCount } from '../../../shared/gaussians/gaussian-layout';
 
 /**
  * Writes the basis values Y_k(d) for k < (degree+1)² into `basis`, and if `grad` is given, ∂Y_k/∂(x, y, z) into

@@ -1,6 +1,7 @@
 import { fromWireError, KilnError, type WireError } from '../../../shared/errors';
 import type { StudioApi } from '../../../shared/studio-api';
 import { StudioEvent } from '../../../shared/events';
+import { BLOB_HASH_PATTERN, blobUrlPath } from '../../../shared/blobs';
 
 const RECONNECT_MS = 1000;
 
@@ -26,15 +27,23 @@ export function createHttpStudioApi(base: URL = new URL(window.location.href)): 
 
   return {
     async call(method, request) {
+      // Payloads are content-addressed: the GET route lets the browser cache them while the artist scrubs.
+      const blob = method === 'snapshots.payload' ? (request as { blob?: unknown }).blob : undefined;
+      const get = typeof blob === 'string' && BLOB_HASH_PATTERN.test(blob);
       let response: Response;
       try {
-        response = await fetch(new URL(`/api/call/${method}`, base), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(request),
-        });
+        response = get
+          ? await fetch(new URL(blobUrlPath(blob), base))
+          : await fetch(new URL(`/api/call/${method}`, base), {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(request),
+            });
       } catch (err) {
         throw new KilnError('internal', `cannot reach the Kiln server (${(err as Error).message}); is "kiln serve" running?`);
+      }
+      if (response.ok && response.headers.get('content-type')?.startsWith('application/octet-stream')) {
+        return new Uint8Array(await response.arrayBuffer()) as never;
       }
       const body = (await response.json()) as { result?: unknown; error?: WireError };
       if (body.error) throw fromWireError(body.error);

@@ -1,0 +1,29 @@
+import { KilnError } from '../../../shared/errors';
+import type { StudioEvent } from '../../../shared/events';
+import { decodeCompactGaussians } from '../../../shared/gaussians/compact-gaussians';
+import type { GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
+import type { StudioApi } from '../../../shared/studio-api';
+
+export type RunSplatsEvent = Extract<StudioEvent, { type: 'run.splats' }>;
+
+/**
+ * A snapshot's Gaussians (raw parameters, CONVENTIONS.md) from its payload blob. Over `kiln serve` the bytes come
+ * from the cacheable GET /api/blobs/<hash>, over IPC from the main process (see the two clients).
+ */
+export async function fetchSnapshotGaussians(api: StudioApi, blob: string): Promise<GaussianArrays> {
+  return decodeCompactGaussians(await api.call('snapshots.payload', { blob }));
+}
+
+function base64Bytes(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The live Gaussians a `run.splats` event carries: inline (base64) or by blob. */
+export async function decodeLiveSplats(api: StudioApi, event: RunSplatsEvent): Promise<GaussianArrays> {
+  if (event.payloadBase64 !== undefined) return decodeCompactGaussians(base64Bytes(event.payloadBase64));
+  if (event.blob !== undefined) return fetchSnapshotGaussians(api, event.blob);
+  throw new KilnError('invalid-request', `run.splats event of run ${event.runId.slice(0, 8)} carries no Gaussians`);
+}
