@@ -1,0 +1,207 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { MethodInfo } from '../../../../shared/catalog';
+import type { Project } from '../../../../shared/projects';
+import { METHOD_NAMES, PRESET_NAMES, type MethodName, type PresetName, type Run } from '../../../../shared/runs';
+import { useStudioApi } from '../../api/context';
+import { useStudioSelection } from '../../state/studio-selection';
+import { ModelPicker } from '../models/ModelPicker';
+import { useAsyncAction } from '../useAsyncAction';
+import {
+  branchOverridesFromDraft,
+  draftFromRequest,
+  initialDraft,
+  runRequestFromDraft,
+  withMethod,
+  type GenerateDraft,
+} from './generate-draft';
+import { defaultSettings, type JsonSchema } from './json-schema-values';
+import { PromptFields } from './PromptFields';
+import { SchemaFields } from './SchemaFields';
+import { SeedField } from './SeedField';
+import { useFieldProblems } from './useFieldProblems';
+import { useGenerateShortcuts } from './useGenerateShortcuts';
+
+const MAX_ITERATIONS = 100_000;
+
+interface GeneratePanelProps {
+  project: Project;
+  /** The selected run (Cancel stops it while it runs). */
+  run: Run | null;
+}
+
+/** Prompt, method, preset, advanced settings, seed and model; Generate starts a run (or a branch), Cancel stops it. */
+export function GeneratePanel({ project, run }: GeneratePanelProps) {
+  const api = useStudioApi();
+  const selection = useStudioSelection();
+  const { branchDraft, setBranchDraft, setRunId } = selection;
+  const [methods, setMethods] = useState<MethodInfo[] | null>(null);
+  const [draft, setDraft] = useState<GenerateDraft>(initialDraft);
+  const [iterationsText, setIterationsText] = useState('');
+  const fields = useFieldProblems();
+  const { busy, error, setError, run: act } = useAsyncAction();
+  const promptBox = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    void act(async () => {
+      const list = await api.call('methods.list', {});
+      setMethods(list);
+      setDraft((d) => withMethod(d, list, d.method));
+    });
+  }, [api, act]);
+
+  // "Branch from here" on the timeline: the panel takes the parent's request, and Generate branches.
+  useEffect(() => {
+    if (!branchDraft || !methods) return;
+    const next = draftFromRequest(branchDraft.request, methods);
+    setDraft(next);
+    setIterationsText(next.iterations === null ? '' : String(next.iterations));
+    setError(null);
+    promptBox.current?.querySelector('textarea')?.focus();
+  }, [branchDraft, methods, setError]);
+
+  const method = methods?.find((m) => m.name === draft.method) ?? null;
+  const preset = method?.presets.find((p) => p.name === draft.preset) ?? null;
+  const running = run?.status === 'running';
+  const canGenerate = methods !== null && !busy && draft.prompt.trim() !== '' && !fields.hasProblems;
+
+  async function generate() {
+    if (!canGenerate || !methods) return;
+    const started = await act(() =>
+      branchDraft
+        ? api.call('runs.branch', { runId: branchDraft.runId, iteration: branchDraft.iteration, overrides: branchOverridesFromDraft(draft) })
+        : api.call('runs.start', { projectId: project.id, request: runRequestFromDraft(draft, methods) }),
+    );
+    if (started) {
+      setBranchDraft(null);
+      setRunId(started.id);
+    }
+  }
+
+  async function cancel() {
+    if (run && running) await act(() => api.call('runs.stop', { runId: run.id, mode: 'cancel' }));
+  }
+
+  useGenerateShortcuts({ generate: () => void generate(), cancel: () => void cancel() });
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    void generate();
+  }
+
+  function setIterations(text: string) {
+    setIterationsText(text);
+    const value = Number(text);
+    const blank = text.trim() === '';
+    const ok = blank || (Number.isInteger(value) && value >= 1 && value <= MAX_ITERATIONS);
+    fields.report('iterations', ok ? null : `a whole number from 1 to ${MAX_ITERATIONS}, or empty for the preset's`);
+    if (ok) setDraft((d) => ({ ...d, iterations: blank ? null : value }));
+  }
+
+  return (
+    <form className="generate-form" aria-label="Generate settings" onSubmit={onSubmit}>
+      {branchDraft && (
+        <div className="branch-banner" role="note">
+          <span>
+            Branching from iteration <strong>{branchDraft.iteration}</strong>; Generate starts the branch.
+          </span>
+          <button type="button" onClick={() => setBranchDraft(null)}>
+            Discard branch
+          </button>
+        </div>
+      )}
+      <div ref={promptBox}>
+        <PromptFields
+          model={draft.model}
+          prompt={draft.prompt}
+          negativePrompt={draft.negativePrompt}
+          onPrompt={(prompt) => setDraft((d) => ({ ...d, prompt }))}
+          onNegativePrompt={(negativePrompt) => setDraft((d) => ({ ...d, negativePrompt }))}
+        />
+      </div>
+      <label className="field">
+        <span className="field-label">Method</span>
+        <select
+          value={draft.method}
+          aria-describedby="method-summary"
+          disabled={methods === null}
+          onChange={(e) => methods && setDraft((d) => withMethod(d, methods, e.target.value as MethodName))}
+        >
+          {(methods ?? METHOD_NAMES.map((name) => ({ name, title: name.toUpperCase() }))).map((m) => (
+            <option key={m.name} value={m.name}>
+              {m.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p id="method-summary" className="muted method-summary">
+        {method?.summary ?? ''}
+      </p>
+      <label className="field">
+        <span className="field-label">Preset</span>
+        <select value={draft.preset} aria-describedby="preset-summary" onChange={(e) => setDraft((d) => ({ ...d, preset: e.target.value as PresetName }))}>
+          {PRESET_NAMES.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p id="preset-summary" className="muted method-summary">
+        {preset &&
+          `${preset.iterations} iterations, batch ${preset.batchSize}, ${preset.initialGaussians.toLocaleString()} → ` +
+            `${preset.maxGaussians.toLocaleString()} Gaussians`}
+      </p>
+      <label className="field">
+        <span className="field-label">Iterations</span>
+        <input
+          type="number"
+          min={1}
+          max={MAX_ITERATIONS}
+          step={1}
+          placeholder={preset ? `${preset.iterations} (preset)` : 'preset'}
+          value={iterationsText}
+          aria-invalid={fields.problems.iterations ? true : undefined}
+          onChange={(e) => setIterations(e.target.value)}
+        />
+        {fields.problems.iterations && <span className="field-problem error">{fields.problems.iterations}</span>}
+      </label>
+      <SeedField
+        value={draft.seed}
+        onChange={(seed) => setDraft((d) => ({ ...d, seed }))}
+        onProblem={(problem) => fields.report('seed', problem)}
+      />
+      <ModelPicker value={draft.model} onChange={(model) => setDraft((d) => ({ ...d, model }))} />
+      {method && (
+        <details className="advanced">
+          <summary>Advanced settings</summary>
+          <SchemaFields
+            schema={method.settingsSchema as JsonSchema}
+            value={draft.methodSettings}
+            onChange={(methodSettings) => setDraft((d) => ({ ...d, methodSettings }))}
+            onProblem={fields.report}
+          />
+          <button
+            type="button"
+            onClick={() => setDraft((d) => ({ ...d, methodSettings: defaultSettings(method.settingsSchema as JsonSchema) }))}
+          >
+            Reset to defaults
+          </button>
+        </details>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {fields.hasProblems && <p className="warning">Fix the highlighted fields to generate.</p>}
+      <div className="generate-actions">
+        <button type="submit" className="primary" disabled={!canGenerate} aria-keyshortcuts="Control+Enter" title="Generate (Ctrl+Enter)">
+          {branchDraft ? 'Generate branch' : 'Generate'}
+        </button>
+        <button type="button" disabled={!running || busy} aria-keyshortcuts="Escape" title="Cancel the run (Esc)" onClick={() => void cancel()}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

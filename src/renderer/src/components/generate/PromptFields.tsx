@@ -1,0 +1,57 @@
+import { useId } from 'react';
+import { usePromptCheck } from './usePromptCheck';
+
+interface PromptFieldsProps {
+  model: string;
+  prompt: string;
+  negativePrompt: string;
+  onPrompt: (prompt: string) => void;
+  onNegativePrompt: (negativePrompt: string) => void;
+  disabled?: boolean;
+}
+
+/** The prompt and negative prompt, with the model's token count, truncation warning and problems beneath. */
+export function PromptFields({ model, prompt, negativePrompt, onPrompt, onNegativePrompt, disabled }: PromptFieldsProps) {
+  const { check, error } = usePromptCheck(model, prompt, negativePrompt);
+  const countId = useId();
+  return (
+    <>
+      <label className="field">
+        <span className="field-label">Prompt</span>
+        <textarea
+          rows={3}
+          value={prompt}
+          maxLength={1000}
+          placeholder="a red cube"
+          aria-describedby={countId}
+          disabled={disabled}
+          onChange={(e) => onPrompt(e.target.value)}
+        />
+      </label>
+      <div id={countId} className="prompt-check" aria-live="polite">
+        {check && (
+          <span className={check.truncated ? 'warning' : 'muted'}>
+            {check.tokenCount} / {check.maxTokens} tokens
+            {check.truncated && ' — too long: the model ignores the words past the limit'}
+          </span>
+        )}
+      </div>
+      {(check?.problem || error) && (
+        <p role="alert" className="error">
+          {check?.problem ?? `Cannot check the prompt: ${error}`}
+        </p>
+      )}
+      <label className="field">
+        <span className="field-label">Negative prompt</span>
+        <textarea
+          rows={2}
+          value={negativePrompt}
+          maxLength={1000}
+          placeholder="what to steer away from"
+          disabled={disabled}
+          onChange={(e) => onNegativePrompt(e.target.value)}
+        />
+      </label>
+    </>
+  );
+}

@@ -1,0 +1,88 @@
+import type { MethodInfo } from '../../../../shared/catalog';
+import { METHOD_NAMES, PRESET_NAMES, type MethodName, type PresetName, type RunRequest } from '../../../../shared/runs';
+import { changedSettings, settingsWith, type JsonSchema, type SettingsValues } from './json-schema-values';
+
+/** What the generate panel holds while the artist edits it. */
+export interface GenerateDraft {
+  prompt: string;
+  negativePrompt: string;
+  method: MethodName;
+  preset: PresetName;
+  model: string;
+  seed: number;
+  /** null: the preset's number. */
+  iterations: number | null;
+  /** Every setting of the method (defaults included); only changed ones are sent. */
+  methodSettings: SettingsValues;
+}
+
+export const MAX_SEED = 0xffffffff;
+
+export function initialDraft(): GenerateDraft {
+  return { prompt: '', negativePrompt: '', method: 'sds', preset: 'fast', model: 'demo', seed: 0, iterations: null, methodSettings: {} };
+}
+
+function schemaOf(methods: readonly MethodInfo[], name: MethodName): JsonSchema {
+  return (methods.find((m) => m.name === name)?.settingsSchema ?? {}) as JsonSchema;
+}
+
+/** The draft with another method chosen: that method's defaults, since one method's settings mean nothing to another. */
+export function withMethod(draft: GenerateDraft, methods: readonly MethodInfo[], method: MethodName): GenerateDraft {
+  return { ...draft, method, methodSettings: settingsWith(schemaOf(methods, method), undefined) };
+}
+
+function oneOf<T extends string>(options: readonly T[], value: unknown, fallback: T): T {
+  return options.includes(value as T) ? (value as T) : fallback;
+}
+
+/** A draft filled from a stored request (a branch's parent), method settings laid over the method's defaults. */
+export function draftFromRequest(request: Partial<RunRequest>, methods: readonly MethodInfo[]): GenerateDraft {
+  const base = initialDraft();
+  const method = oneOf(METHOD_NAMES, request.method, base.method);
+  return {
+    prompt: request.prompt ?? base.prompt,
+    negativePrompt: request.negativePrompt ?? base.negativePrompt,
+    method,
+    preset: oneOf(PRESET_NAMES, request.preset, 'balanced'),
+    model: request.model ?? base.model,
+    seed: request.seed ?? base.seed,
+    iterations: request.iterations ?? null,
+    methodSettings: settingsWith(schemaOf(methods, method), request.methodSettings),
+  };
+}
+
+/** The request for runs.start: only the method settings that differ from the method's defaults. */
+export function runRequestFromDraft(draft: GenerateDraft, methods: readonly MethodInfo[]): RunRequest {
+  return {
+    prompt: draft.prompt,
+    negativePrompt: draft.negativePrompt,
+    method: draft.method,
+    preset: draft.preset,
+    model: draft.model,
+    seed: draft.seed,
+    ...(draft.iterations !== null ? { iterations: draft.iterations } : {}),
+    methodSettings: changedSettings(schemaOf(methods, draft.method), draft.methodSettings),
+  };
+}
+
+/**
+ * The overrides for runs.branch. The engine lays them over the parent's request and, for the same method, merges the
+ * parent's method settings under them; sending every setting makes the branch run exactly what the panel shows.
+ */
+export function branchOverridesFromDraft(draft: GenerateDraft): Partial<RunRequest> {
+  return {
+    prompt: draft.prompt,
+    negativePrompt: draft.negativePrompt,
+    method: draft.method,
+    preset: draft.preset,
+    model: draft.model,
+    seed: draft.seed,
+    ...(draft.iterations !== null ? { iterations: draft.iterations } : {}),
+    methodSettings: draft.methodSettings,
+  };
+}
+
+/** A seed for the dice button (the renderer's randomness; the engine's own flows from this seed). */
+export function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]!;
+}

@@ -1,0 +1,27 @@
+import { useModels } from './models-context';
+
+interface ModelPickerProps {
+  value: string;
+  onChange: (modelId: string) => void;
+  disabled?: boolean;
+}
+
+/** The model pack a run uses; packs that fail validation are listed but cannot be chosen. */
+export function ModelPicker({ value, onChange, disabled }: ModelPickerProps) {
+  const { models } = useModels();
+  const known = models?.some((m) => m.id === value) ?? true;
+  return (
+    <label className="field">
+      <span className="field-label">Model</span>
+      <select value={value} disabled={disabled || models === null} onChange={(e) => onChange(e.target.value)}>
+        {!known && <option value={value}>{value} (not registered)</option>}
+        {(models ?? [{ id: value, name: value, ok: true, error: null }]).map((m) => (
+          <option key={m.id} value={m.id} disabled={!m.ok} title={m.error ?? undefined}>
+            {m.name}
+            {m.ok ? '' : ' (unavailable)'}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

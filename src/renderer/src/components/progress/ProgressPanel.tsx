@@ -1,0 +1,65 @@
+import type { Run, Snapshot } from '../../../../shared/runs';
+import { formatDuration, formatRate } from './format-progress';
+import { LossChart } from './LossChart';
+import { useRunProgress } from './useRunProgress';
+
+const STATUS_WORDS: Record<Run['status'], string> = {
+  running: 'Running',
+  paused: 'Paused',
+  cancelled: 'Cancelled',
+  completed: 'Completed',
+  failed: 'Failed',
+  interrupted: 'Interrupted',
+};
+
+/** The selected run's progress: iteration, stage, speed, ETA, the loss chart and the method's x̂₀ preview. */
+export function ProgressPanel({ run, snapshots }: { run: Run; snapshots: readonly Snapshot[] }) {
+  const { progress, preview, history } = useRunProgress(run.id, snapshots);
+  const live = run.status === 'running' ? progress : null;
+  const iteration = Math.max(live?.iteration ?? 0, run.lastIteration);
+  const target = live?.targetIterations ?? run.targetIterations;
+  return (
+    <section className="panel-section progress-panel" aria-label="Progress">
+      <h2>Progress</h2>
+      <p className="run-title" title={run.prompt}>
+        <strong>{run.name}</strong> · {run.method.toUpperCase()} · seed {run.seed}
+      </p>
+      <progress aria-label="Run progress" max={target} value={iteration} />
+      <dl className="progress-facts">
+        <dt>Status</dt>
+        <dd>{STATUS_WORDS[run.status]}</dd>
+        <dt>Iteration</dt>
+        <dd>
+          {iteration} / {target}
+        </dd>
+        {live && (
+          <>
+            <dt>Stage</dt>
+            <dd>{live.stage}</dd>
+            <dt>Speed</dt>
+            <dd>{formatRate(live.iterationsPerSecond)} it/s</dd>
+            <dt>ETA</dt>
+            <dd>{live.etaSeconds === null ? '—' : formatDuration(live.etaSeconds)}</dd>
+            <dt>Gaussians</dt>
+            <dd>{live.gaussians.toLocaleString()}</dd>
+          </>
+        )}
+      </dl>
+      {run.status === 'failed' && (
+        <p role="alert" className="error">
+          The run failed: {run.error ?? 'the engine gave no reason'}
+        </p>
+      )}
+      {run.status === 'interrupted' && (
+        <p className="warning">{run.error ?? 'The engine stopped unexpectedly.'} Resume it to continue from its last snapshot.</p>
+      )}
+      {history.iterations.length > 0 && <LossChart history={history} />}
+      {preview && (
+        <figure className="x0-preview">
+          <img src={preview} alt={`The method's x̂₀ prediction at iteration ${progress?.iteration ?? ''}`} />
+          <figcaption className="muted">x̂₀ (the prior's denoised guess, first view)</figcaption>
+        </figure>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { METHODS } from '../../../src/core/distill/registry';
+import { EXPORT_FORMATS } from '../../../src/core/export/formats';
+import { branchConfig, resolveRunConfig } from '../../../src/core/pipeline/run-config';
+import type { MethodInfo } from '../../../src/shared/catalog';
+import {
+  branchOverridesFromDraft,
+  draftFromRequest,
+  initialDraft,
+  runRequestFromDraft,
+  withMethod,
+} from '../../../src/renderer/src/components/generate/generate-draft';
+import {
+  changedSettings,
+  defaultSettings,
+  fieldKind,
+  humanise,
+  numberProblem,
+  setAtPath,
+  settingsWith,
+  type JsonSchema,
+} from '../../../src/renderer/src/components/generate/json-schema-values';
+
+/** The JSON Schema the studio receives for a zod schema (what methods.list and exports.formats send). */
+function jsonSchema(schema: z.ZodType): JsonSchema {
+  return z.toJSONSchema(schema, { io: 'input' }) as JsonSchema;
+}
+
+/** What the catalog sends for each registered method (presets do not matter here). */
+const METHOD_INFOS: MethodInfo[] = METHODS.map((m) => ({
+  name: m.name as MethodInfo['name'],
+  title: m.title,
+  summary: m.summary,
+  settingsSchema: jsonSchema(m.settings) as Record<string, unknown>,
+  presets: [],
+}));
+
+describe('settings forms from JSON Schema', () => {
+  it.each(METHODS.map((m) => [m.name, m] as const))('the %s form starts at exactly what zod fills in for {}', (_, method) => {
+    expect(defaultSettings(jsonSchema(method.settings))).toEqual(method.settings.parse({}));
+  });
+
+  it.each(EXPORT_FORMATS.map((f) => [f.name, f] as const))('the %s export options start at their zod defaults', (_, format) => {
+    expect(defaultSettings(jsonSchema(format.options))).toEqual(format.options.parse({}));
+  });
+
+  it('keeps a parent default that differs from its properties’ own defaults (ISM timesteps)', () => {
+    const ism = METHODS.find((m) => m.name === 'ism')!;
+    const defaults = defaultSettings(jsonSchema(ism.settings));
+    expect((defaults.timesteps as { tRange: number[] }).tRange).toEqual([0.02, 0.5]);
+  });
+
+  it('sends a changed nested setting as its whole top-level value, which zod reads back unchanged', () => {
+    const ism = METHODS.find((m) => m.name === 'ism')!;
+    const schema = jsonSchema(ism.settings);
+    const edited = setAtPath(defaultSettings(schema), ['timesteps', 'warmupIterations'], 10) as Record<string, unknown>;
+    const sent = changedSettings(schema, edited);
+    expect(Object.keys(sent)).toEqual(['timesteps']);
+    // Sending only { warmupIterations } would silently reset tRange to [0.02, 0.98]; the whole value keeps it.
+    expect(ism.settings.parse(sent)).toEqual(edited);
+  });
+
+  it('classifies every control the method and export schemas use', () => {
+    const sds = jsonSchema(METHODS.find((m) => m.name === 'sds')!.settings);
+    const props = sds.properties!;
+    expect(fieldKind(props.cfgScale!).kind).toBe('number');
+    expect(fieldKind(props.weight!)).toEqual({ kind: 'choice', options: ['one-minus-alpha-bar', 'sigma-ratio', 'uniform'] });
+    expect(fieldKind(props.timesteps!).kind).toBe('object');
+    expect(fieldKind(props.timesteps!.properties!.tRange!).kind).toBe('tuple');
+    expect(fieldKind(props.timesteps!.properties!.warmupFrom!)).toEqual({ kind: 'number', integer: false, nullable: true, min: 0, max: 1 });
+    expect(fieldKind(props.viewPrompts!.properties!.perpNeg!).kind).toBe('boolean');
+    expect(fieldKind(props.viewPrompts!.properties!.suffixes!.properties!.front!).kind).toBe('text');
+    const spz = jsonSchema(EXPORT_FORMATS.find((f) => f.name === 'spz')!.options);
+    expect(fieldKind(spz.properties!.version!)).toEqual({ kind: 'choice', options: [3, 4] });
+  });
+
+  it('names the problems zod would reject, and accepts what zod accepts', () => {
+    const sog = EXPORT_FORMATS.find((f) => f.name === 'sog')!.options;
+    const schema = jsonSchema(sog).properties!.iterations!;
+    const kind = fieldKind(schema);
+    if (kind.kind !== 'number') throw new Error('iterations should be a number field');
+    for (const value of [0, 1, 10, 100, 101, 2.5, null]) {
+      const problem = numberProblem(kind, schema, value);
+      expect(problem === null, `value ${value}: ${problem}`).toBe(sog.safeParse(value === null ? { iterations: null } : { iterations: value }).success);
+    }
+  });
+
+  it('lays stored settings over the defaults and drops keys the method does not have', () => {
+    const schema = jsonSchema(METHODS.find((m) => m.name === 'sds')!.settings);
+    const values = settingsWith(schema, { cfgScale: 50, gamma: 0.3 });
+    expect(values.cfgScale).toBe(50);
+    expect(values).not.toHaveProperty('gamma');
+    expect(changedSettings(schema, values)).toEqual({ cfgScale: 50 });
+  });
+
+  it('humanises setting names', () => {
+    expect(humanise('cfgScale')).toBe('Cfg scale');
+    expect(humanise('fovYDeg')).toBe('Fov y deg');
+    expect(humanise('tRange')).toBe('T range');
+  });
+});
+
+describe('the generate panel’s requests', () => {
+  it('starts a run the engine resolves to exactly the settings the panel shows', () => {
+    let draft = withMethod({ ...initialDraft(), prompt: 'a red cube', seed: 7, iterations: 40 }, METHOD_INFOS, 'tsm');
+    draft = { ...draft, methodSettings: setAtPath(draft.methodSettings, ['pixelClip', 'threshold'], 0.1) as Record<string, unknown> };
+    const request = runRequestFromDraft(draft, METHOD_INFOS);
+    expect(request.methodSettings).toEqual({ pixelClip: { enabled: true, threshold: 0.1 } });
+    const config = resolveRunConfig(request);
+    expect(config.methodSettings).toEqual(draft.methodSettings);
+    expect(config.iterations).toBe(40);
+    expect(config.seed).toBe(7);
+    expect(config.method).toBe('tsm');
+  });
+
+  it('leaves iterations to the preset when the field is empty', () => {
+    const draft = withMethod({ ...initialDraft(), prompt: 'a mug', preset: 'fast' }, METHOD_INFOS, 'sds');
+    expect(resolveRunConfig(runRequestFromDraft(draft, METHOD_INFOS)).iterations).toBe(300);
+  });
+
+  it('prefills a branch from the parent’s request and branches with what the panel shows', () => {
+    const parent = resolveRunConfig({ prompt: 'a blue cube', method: 'ism', seed: 3, methodSettings: { cfgScale: 5, noiseOffset: 0.2 } });
+    const draft = draftFromRequest(parent.request, METHOD_INFOS);
+    expect(draft.prompt).toBe('a blue cube');
+    expect(draft.methodSettings).toEqual(parent.methodSettings);
+
+    // Reset one of the parent's changes to its default: the branch must not inherit the parent's value.
+    const edited = { ...draft, seed: 9, methodSettings: { ...draft.methodSettings, noiseOffset: 0.1 } };
+    const branch = branchConfig(parent, branchOverridesFromDraft(edited));
+    expect(branch.methodSettings).toEqual(edited.methodSettings);
+    expect(branch.seed).toBe(9);
+  });
+
+  it('branches into another method with that method’s settings', () => {
+    const parent = resolveRunConfig({ prompt: 'a snowman', method: 'sds', methodSettings: { cfgScale: 50 } });
+    const draft = withMethod(draftFromRequest(parent.request, METHOD_INFOS), METHOD_INFOS, 'vdm');
+    const branch = branchConfig(parent, branchOverridesFromDraft(draft));
+    expect(branch.method).toBe('vdm');
+    expect(branch.methodSettings).toEqual(METHODS.find((m) => m.name === 'vdm')!.settings.parse({}));
+  });
+});
