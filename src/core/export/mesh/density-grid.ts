@@ -5,7 +5,7 @@ import { createScalarGrid, type ScalarGrid } from './scalar-grid';
 /** Share of the means trimmed at each end per axis when framing the grid, so a few far floaters do not shrink it. */
 const FRAME_QUANTILE = 0.002;
 /** Margin around the trimmed frame, as a fraction of its size (keeps thin extremities that the trim would cut). */
-const FRAME_MARGIN = 0.15;
+const FRAME_MARGIN = 0.05;
 
 /**
  * The opacity density of the Gaussians, Σ_i σ(o_i)·exp(−½ dᵀΣ_i⁻¹d), sampled on a grid with `resolution` cells

@@ -77,6 +77,20 @@ function configurationLoops(config: number, faces: number[][]): number[][] {
   return loops;
 }
 
+/**
+ * The loop rotated so that its fan's diagonals never join two vertices on the same cube face: such a diagonal lies
+ * in the face, and the neighbouring cube may emit the same edge, which would make the surface non-manifold.
+ */
+function fanOrder(loop: number[], faces: number[][]): number[] {
+  const onFace = (e: number) => faces.map((f) => f.includes(EDGE_CORNERS[e]![0]) && f.includes(EDGE_CORNERS[e]![1]));
+  const shareFace = (a: number, b: number) => onFace(a).some((x, f) => x && onFace(b)[f]);
+  for (let s = 0; s < loop.length; s++) {
+    const rotated = [...loop.slice(s), ...loop.slice(0, s)];
+    if (rotated.slice(2, -1).every((e) => !shareFace(rotated[0]!, e))) return rotated;
+  }
+  throw new Error(`no fan of the loop ${loop.join(',')} avoids in-face diagonals`);
+}
+
 function buildTriangleTable(): Int8Array {
   const faces = faceCycles();
   const table = new Int8Array(256 * 16).fill(-1);
@@ -90,7 +104,7 @@ function buildTriangleTable(): Int8Array {
   for (let config = 0; config < 256; config++) {
     let slot = 0;
     for (const loop of configurationLoops(config, faces)) {
-      const ordered = flip ? [...loop].reverse() : loop;
+      const ordered = fanOrder(flip ? [...loop].reverse() : loop, faces);
       for (let i = 1; i + 1 < ordered.length; i++) {
         if (slot + 3 > 16) throw new Error(`marching-cubes case ${config} needs more than 5 triangles`);
         table.set([ordered[0]!, ordered[i]!, ordered[i + 1]!], 16 * config + slot);

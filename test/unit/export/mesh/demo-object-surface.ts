@@ -1,5 +1,6 @@
 import { objectSignedDistance, type DemoObject } from '../../../../src/core/diffusion/demo/objects';
 import { signedDistance } from '../../../../src/core/diffusion/demo/primitives';
+import { SHADING } from '../../../../src/core/diffusion/demo/raycast';
 import { marchingCubes } from '../../../../src/core/export/mesh/marching-cubes';
 import { sampleScalarGrid } from '../../../../src/core/export/mesh/scalar-grid';
 import type { TriangleMesh } from '../../../../src/core/export/mesh/triangle-mesh';
@@ -21,6 +22,30 @@ export function objectAlbedoAt(object: DemoObject, x: number, y: number, z: numb
     if (d < bestD) [best, bestD] = [p, d];
   }
   return best.color;
+}
+
+/** Unit outward normal of the object's surface near p (central differences of its SDF). */
+export function objectNormalAt(object: DemoObject, x: number, y: number, z: number): [number, number, number] {
+  const e = 1e-5;
+  const g = [
+    objectSignedDistance(object, x + e, y, z) - objectSignedDistance(object, x - e, y, z),
+    objectSignedDistance(object, x, y + e, z) - objectSignedDistance(object, x, y - e, z),
+    objectSignedDistance(object, x, y, z + e) - objectSignedDistance(object, x, y, z - e),
+  ];
+  const n = Math.hypot(g[0]!, g[1]!, g[2]!) || 1;
+  return [g[0]! / n, g[1]! / n, g[2]! / n];
+}
+
+/**
+ * The colour the demo renders show at a surface point: albedo × (ambient + diffuse·max(0, n·l)) with the prior's
+ * fixed world light (raycast.ts), view-independent, so it is what Gaussians fitted to those renders should hold.
+ */
+export function objectAppearanceAt(object: DemoObject, x: number, y: number, z: number): [number, number, number] {
+  const albedo = objectAlbedoAt(object, x, y, z);
+  const [nx, ny, nz] = objectNormalAt(object, x, y, z);
+  const [lx, ly, lz] = SHADING.lightDir;
+  const shade = SHADING.ambient + SHADING.diffuse * Math.max(0, nx * lx + ny * ly + nz * lz);
+  return [Math.min(1, albedo[0] * shade), Math.min(1, albedo[1] * shade), Math.min(1, albedo[2] * shade)];
 }
 
 /** Moves a point onto the object's exact surface by Newton steps along the SDF gradient. */

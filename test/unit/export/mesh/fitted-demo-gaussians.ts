@@ -9,7 +9,7 @@ import { GaussianModel } from '../../../../src/core/scene/gaussians/gaussian-mod
 import { initialiseFromPoints, sampleMeshSurface } from '../../../../src/core/scene/gaussians/initialise';
 import { fitToImages } from '../../../../src/core/scene/gaussians/photometric-fit';
 import { GaussianTrainingSettings } from '../../../../src/core/scene/gaussians/training-settings';
-import { objectAlbedoAt, objectMesh } from './demo-object-surface';
+import { objectAppearanceAt, objectMesh } from './demo-object-surface';
 
 export interface FitOptions {
   gaussians: number;
@@ -17,10 +17,13 @@ export interface FitOptions {
   size: number;
   iterations: number;
   seed: number;
+  /** Initial isotropic scale (metres) and opacity of the surface samples. */
+  initialScaleM?: number;
+  initialOpacity?: number;
 }
 
 /**
- * Realistic Gaussians for a demo object: surface samples of its exact shape coloured by albedo, then a short
+ * Realistic Gaussians for a demo object: surface samples of its exact shape in the colour the renders show, then a short
  * photometric 3DGS fit to ground-truth ray-cast renders (which carry the demo prior's lighting), so scales,
  * rotations, opacities and colours are what an optimiser produces, not what the test put there.
  */
@@ -28,11 +31,11 @@ export function fittedDemoGaussians(id: string, o: FitOptions): { object: DemoOb
   const object = demoObject(id);
   const rng = new Rng(o.seed);
   const mesh = objectMesh(object, 64);
-  const albedo = new Float32Array(mesh.positions.length);
+  const appearance = new Float32Array(mesh.positions.length);
   for (let v = 0; v < mesh.positions.length / 3; v++)
-    albedo.set(objectAlbedoAt(object, mesh.positions[3 * v]!, mesh.positions[3 * v + 1]!, mesh.positions[3 * v + 2]!), 3 * v);
-  const { points, colours } = sampleMeshSurface(mesh.positions, mesh.indices, o.gaussians, rng.fork(), albedo);
-  const init = initialiseFromPoints(points, colours, 1, { opacity: 0.5 });
+    appearance.set(objectAppearanceAt(object, mesh.positions[3 * v]!, mesh.positions[3 * v + 1]!, mesh.positions[3 * v + 2]!), 3 * v);
+  const { points, colours } = sampleMeshSurface(mesh.positions, mesh.indices, o.gaussians, rng.fork(), appearance);
+  const init = initialiseFromPoints(points, colours, 1, { opacity: o.initialOpacity ?? 0.5, scaleM: o.initialScaleM ?? 0.02 });
   const sampler = OrbitSamplerSettings.parse({ radiusM: [2.6, 2.6], fovYDeg: [40, 40], elevationDeg: [-40, 70], width: o.size, height: o.size });
   const targets = Array.from({ length: o.views }, () => {
     const camera = sampleOrbitView(sampler, rng).camera;

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { fillEnclosedVoids } from '../../../../src/core/export/mesh/fill-enclosed';
+import { keepMainComponent, triangleComponents } from '../../../../src/core/export/mesh/main-component';
+import { marchingCubes } from '../../../../src/core/export/mesh/marching-cubes';
+import { sampleScalarGrid } from '../../../../src/core/export/mesh/scalar-grid';
+import { surfaceArea, triangleCount, triangleCross, type TriangleMesh } from '../../../../src/core/export/mesh/triangle-mesh';
+import { Rng } from '../../../../src/core/random/rng';
+
+/** Every directed edge appears once and its reverse once: the surface is closed, manifold and consistently wound. */
+function expectClosedAndOriented(mesh: TriangleMesh): void {
+  const directed = new Map<string, number>();
+  for (let t = 0; t < triangleCount(mesh); t++)
+    for (let c = 0; c < 3; c++) {
+      const key = `${mesh.indices[3 * t + c]}>${mesh.indices[3 * t + ((c + 1) % 3)]}`;
+      directed.set(key, (directed.get(key) ?? 0) + 1);
+    }
+  for (const [key, n] of directed) {
+    expect(n, key).toBe(1);
+    const [a, b] = key.split('>');
+    expect(directed.get(`${b}>${a}`), `reverse of ${key}`).toBe(1);
+  }
+}
+
+/** Enclosed volume by the divergence theorem (positive when triangles face outward). */
+function signedVolume(mesh: TriangleMesh): number {
+  let v = 0;
+  const n = new Float64Array(3);
+  for (let t = 0; t < triangleCount(mesh); t++) {
+    triangleCross(mesh, t, n);
+    const a = 3 * mesh.indices[3 * t]!;
+    v += (mesh.positions[a]! * n[0]! + mesh.positions[a + 1]! * n[1]! + mesh.positions[a + 2]! * n[2]!) / 6;
+  }
+  return v;
+}
+
+const ball = (r: number) => (x: number, y: number, z: number) => r - Math.hypot(x, y, z);
+
+describe('marching cubes', () => {
+  it('meshes a sphere closed, outward-facing, with its true area and volume', () => {
+    const r = 0.7;
+    const mesh = marchingCubes(sampleScalarGrid([-1, -1, -1], 2 / 64, [65, 65, 65], ball(r)), 0);
+    expectClosedAndOriented(mesh);
+    expect(triangleComponents(mesh).count).toBe(1);
+    expect(surfaceArea(mesh) / (4 * Math.PI * r * r)).toBeCloseTo(1, 1);
+    expect(signedVolume(mesh) / ((4 / 3) * Math.PI * r ** 3)).toBeCloseTo(1, 1);
+    for (let v = 0; v < mesh.positions.length / 3; v++) expect(Math.abs(Math.hypot(...mesh.positions.subarray(3 * v, 3 * v + 3)) - r)).toBeLessThan(2e-3);
+  });
+
+  it('stays closed and consistently wound on random fields (every ambiguous case)', () => {
+    const rng = new Rng(7);
+    for (let trial = 0; trial < 5; trial++) {
+      const n = 14;
+      const grid = sampleScalarGrid([0, 0, 0], 1, [n, n, n], (x, y, z) => {
+        const border = x === 0 || y === 0 || z === 0 || x === n - 1 || y === n - 1 || z === n - 1;
+        return border ? -1 : rng.uniform() - 0.5;
+      });
+      const mesh = marchingCubes(grid, 0);
+      expect(triangleCount(mesh)).toBeGreaterThan(100);
+      expectClosedAndOriented(mesh);
+      expect(signedVolume(mesh)).toBeGreaterThan(0);
+    }
+  });
+
+  it('fills a hollow shell so only its outer wall is meshed, and keeps the main component over a floater', () => {
+    const shell = (x: number, y: number, z: number) => {
+      const d = Math.hypot(x, y, z);
+      const floater = Math.hypot(x - 0.85, y - 0.85, z - 0.85) < 0.06 ? 1 : 0;
+      return (Math.abs(d - 0.5) < 0.06 ? 1 : 0) + floater;
+    };
+    const grid = sampleScalarGrid([-1, -1, -1], 2 / 80, [81, 81, 81], shell);
+    const hollow = marchingCubes(grid, 0.5);
+    expect(triangleComponents(hollow).count).toBe(3); // outer wall, inner wall, floater
+    expect(fillEnclosedVoids(grid, 0.5)).toBeGreaterThan(1000);
+    const { mesh, droppedComponents } = keepMainComponent(marchingCubes(grid, 0.5));
+    expect(droppedComponents).toBe(1);
+    expectClosedAndOriented(mesh);
+    // A solid ball of radius ≈ 0.56 (the shell's outer face), not a shell with an inward-facing wall.
+    expect(signedVolume(mesh) / ((4 / 3) * Math.PI * 0.56 ** 3)).toBeCloseTo(1, 1);
+  });
+});
