@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { MethodInfo } from '../../../../shared/catalog';
 import type { Project } from '../../../../shared/projects';
-import { METHOD_NAMES, PRESET_NAMES, type MethodName, type PresetName, type Run } from '../../../../shared/runs';
+import { METHOD_NAMES, PRESET_NAMES, type MethodName, type PresetName, type Run, type RunRequest } from '../../../../shared/runs';
 import { useStudioApi } from '../../api/context';
 import { useStudioSelection } from '../../state/studio-selection';
 import { ModelPicker } from '../models/ModelPicker';
@@ -38,7 +38,7 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
   const [draft, setDraft] = useState<GenerateDraft>(initialDraft);
   const [iterationsText, setIterationsText] = useState('');
   const fields = useFieldProblems();
-  const { busy, error, setError, run: act } = useAsyncAction();
+  const { busy, error, run: act } = useAsyncAction();
   const promptBox = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -50,14 +50,23 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
   }, [api, act]);
 
   // "Branch from here" on the timeline: the panel takes the parent's request, and Generate branches.
+  // The parent's stored request is the base (its preset, model, settings); the draft's own fields go over it.
   useEffect(() => {
     if (!branchDraft || !methods) return;
-    const next = draftFromRequest(branchDraft.request, methods);
-    setDraft(next);
-    setIterationsText(next.iterations === null ? '' : String(next.iterations));
-    setError(null);
-    promptBox.current?.querySelector('textarea')?.focus();
-  }, [branchDraft, methods, setError]);
+    let current = true;
+    void act(async () => {
+      const parent = await api.call('runs.get', { runId: branchDraft.runId });
+      if (!current) return;
+      const stored = (parent.config.request ?? {}) as Partial<RunRequest>;
+      const next = draftFromRequest({ ...stored, ...branchDraft.request }, methods);
+      setDraft(next);
+      setIterationsText(next.iterations === null ? '' : String(next.iterations));
+      promptBox.current?.querySelector('textarea')?.focus();
+    });
+    return () => {
+      current = false;
+    };
+  }, [api, act, branchDraft, methods]);
 
   const method = methods?.find((m) => m.name === draft.method) ?? null;
   const preset = method?.presets.find((p) => p.name === draft.preset) ?? null;
