@@ -10,6 +10,8 @@ export function statusForError(code: KilnErrorCode): number {
       return 404;
     case 'conflict':
       return 409;
+    case 'model-pack':
+      return 422;
     default:
       return 500;
   }

@@ -123,10 +123,10 @@ describe('openDatabase', () => {
 
   it('applies exactly one more migration when the list grows by one', () => {
     const db = track(openDatabase(file));
-    const extra = [...MIGRATIONS, 'CREATE TABLE assets (id TEXT PRIMARY KEY, project_id TEXT NOT NULL);'];
+    const extra = [...MIGRATIONS, 'CREATE TABLE future_things (id TEXT PRIMARY KEY, project_id TEXT NOT NULL);'];
     expect(migrate(db, extra)).toBe(1);
     expect(schemaVersion(db)).toBe(MIGRATIONS.length + 1);
-    expect(schemaOf(db).map((row) => row.name)).toContain('assets');
+    expect(schemaOf(db).map((row) => row.name)).toContain('future_things');
     expect(migrate(db, extra)).toBe(0);
   });
 

@@ -8,6 +8,9 @@ import { HOME_OPTION, type Command } from '../command';
 import { engineTransport } from '../engine-transport';
 import { threadsOption } from '../run-options';
 
+/** How often the UI gets live Gaussians and the method's x̂₀ preview while a run trains. */
+const LIVE_INTERVAL_MS = 1000;
+
 /**
  * The engine process behind `kiln serve` (and the desktop app): runs one run and reports over the IPC channel.
  * If its host goes away the run pauses at the next iteration, so nothing is lost.
@@ -23,6 +26,7 @@ export const engineRunCommand: Command = {
     const transport = engineTransport();
     const send = (m: EngineMessage) => transport.send(m);
     let stop: StopRequest = null;
+    let liveInFlight = false;
     transport.onMessage((m) => {
       if (m.type === 'stop') stop = m.mode;
     });
@@ -37,6 +41,14 @@ export const engineRunCommand: Command = {
         {
           onProgress: (progress) => void send({ type: 'progress', progress }),
           onSnapshot: ({ checkpointBlob: _, ...snapshot }) => void send({ type: 'snapshot', snapshot }),
+          onLiveSplats: ({ iteration, gaussians, payload }) => {
+            // A host that has not taken the last one yet gets none: live splats are a view, never a queue.
+            if (liveInFlight) return;
+            liveInFlight = true;
+            const payloadBase64 = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('base64');
+            void send({ type: 'splats', runId, iteration, gaussians, payloadBase64 }).finally(() => (liveInFlight = false));
+          },
+          liveIntervalMs: LIVE_INTERVAL_MS,
           stopRequested: () => stop,
         },
       );

@@ -17,6 +17,7 @@ import { decodeCheckpoint, encodeCheckpoint } from './checkpoint';
 import { checkModelAndPrompts, openRunPrior, trainingSampler } from './open-run-prior';
 import { isSnapshotIteration, ResolvedRunConfig } from './run-config';
 import { renderThumbnail } from './thumbnail';
+import { chwToRgbBytes, encodePngRgb } from '../image/png';
 
 export interface RunEnvironment {
   home: string;
@@ -35,6 +36,13 @@ export interface RunHooks {
   stopRequested?(): StopRequest;
   /** Minimum time between progress reports (the last iteration always reports). */
   progressIntervalMs?: number;
+  /** The live Gaussians between snapshots (a compact payload), at most once per `liveIntervalMs`. */
+  onLiveSplats?(live: { iteration: number; gaussians: number; payload: Uint8Array }): void;
+  /**
+   * Minimum time between live splats and between x̂₀ previews in progress reports (PNG data URLs). Without it
+   * neither is produced: encoding them costs time the command line has no use for.
+   */
+  liveIntervalMs?: number;
 }
 
 /** The only stage today; the DMTet refinement stage will follow it. */
@@ -150,8 +158,11 @@ async function optimise(env: RunEnvironment, s: Session, hooks: RunHooks): Promi
   const elapsed = () => s.priorElapsedMs + performance.now() - started;
   if (env.runs.latestSnapshot(s.run.id) === undefined) writeSnapshot(env, s, 0, elapsed(), undefined, hooks);
   let lastReport = -Infinity;
+  let lastPreview = -Infinity;
+  let lastLive = -Infinity;
   let stop: StopRequest = null;
   const interval = hooks.progressIntervalMs ?? 250;
+  const liveInterval = hooks.liveIntervalMs;
   await runDistillation(
     model,
     s.raster,
@@ -169,6 +180,8 @@ async function optimise(env: RunEnvironment, s: Session, hooks: RunHooks): Promi
         if (last || stop || now - lastReport >= interval) {
           lastReport = now;
           const rate = (iteration - s.startIteration) / Math.max(1e-9, (now - started) / 1000);
+          const showPreview = liveInterval !== undefined && result.x0Preview !== undefined && now - lastPreview >= liveInterval;
+          if (showPreview) lastPreview = now;
           hooks.onProgress?.({
             runId: s.run.id,
             iteration,
@@ -179,7 +192,12 @@ async function optimise(env: RunEnvironment, s: Session, hooks: RunHooks): Promi
             gaussians: model.count,
             iterationsPerSecond: rate,
             etaSeconds: rate > 0 ? (config.iterations - iteration) / rate : null,
+            ...(showPreview ? { preview: previewDataUrl(result.x0Preview!) } : {}),
           });
+        }
+        if (hooks.onLiveSplats && liveInterval !== undefined && now - lastLive >= liveInterval) {
+          lastLive = now;
+          hooks.onLiveSplats({ iteration, gaussians: model.count, payload: encodeCompactGaussians(model.params) });
         }
         if (stop || isSnapshotIteration(iteration, config.iterations, config.snapshotEvery)) {
           writeSnapshot(env, s, iteration, elapsed(), result, hooks);
@@ -212,6 +230,12 @@ function writeSnapshot(env: RunEnvironment, s: Session, iteration: number, elaps
   );
   for (const hash of droppedCheckpoints) if (!env.runs.isBlobReferenced(hash)) env.blobs.delete(hash);
   hooks.onSnapshot?.(env.runs.getSnapshot(s.run.id, iteration));
+}
+
+/** A 3×S×S image in [0, 1] as a PNG data URL. */
+function previewDataUrl(chw: Float32Array): string {
+  const size = Math.round(Math.sqrt(chw.length / 3));
+  return `data:image/png;base64,${encodePngRgb(chwToRgbBytes(chw, size, size), size, size).toString('base64')}`;
 }
 
 const prefixed = (terms: Record<string, number>) => Object.fromEntries(Object.entries(terms).map(([k, v]) => [`term.${k}`, v]));

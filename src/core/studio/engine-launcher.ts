@@ -4,6 +4,8 @@ import type { Run, RunProgress, Snapshot } from '../../shared/runs';
 export type EngineMessage =
   | { type: 'progress'; progress: RunProgress }
   | { type: 'snapshot'; snapshot: Snapshot }
+  /** Live Gaussians between snapshots: a compact payload in base64 (every IPC channel carries strings as they are). */
+  | { type: 'splats'; runId: string; iteration: number; gaussians: number; payloadBase64: string }
   | { type: 'finished'; run: Run };
 
 /** Messages the host sends an engine process. */

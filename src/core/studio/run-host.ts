@@ -68,6 +68,10 @@ export class RunHost {
     const onMessage = (m: EngineMessage) => {
       if (m.type === 'progress') this.events.emit({ type: 'run.progress', progress: m.progress });
       else if (m.type === 'snapshot') this.events.emit({ type: 'run.snapshot', snapshot: m.snapshot });
+      else if (m.type === 'splats') {
+        const { type: _, ...live } = m;
+        this.events.emit({ type: 'run.splats', ...live });
+      }
       else {
         finished = true;
         this.events.emit({ type: 'run.finished', run: m.run });
