@@ -1,35 +1,41 @@
-import { useState } from 'react';
-import type { Project } from '../../shared/projects';
 import { useStudioEvents } from './api/context';
 import { ProjectBrowser } from './components/ProjectBrowser';
 import { SidePanel } from './components/SidePanel';
 import { StatusBar } from './components/StatusBar';
 import { TimelinePanel } from './components/TimelinePanel';
+import { SelectedRunTimelineProvider } from './components/timeline/selected-run-timeline';
 import { Viewport } from './components/Viewport';
+import { SplatCacheProvider } from './components/viewport/splat-cache-context';
+import { useStudioSelection } from './state/studio-selection';
+import './components/studio-views.css';
 
 export function App() {
-  const [openProject, setOpenProject] = useState<Project | null>(null);
+  const { project, setProject } = useStudioSelection();
 
   useStudioEvents((event) => {
-    if (event.type === 'project.deleted' && event.projectId === openProject?.id) setOpenProject(null);
-    if (event.type === 'project.renamed' && event.project.id === openProject?.id) setOpenProject(event.project);
+    if (event.type === 'project.deleted' && event.projectId === project?.id) setProject(null);
+    if (event.type === 'project.renamed' && event.project.id === project?.id) setProject(event.project);
   });
 
   return (
-    <div className="studio">
-      <header className="studio-header">
-        <span className="brand" aria-hidden="true">
-          Kiln
-        </span>
-        <h1 className="project-title">{openProject ? openProject.name : 'No project open'}</h1>
-      </header>
-      <ProjectBrowser openProjectId={openProject?.id ?? null} onOpened={setOpenProject} />
-      <main className="viewport-area" aria-label="Viewport">
-        <Viewport />
-      </main>
-      <SidePanel project={openProject} />
-      <TimelinePanel />
-      <StatusBar />
-    </div>
+    <SplatCacheProvider>
+      <SelectedRunTimelineProvider>
+        <div className="studio">
+          <header className="studio-header">
+            <span className="brand" aria-hidden="true">
+              Kiln
+            </span>
+            <h1 className="project-title">{project ? project.name : 'No project open'}</h1>
+          </header>
+          <ProjectBrowser openProjectId={project?.id ?? null} onOpened={setProject} />
+          <main className="viewport-area" aria-label="Viewport">
+            <Viewport />
+          </main>
+          <SidePanel />
+          <TimelinePanel />
+          <StatusBar />
+        </div>
+      </SelectedRunTimelineProvider>
+    </SplatCacheProvider>
   );
 }

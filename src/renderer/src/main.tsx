@@ -3,12 +3,15 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { StudioApiProvider } from './api/context';
 import { connectStudioApi } from './api/studio-api';
+import { StudioSelectionProvider } from './state/studio-selection';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <StudioApiProvider api={connectStudioApi()}>
-      <App />
+      <StudioSelectionProvider>
+        <App />
+      </StudioSelectionProvider>
     </StudioApiProvider>
   </StrictMode>,
 );

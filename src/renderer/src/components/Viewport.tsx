@@ -1,22 +1,24 @@
-import { Canvas } from '@react-three/fiber';
 import { useEffect, useState } from 'react';
-import { FitViewController } from './viewport/FitViewController';
-import { StudioScene } from './viewport/StudioScene';
-import { DEFAULT_VIEW_DIRECTION } from './viewport/fit-view';
+import { useStudioSelection } from '../state/studio-selection';
+import { CompareView } from './CompareView';
+import { useSelectedRunTimeline } from './timeline/selected-run-timeline';
+import { isShortcut } from './viewport/keyboard';
+import { useLiveSplats } from './viewport/use-live-splats';
+import { useMeshPreview } from './viewport/use-mesh-preview';
+import { useShownSplats } from './viewport/use-shown-splats';
+import { ViewportCanvas } from './viewport/ViewportCanvas';
+import { ViewportToolbar } from './viewport/ViewportToolbar';
+import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from './viewport/view-settings';
 
-function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
-}
-
+/** The 3D view: the selected run's shown snapshot (live while following), or two snapshots side by side. */
 export function Viewport() {
+  const selection = useStudioSelection();
   const [fitRequest, setFitRequest] = useState(0);
-  const [showGrid, setShowGrid] = useState(true);
+  const [settings, setSettings] = useState<ViewSettings>(DEFAULT_VIEW_SETTINGS);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key.toLowerCase() === 'f' && !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(e.target)) {
-        setFitRequest((n) => n + 1);
-      }
+      if (e.key.toLowerCase() === 'f' && isShortcut(e)) setFitRequest((n) => n + 1);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -24,29 +26,48 @@ export function Viewport() {
 
   return (
     <div className="viewport">
-      <div className="viewport-toolbar" role="toolbar" aria-label="Viewport tools">
-        <button type="button" onClick={() => setFitRequest((n) => n + 1)} title="Fit view (F)" aria-keyshortcuts="F">
-          Fit view
-        </button>
-        <label className="toggle">
-          <input type="checkbox" checked={showGrid} onChange={(e) => setShowGrid(e.target.checked)} />
-          Grid
-        </label>
-      </div>
-      <Canvas
-        aria-label="3D viewport"
-        role="img"
-        camera={{ position: DEFAULT_VIEW_DIRECTION.clone().multiplyScalar(4).toArray(), fov: 45, near: 0.01, far: 200 }}
-        gl={{ antialias: true, preserveDrawingBuffer: true }}
-        onCreated={({ gl }) => gl.setClearColor('#1d1f24')}
-      >
-        <StudioScene showGrid={showGrid} />
-        <FitViewController request={fitRequest} />
-      </Canvas>
-      <p className="viewport-hint">
-        The orange ring marks the generation volume. Generated splats and meshes will appear here, live, once
-        generation runs are available. Drag to orbit, right-drag to pan, scroll to zoom, F to fit.
-      </p>
+      <ViewportToolbar settings={settings} onChange={setSettings} onFit={() => setFitRequest((n) => n + 1)} />
+      {selection.compare ? (
+        <CompareView compare={selection.compare} settings={settings} fitRequest={fitRequest} onClose={() => selection.setCompare(null)} />
+      ) : (
+        <SingleView settings={settings} fitRequest={fitRequest} />
+      )}
     </div>
+  );
+}
+
+function SingleView({ settings, fitRequest }: { settings: ViewSettings; fitRequest: number }) {
+  const { runId, iteration } = useStudioSelection();
+  const { run, snapshots, error: timelineError } = useSelectedRunTimeline();
+  const live = useLiveSplats(runId);
+  const shown = useShownSplats(snapshots, iteration, live);
+  const mesh = useMeshPreview(runId, shown.iteration, settings.mode === 'mesh');
+  const following = iteration === null && run?.status === 'running';
+
+  let caption: string;
+  if (!runId) caption = 'Start a generation or pick a run to see it here. Drag to orbit, right-drag to pan, scroll to zoom, F to fit.';
+  else if (shown.iteration === null) caption = run?.status === 'running' ? 'Waiting for the first splats…' : 'This run has no snapshots yet.';
+  else caption = `${run?.name ?? 'Run'} · iteration ${shown.iteration}${following ? ' (live)' : ''}`;
+  const problem = timelineError ?? shown.error ?? (mesh.status === 'error' ? mesh.message : null);
+
+  return (
+    <>
+      <ViewportCanvas
+        label="3D viewport"
+        packed={shown.packed}
+        mesh={mesh.status === 'ready' ? mesh.scene : null}
+        settings={settings}
+        fitRequest={fitRequest}
+      />
+      <p className="viewport-hint" aria-live="polite">
+        {caption}
+        {settings.mode === 'mesh' && mesh.status === 'building' && ' · building the mesh preview…'}
+      </p>
+      {problem && (
+        <p role="alert" className="viewport-error error">
+          {problem}
+        </p>
+      )}
+    </>
   );
 }

@@ -12,8 +12,8 @@ export const DISPLAY_MODE_LABELS: Record<DisplayMode, string> = {
 
 /** Depth mode maps view depth in [near, far] to white → black; the viewport updates these each frame. */
 export interface DepthRange {
-  near: dyno.DynoFloat;
-  far: dyno.DynoFloat;
+  near: dyno.DynoFloat<string>;
+  far: dyno.DynoFloat<string>;
 }
 
 /**
