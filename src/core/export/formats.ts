@@ -136,16 +136,22 @@ export interface EncodedExport {
 
 /** Checks the options and the Gaussians, then returns the function that encodes them (the slow part). */
 function prepareExport(g: GaussianArrays, format: ExportFormat, options: unknown): () => Promise<EncodedExport> {
+  const parsed = parseExportOptions(format, options);
+  if (g.count === 0) throw new KilnError('invalid-request', 'there are no Gaussians to export (the snapshot is empty)');
+  return async () => {
+    const bytes = await format.write(g, parsed);
+    const chunks = bytes instanceof Uint8Array ? [bytes] : bytes;
+    return { format, chunks, byteLength: chunks.reduce((sum, c) => sum + c.byteLength, 0) };
+  };
+}
+
+/** The format's options with their defaults, or a KilnError saying which option is wrong. */
+export function parseExportOptions(format: ExportFormat, options: unknown): unknown {
   const parsed = format.options.safeParse(options);
   if (!parsed.success) {
     throw new KilnError('invalid-request', `invalid options for the ${format.name} format: ${z.prettifyError(parsed.error)}`);
   }
-  if (g.count === 0) throw new KilnError('invalid-request', 'there are no Gaussians to export (the snapshot is empty)');
-  return async () => {
-    const bytes = await format.write(g, parsed.data);
-    const chunks = bytes instanceof Uint8Array ? [bytes] : bytes;
-    return { format, chunks, byteLength: chunks.reduce((sum, c) => sum + c.byteLength, 0) };
-  };
+  return parsed.data;
 }
 
 /** The bytes of `g` as `formatName` (validated options), for exports that go somewhere other than a file path. */
