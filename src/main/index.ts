@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
 import { packageRoot } from '../core/package-root';
 import { StudioService } from '../core/studio/studio-service';
 import { contentSecurityPolicy } from '../shared/content-security-policy';
 import { IPC_EVENT } from '../shared/ipc-channels';
 import { electronSqliteBinding } from './electron-sqlite';
+import { exportToFileHandler, type ChooseSavePath } from './export-to-file';
 import { registerStudioIpc } from './ipc';
 import { UtilityEngineLauncher } from './utility-engine-launcher';
 import { appMenuTemplate } from './menu';
@@ -53,7 +54,13 @@ function start(): void {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
     });
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, grant) => grant(false));
-    registerStudioIpc(ipcMain.handle.bind(ipcMain), service, (event) => isAppUrl(event.senderFrame?.url ?? '', appUrl));
+    const chooseSavePath: ChooseSavePath = async (request) => {
+      const parent = BrowserWindow.getFocusedWindow() ?? mainWindow;
+      const choice = parent ? await dialog.showSaveDialog(parent, request) : await dialog.showSaveDialog(request);
+      return choice.canceled ? undefined : choice.filePath;
+    };
+    const handlers = { ...service.handlers, 'runs.exportToFile': exportToFileHandler(service.store, chooseSavePath, app.getPath('documents')) };
+    registerStudioIpc(ipcMain.handle.bind(ipcMain), { handlers }, (event) => isAppUrl(event.senderFrame?.url ?? '', appUrl));
     service.events.subscribe((event) => {
       for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT, event);
     });
