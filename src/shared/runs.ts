@@ -24,7 +24,7 @@ export const RunRequest = z
     negativePrompt: z.string().max(1000).default(''),
     method: MethodName.default('sds'),
     preset: PresetName.default('balanced'),
-    /** "demo" (pixel demo prior), "demo-latent", or the folder of an ONNX model pack. */
+    /** A model's id from models.list: "demo" (pixel demo prior), "demo-latent", or the folder of an ONNX model pack. */
     model: z.string().min(1).default('demo'),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
     iterations: z.number().int().min(1).max(100_000).optional(),

@@ -248,3 +248,34 @@ describe('dispatch', () => {
     expect(logged).toHaveLength(2);
   });
 });
+
+describe('the studio UI requests', () => {
+  const hash = 'ab'.repeat(32);
+
+  it('names a payload only by a 64-hex-digit hash', () => {
+    expect(parseRequest('snapshots.payload', { blob: hash })).toEqual({ blob: hash });
+    for (const blob of ['../kiln.db', hash.toUpperCase(), hash.slice(1), `${hash}0`, 42]) {
+      const err = thrownBy(() => parseRequest('snapshots.payload', { blob }));
+      expect(err.code).toBe('invalid-request');
+      expect(err.message).toContain('blob');
+    }
+  });
+
+  it('fills export defaults and refuses unknown keys and bad iterations', () => {
+    const runId = randomUUID();
+    expect(parseRequest('runs.export', { runId, format: 'ply' })).toEqual({ runId, format: 'ply', options: {} });
+    expect(parseRequest('runs.exportToFile', { runId, format: ' glb ', iteration: 4 })).toEqual({ runId, format: 'glb', iteration: 4, options: {} });
+    expect(thrownBy(() => parseRequest('runs.export', { runId, format: 'ply', path: '/etc/passwd' })).message).toContain('path');
+    expect(thrownBy(() => parseRequest('runs.export', { runId, format: '' })).message).toContain('format');
+    expect(thrownBy(() => parseRequest('runs.export', { runId, format: 'ply', iteration: -1 })).message).toContain('iteration');
+  });
+
+  it('checks model and prompt requests', () => {
+    expect(parseRequest('prompts.check', { model: 'demo', prompt: '' })).toEqual({ model: 'demo', prompt: '' });
+    expect(thrownBy(() => parseRequest('prompts.check', { model: '', prompt: 'a mug' })).message).toContain('model');
+    expect(thrownBy(() => parseRequest('prompts.check', { model: 'demo', prompt: 'x'.repeat(1001) })).message).toContain('prompt');
+    expect(thrownBy(() => parseRequest('models.add', { path: '  ' })).message).toContain('path must not be empty');
+    expect(thrownBy(() => parseRequest('models.remove', {})).message).toContain('id');
+    expect(thrownBy(() => parseRequest('methods.list', { method: 'sds' })).message).toContain('method');
+  });
+});

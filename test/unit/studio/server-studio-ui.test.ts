@@ -15,6 +15,8 @@ import type { ExportResult } from '../../../src/shared/exports';
 import { decodeCompactGaussians } from '../../../src/shared/gaussians/compact-gaussians';
 import type { ModelInfo, PromptCheck } from '../../../src/shared/models';
 import type { Run, Snapshot } from '../../../src/shared/runs';
+import { createHttpStudioApi } from '../../../src/renderer/src/api/http-client';
+import { decodeLiveSplats, fetchSnapshotGaussians } from '../../../src/renderer/src/api/snapshot-payload';
 import { makeTempHome } from '../../helpers/temp-home';
 
 // The StudioApi additions the studio UI uses, over HTTP + WebSocket, with runs in real `kiln engine-run` children.
@@ -194,6 +196,21 @@ describe('a run as the studio sees it', () => {
     expect(decodeCompactGaussians(bytes).count).toBe(last.gaussians);
     expect((await post('snapshots.payload', { blob: 'f'.repeat(64) })).status).toBe(404);
     expect((await post('snapshots.payload', { blob: '../kiln.db' })).status).toBe(400);
+  });
+
+  it("gives the renderer's HTTP client the payload as bytes (from the cacheable blob route) and decodes it", async () => {
+    const last = timeline.at(-1)!;
+    const api = createHttpStudioApi(new URL(running.url));
+    const bytes = await api.call('snapshots.payload', { blob: last.splatsBlob });
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    const g = await fetchSnapshotGaussians(api, last.splatsBlob);
+    expect(g.count).toBe(last.gaussians);
+    const asBytes = (f: Float32Array) => new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
+    expect(Buffer.compare(asBytes(g.means), asBytes(decodeCompactGaussians(bytes).means))).toBe(0);
+    await expect(api.call('snapshots.payload', { blob: 'e'.repeat(64) })).rejects.toMatchObject({ code: 'not-found' });
+    const live = events.find((e) => e.type === 'run.splats' && e.runId === run.id);
+    if (live?.type !== 'run.splats') throw new Error('no live splats event');
+    expect((await decodeLiveSplats(api, live)).count).toBe(live.gaussians);
   });
 
   it('exports a snapshot into the blob store and serves it as a download with a safe file name', async () => {
