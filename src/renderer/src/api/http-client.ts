@@ -6,7 +6,7 @@ import { BLOB_HASH_PATTERN, blobUrlPath } from '../../../shared/blobs';
 const RECONNECT_MS = 1000;
 
 /** The StudioApi over `kiln serve`: POST /api/call/<method> for requests, a WebSocket for events. */
-export function createHttpStudioApi(base: URL = new URL(window.location.href)): StudioApi {
+export function createHttpStudioApi(base: URL): StudioApi {
   const listeners = new Set<(event: StudioEvent) => void>();
   let socket: WebSocket | null = null;
 

@@ -11,5 +11,5 @@ declare global {
 
 /** Electron's preload bridge when present, else the HTTP/WebSocket server that served this page. */
 export function connectStudioApi(): StudioApi {
-  return window.kilnBridge ? createIpcStudioApi(window.kilnBridge) : createHttpStudioApi();
+  return window.kilnBridge ? createIpcStudioApi(window.kilnBridge) : createHttpStudioApi(new URL(window.location.href));
 }
