@@ -7,9 +7,10 @@ const MAX_NAME_CHARS = 120;
 export function safeDownloadName(requested: string): string {
   const cleaned = requested
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^[.-]+/, '')
-    .slice(-MAX_NAME_CHARS);
+    .slice(-MAX_NAME_CHARS)
+    .replace(/^[.-]+/, '');
   return cleaned || 'download';
 }
 

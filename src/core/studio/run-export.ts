@@ -14,7 +14,7 @@ const MAX_STEM_CHARS = 60;
 
 /** "a-red-cube-sds-800.glb": letters, digits and dashes only, so it is safe in any file system and header. */
 export function exportFileName(prompt: string, method: string, iteration: number, extension: string): string {
-  const words = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const words = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   const stem = words(prompt).slice(0, MAX_STEM_CHARS).replace(/-+$/, '') || 'kiln';
   return `${stem}-${words(method) || 'run'}-${iteration}.${words(extension) || 'bin'}`;
 }
