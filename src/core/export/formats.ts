@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { KilnError } from '../../shared/errors';
 import { storageError, writeFileAtomic } from '../fs/atomic-file';
 import type { GaussianArrays } from '../scene/gaussians/gaussian-layout';
+import { glbFormat } from './glb-format';
 import { writeInriaPly } from './ply/ply-writer';
 import { SogOptionsSchema, writeSog } from './sog';
 import { SpzOptionsSchema, writeSpz } from './spz';
@@ -56,7 +57,7 @@ const sogFormat = defineExportFormat({
 });
 
 /** Every export format, registered in one place; `kiln export`, the studio and `kiln bench export` iterate it. */
-export const EXPORT_FORMATS: ExportFormat[] = [plyFormat, spzFormat, sogFormat];
+export const EXPORT_FORMATS: ExportFormat[] = [plyFormat, spzFormat, sogFormat, glbFormat];
 
 function knownFormats(): string {
   return EXPORT_FORMATS.map((f) => f.name).join(', ');

@@ -10,9 +10,10 @@ const FRAME_MARGIN = 0.05;
 /**
  * The opacity density of the Gaussians, Σ_i σ(o_i)·exp(−½ dᵀΣ_i⁻¹d), sampled on a grid with `resolution` cells
  * along the longest side of the object's frame; each Gaussian is evaluated only inside its 3σ box. The frame is
- * the means' robust bounds plus a margin, padded by one empty node on every side so the surface closes.
+ * the means' robust bounds plus a margin, padded with `padCells` empty nodes (at least 1) on every side so the
+ * surface closes.
  */
-export function densityGrid(k: GaussianKernels, resolution: number): ScalarGrid {
+export function densityGrid(k: GaussianKernels, resolution: number, padCells = 1): ScalarGrid {
   if (k.count === 0) throw new KilnError('invalid-request', 'cannot build a mesh: the model has no visible Gaussians (all are empty or fully transparent)');
   const lo = [0, 0, 0], hi = [0, 0, 0];
   for (let a = 0; a < 3; a++) {
@@ -30,8 +31,9 @@ export function densityGrid(k: GaussianKernels, resolution: number): ScalarGrid 
   const size = Math.max(hi[0]! - lo[0]!, hi[1]! - lo[1]!, hi[2]! - lo[2]!);
   if (!(size > 0)) throw new KilnError('invalid-request', 'cannot build a mesh: the Gaussians have no spatial extent');
   const spacing = size / resolution;
-  const origin: [number, number, number] = [lo[0]! - spacing, lo[1]! - spacing, lo[2]! - spacing];
-  const dims = [0, 1, 2].map((a) => Math.ceil((hi[a]! - lo[a]!) / spacing) + 3) as [number, number, number];
+  const pad = padCells * spacing;
+  const origin: [number, number, number] = [lo[0]! - pad, lo[1]! - pad, lo[2]! - pad];
+  const dims = [0, 1, 2].map((a) => Math.ceil((hi[a]! - lo[a]!) / spacing) + 2 * padCells + 1) as [number, number, number];
   const grid = createScalarGrid(origin, spacing, dims);
   splatDensity(k, grid);
   return grid;

@@ -7,7 +7,10 @@ export type MeshPivot = (typeof MESH_PIVOTS)[number];
 /** Options of the Gaussians → textured mesh export (GLB). */
 export const MeshExportSettings = z
   .object({
-    /** Triangles after simplification (meshoptimizer); the unwrapper takes at most 65 535 vertices, so ≤ 100 000. */
+    /**
+     * Most triangles after simplification (meshoptimizer); a simple shape gets fewer, as detail under a quarter grid
+     * cell is always simplified away. The unwrapper takes at most 65 535 vertices, so ≤ 100 000.
+     */
     targetTriangles: z.number().int().min(100).max(100_000).default(20_000),
     /** Width and height of the baked base-colour texture in pixels, a power of two. */
     textureSize: z
@@ -28,6 +31,12 @@ export const MeshExportSettings = z
      * where a single opaque Gaussian is half-way down, or where overlapping faint ones add up to that.
      */
     isoLevel: z.number().positive().default(0.5),
+    /**
+     * Widest hole in the splats' skin, as a fraction of the object's size, that is closed rather than meshed through
+     * (a hole would expose the hollow inside as a second, inward-facing wall). Concave gaps narrower than this are
+     * filled as well; 0 closes only fully enclosed voids.
+     */
+    holeClosing: z.number().min(0).max(0.3).default(0.12),
   })
   .strict();
 export type MeshExportSettings = z.infer<typeof MeshExportSettings>;

@@ -11,11 +11,16 @@ import { marchingCubes } from './marching-cubes';
 import { MeshExportSettings } from './mesh-export-settings';
 import { placeMesh } from './mesh-placement';
 import { simplifyMesh } from './simplify-mesh';
+import { taubinSmooth } from './smooth-mesh';
 import { SurfaceColourProbe } from './surface-colour-probe';
 import { bakeTexture } from './texture-bake';
 import { meshBounds, triangleCount, vertexNormals, type TriangleMesh } from './triangle-mesh';
 import { unwrapUvs } from './uv-unwrap';
 
+/** Taubin smoothing passes on the marching-cubes surface (removes grid terracing, which also makes far fewer UV charts). */
+const SMOOTHING_ITERATIONS = 10;
+/** Simplification always removes what changes the surface by less than this many grid cells, below the target too. */
+const FREE_ERROR_CELLS = 0.25;
 /** How far (in density-grid cells) the colour probe looks in front of and behind the surface. */
 const PROBE_REACH_CELLS = 3;
 
@@ -32,10 +37,11 @@ export interface MeshExportReport {
 }
 
 /** Density field → marching cubes → main component: the welded, closed surface of the Gaussians (world space). */
-export function extractSurface(g: GaussianArrays, settings: Pick<MeshExportSettings, 'gridResolution' | 'isoLevel'>) {
+export function extractSurface(g: GaussianArrays, settings: Pick<MeshExportSettings, 'gridResolution' | 'isoLevel' | 'holeClosing'>) {
   const kernels = gaussianKernels(g);
-  const grid = densityGrid(kernels, settings.gridResolution);
-  fillEnclosedVoids(grid, settings.isoLevel);
+  const holeRadiusCells = Math.round(0.5 * settings.holeClosing * settings.gridResolution);
+  const grid = densityGrid(kernels, settings.gridResolution, holeRadiusCells + 2);
+  fillEnclosedVoids(grid, settings.isoLevel, holeRadiusCells);
   const raw = marchingCubes(grid, settings.isoLevel);
   if (triangleCount(raw) === 0)
     throw new KilnError(
@@ -68,7 +74,8 @@ export async function exportTexturedMesh(
   const surface = extractSurface(g, settings);
   const kernels = surface.kernels;
   timingsMs.surface = lap();
-  const simplified = await simplifyMesh(surface.mesh, settings.targetTriangles);
+  const smooth = taubinSmooth(surface.mesh, SMOOTHING_ITERATIONS);
+  const simplified = await simplifyMesh(smooth, settings.targetTriangles, FREE_ERROR_CELLS * surface.grid.spacingM);
   timingsMs.simplify = lap();
   const normals = vertexNormals(simplified.mesh);
   const atlas = await unwrapUvs(simplified.mesh);

@@ -1,5 +1,5 @@
 import { MeshoptSimplifier } from 'meshoptimizer';
-import { compactMesh, triangleCount, type TriangleMesh } from './triangle-mesh';
+import { compactMesh, type TriangleMesh } from './triangle-mesh';
 
 /**
  * Largest deviation meshoptimizer may introduce, relative to the mesh's extent. Generous on purpose: the triangle
@@ -8,12 +8,19 @@ import { compactMesh, triangleCount, type TriangleMesh } from './triangle-mesh';
 const MAX_RELATIVE_ERROR = 0.05;
 
 /**
- * Reduces a welded mesh to about `targetTriangles` with meshoptimizer's edge-collapse simplifier (quadric error,
- * topology kept). A mesh already at or under the target is returned compacted but otherwise unchanged.
+ * Reduces a welded mesh with meshoptimizer's edge-collapse simplifier (quadric error, topology kept): first every
+ * collapse that moves the surface less than `freeErrorM`, then, if still above `targetTriangles`, down to it.
  */
-export async function simplifyMesh(mesh: TriangleMesh, targetTriangles: number): Promise<{ mesh: TriangleMesh; relativeError: number }> {
-  if (triangleCount(mesh) <= targetTriangles) return { mesh: compactMesh(mesh), relativeError: 0 };
+export async function simplifyMesh(
+  mesh: TriangleMesh,
+  targetTriangles: number,
+  /** Deviation (metres) that costs nothing visible: collapses within it happen even under the target. */
+  freeErrorM = 0,
+): Promise<{ mesh: TriangleMesh; relativeError: number }> {
   await MeshoptSimplifier.ready;
-  const [indices, relativeError] = MeshoptSimplifier.simplify(mesh.indices, mesh.positions, 3, 3 * targetTriangles, MAX_RELATIVE_ERROR);
+  const scale = MeshoptSimplifier.getScale(mesh.positions, 3);
+  const [free, freeError] = MeshoptSimplifier.simplify(mesh.indices, mesh.positions, 3, 0, freeErrorM / scale);
+  if (free.length <= 3 * targetTriangles) return { mesh: compactMesh({ positions: mesh.positions, indices: free }), relativeError: freeError };
+  const [indices, relativeError] = MeshoptSimplifier.simplify(free, mesh.positions, 3, 3 * targetTriangles, MAX_RELATIVE_ERROR);
   return { mesh: compactMesh({ positions: mesh.positions, indices }), relativeError };
 }

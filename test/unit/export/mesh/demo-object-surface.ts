@@ -55,13 +55,11 @@ export function projectToSurface(object: DemoObject, p: [number, number, number]
     const d = objectSignedDistance(object, ...p);
     if (Math.abs(d) < 1e-7) break;
     const g = [0, 1, 2].map((a) => {
-      const q1 = [...p] as [number, number, number], q0 = [...p] as [number, number, number];
-      q1[a] += e;
-      q0[a] -= e;
-      return (objectSignedDistance(object, ...q1) - objectSignedDistance(object, ...q0)) / (2 * e);
+      const step = (s: number) => p.map((v, b) => (b === a ? v + s : v)) as [number, number, number];
+      return (objectSignedDistance(object, ...step(e)) - objectSignedDistance(object, ...step(-e))) / (2 * e);
     });
     const g2 = g[0]! ** 2 + g[1]! ** 2 + g[2]! ** 2 || 1;
-    for (let a = 0; a < 3; a++) p[a] -= (d * g[a]!) / g2;
+    for (let a = 0; a < 3; a++) p[a] = p[a]! - (d * g[a]!) / g2;
   }
   return p;
 }

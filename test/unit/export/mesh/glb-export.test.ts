@@ -58,8 +58,9 @@ describe('GLB export of a mesh baked from Gaussians', () => {
     const [primitive] = meshes[0]!.listPrimitives();
     for (const semantic of ['POSITION', 'NORMAL', 'TEXCOORD_0']) expect(primitive!.getAttribute(semantic), semantic).not.toBeNull();
     expect(primitive!.getIndices()!.getCount() / 3).toBe(exported.report.triangles);
+    // At most the target; a smooth sphere needs fewer to stay within a quarter grid cell.
     expect(exported.report.triangles).toBeLessThanOrEqual(OPTIONS.targetTriangles);
-    expect(exported.report.triangles).toBeGreaterThan(OPTIONS.targetTriangles * 0.8);
+    expect(exported.report.triangles).toBeGreaterThan(500);
     const material = primitive!.getMaterial()!;
     expect(material.getMetallicFactor()).toBe(0);
     const texture = material.getBaseColorTexture()!;
@@ -80,7 +81,7 @@ describe('GLB export of a mesh baked from Gaussians', () => {
     expect(0.5 * (min[2]! + max[2]!)).toBeCloseTo(0, 6);
     // The splats' centres lie on a 0.5 m sphere; the surface wraps them, a little outside.
     for (const a of [0, 1, 2]) expect(max[a]! - min[a]!).toBeGreaterThan(2 * RADIUS);
-    for (const a of [0, 1, 2]) expect(max[a]! - min[a]!).toBeLessThan(2 * RADIUS + 0.15);
+    for (const a of [0, 1, 2]) expect(max[a]! - min[a]!).toBeLessThan(2 * RADIUS + 0.2);
   });
 
   it('bakes the colour each surface point shows into the texel its UV names (red above the equator, blue below)', async () => {
@@ -93,7 +94,7 @@ describe('GLB export of a mesh baked from Gaussians', () => {
     for (let v = 0; v < position.getCount(); v++) {
       const y = position.getElement(v, [])[1]! - centreY;
       if (Math.abs(y) < 0.1) continue; // near the equator the two colours blend
-      const [u, t] = uv.getElement(v, []);
+      const [u, t] = uv.getElement(v, [0, 0]);
       const texel = 3 * (Math.min(size - 1, Math.floor(t! * size)) * size + Math.min(size - 1, Math.floor(u! * size)));
       const [r, , b] = [pixels[texel]! / 255, pixels[texel + 1]! / 255, pixels[texel + 2]! / 255];
       checked++;
@@ -103,15 +104,17 @@ describe('GLB export of a mesh baked from Gaussians', () => {
     expect(right / checked).toBeGreaterThan(0.98);
   });
 
-  it('scales and re-pivots on request', async () => {
-    const twice = await exportTexturedMesh(twoToneSphere(6000), { ...OPTIONS, scale: 2, pivot: 'centre' });
+  it('scales, re-pivots and simplifies to the triangle target on request', async () => {
+    const twice = await exportTexturedMesh(twoToneSphere(6000), { ...OPTIONS, scale: 2, pivot: 'centre', targetTriangles: 800 });
+    expect(twice.report.triangles).toBeLessThanOrEqual(800);
+    expect(twice.report.triangles).toBeGreaterThan(700);
     const doc = await new NodeIO().readBinary(twice.glb);
     const position = doc.getRoot().listMeshes()[0]!.listPrimitives()[0]!.getAttribute('POSITION')!;
     const min = position.getMin([]), max = position.getMax([]);
-    const once = exported.worldMesh.positions;
+    const once = twice.worldMesh.positions; // the same mesh before placement and scaling
     let lo = Infinity, hi = -Infinity;
     for (let v = 0; v < once.length / 3; v++) [lo, hi] = [Math.min(lo, once[3 * v + 1]!), Math.max(hi, once[3 * v + 1]!)];
-    expect(max[1]! - min[1]!).toBeCloseTo(2 * (hi - lo), 2);
+    expect((max[1]! - min[1]!) / (2 * (hi - lo))).toBeCloseTo(1, 5);
     for (const a of [0, 1, 2]) expect(min[a]! + max[a]!).toBeCloseTo(0, 5);
   }, 60_000);
 

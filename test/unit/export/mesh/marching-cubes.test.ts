@@ -70,11 +70,27 @@ describe('marching cubes', () => {
     const grid = sampleScalarGrid([-1, -1, -1], 2 / 80, [81, 81, 81], shell);
     const hollow = marchingCubes(grid, 0.5);
     expect(triangleComponents(hollow).count).toBe(3); // outer wall, inner wall, floater
-    expect(fillEnclosedVoids(grid, 0.5)).toBeGreaterThan(1000);
+    expect(fillEnclosedVoids(grid, 0.5, 0)).toBeGreaterThan(1000);
     const { mesh, droppedComponents } = keepMainComponent(marchingCubes(grid, 0.5));
     expect(droppedComponents).toBe(1);
     expectClosedAndOriented(mesh);
     // A solid ball of radius ≈ 0.56 (the shell's outer face), not a shell with an inward-facing wall.
     expect(signedVolume(mesh) / ((4 / 3) * Math.PI * 0.56 ** 3)).toBeCloseTo(1, 1);
+  });
+
+  it('closes a small hole in the shell instead of meshing the inside through it', () => {
+    const holed = (x: number, y: number, z: number) => {
+      const hole = x > 0 && Math.hypot(y, z) < 0.04; // a tunnel ~3 cells across through the shell
+      return Math.abs(Math.hypot(x, y, z) - 0.5) < 0.06 && !hole ? 1 : 0;
+    };
+    const grid = sampleScalarGrid([-1, -1, -1], 2 / 80, [81, 81, 81], holed);
+    const open = marchingCubes(sampleScalarGrid([-1, -1, -1], 2 / 80, [81, 81, 81], holed), 0.5);
+    expect(signedVolume(open)).toBeLessThan(0.6 * (4 / 3) * Math.PI * 0.56 ** 3); // only the skin's own volume
+    fillEnclosedVoids(grid, 0.5, 0);
+    expect(signedVolume(marchingCubes(grid, 0.5))).toBeLessThan(0.6 * (4 / 3) * Math.PI * 0.56 ** 3); // a 0-radius ball goes through
+    fillEnclosedVoids(grid, 0.5, 2);
+    const closed = marchingCubes(grid, 0.5);
+    expectClosedAndOriented(closed);
+    expect(signedVolume(closed) / ((4 / 3) * Math.PI * 0.56 ** 3)).toBeCloseTo(1, 1);
   });
 });
