@@ -1,11 +1,11 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { KilnError } from '../../shared/errors';
 import type { PromptCheck } from '../../shared/models';
 import { loadClipTokenizer, type ClipTokenizer } from '../diffusion/clip-tokenizer';
-import { ensureDemoPack } from '../diffusion/demo/build-demo-pack';
+import { demoTokenizer } from '../diffusion/demo/build-demo-pack';
 import { checkDemoPrompt } from '../diffusion/demo/prompt-check';
 import { describePack } from '../diffusion/model-pack';
-import { DEMO_MODELS, isDemoModel } from '../pipeline/open-run-prior';
+import { isDemoModel } from '../pipeline/open-run-prior';
 
 export interface PromptCheckInput {
   model: string;
@@ -26,18 +26,17 @@ function problemOf(check: () => void): string | null {
 
 /**
  * Counts a prompt's tokens with the model's own tokenizer and says what would stop a run, while the artist types:
- * no ONNX session is opened. The demo priors' tokenizers come from their packs (built on first use, in seconds).
+ * no ONNX session is opened, and no demo pack is built (the demo tokenizer is made in memory).
  */
 export class PromptChecker {
   private readonly tokenizers = new Map<string, ClipTokenizer>();
-
-  constructor(private readonly home: string) {}
+  private demo: ClipTokenizer | undefined;
 
   check({ model, prompt, negativePrompt = '' }: PromptCheckInput): PromptCheck {
     let tokenizer: ClipTokenizer | undefined;
     let problem: string | null;
     if (isDemoModel(model)) {
-      tokenizer = this.tokenizer(join(ensureDemoPack(this.home, DEMO_MODELS[model]).dir, 'tokenizer'));
+      tokenizer = this.demo ??= demoTokenizer();
       problem =
         problemOf(() => checkDemoPrompt(prompt)) ??
         (negativePrompt.trim() ? problemOf(() => checkDemoPrompt(negativePrompt, 'negative prompt')) : null);

@@ -35,7 +35,7 @@ export class StudioService {
     this.projects = this.store.projects;
     this.runs = new RunHost(this.store, this.events, launcher);
     this.models = new ModelRegistry(this.store.db);
-    this.prompts = new PromptChecker(home);
+    this.prompts = new PromptChecker();
     const runs = this.store.runs;
     this.handlers = {
       'projects.list': () => this.projects.list(),

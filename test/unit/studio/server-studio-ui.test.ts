@@ -4,6 +4,7 @@ import { inflateSync } from 'node:zlib';
 import { MemoryReadFileSystem, readPly } from '@playcanvas/splat-transform';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadClipTokenizer } from '../../../src/core/diffusion/clip-tokenizer';
 import { methodByName } from '../../../src/core/distill/registry';
 import { ensureDemoPack } from '../../../src/core/diffusion/demo/build-demo-pack';
 import { StudioService } from '../../../src/core/studio/studio-service';
@@ -104,6 +105,15 @@ describe('methods and prompts', () => {
     const long = await call<PromptCheck>('prompts.check', { model: 'demo', prompt: Array(100).fill('red').join(' ') });
     expect(long).toMatchObject({ tokenCount: 77, maxTokens: 77, truncated: true });
     expect((await call<PromptCheck>('prompts.check', { model: 'demo', prompt: '  ' })).problem).toMatch(/empty/);
+  });
+
+  it("counts exactly as the built demo pack's tokenizer files do, without building a pack", async () => {
+    const packTokenizer = loadClipTokenizer(join(demoPackDir, 'tokenizer'));
+    for (const prompt of ['a snowman', 'a purple torus, back view', 'an orange dragon', 'zzz qqq 123', Array(90).fill('mug').join(' ')]) {
+      const fromPack = packTokenizer.tokenize(prompt);
+      const check = await call<PromptCheck>('prompts.check', { model: 'demo', prompt });
+      expect([check.tokenCount, check.truncated, check.maxTokens]).toEqual([fromPack.count, fromPack.truncated, packTokenizer.maxLength]);
+    }
   });
 
   it("counts a pack folder's prompt with that pack's tokenizer and does not apply the demo's word list", async () => {

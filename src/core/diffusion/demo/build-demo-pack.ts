@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { preTokenize } from '../clip-tokenizer';
+import { ClipTokenizer, preTokenize } from '../clip-tokenizer';
 import { KilnManifest } from '../kiln-manifest';
 import { alphasCumprod, betasFor, type SchedulerConfig } from '../noise-schedule';
 import { buildVocabulary, mergesText } from './demo-vocabulary';
@@ -69,6 +69,17 @@ export function renderTrainingImages(params: DemoPackParams): Float32Array {
 
 /** The word a prompt adds after a sector's name ("front view"); it selects nothing by itself. */
 export const VIEW_WORD = 'view';
+
+/** Every word the demo text encoder has one token for. */
+function demoWords(): string[] {
+  return [...NEUTRAL_WORDS, ...DEMO_OBJECTS.flatMap((o) => o.words), ...VIEW_SECTORS, VIEW_WORD];
+}
+
+/** The demo packs' tokenizer without building a pack (what their tokenizer/ folder holds), for prompt checks. */
+export function demoTokenizer(): ClipTokenizer {
+  const { vocab, merges } = buildVocabulary(demoWords());
+  return new ClipTokenizer(new Map(Object.entries(vocab)), merges, { maxLength: SEQUENCE_LENGTH });
+}
 
 /**
  * Token → class log-weights, columns [objects…, sectors…]: a word an object lacks costs it `mismatchPenalty`, a view
@@ -146,7 +157,7 @@ function writePack(dir: string, params: DemoPackParams): string[] {
   if (params.kind === 'view') {
     onnx('unet/model.onnx', viewUnetGraph(spec, { componentObject, componentView: DEMO_OBJECTS.flatMap(() => views), referenceSigma: params.referenceSigma, poseSigma: params.poseSigma }), 'Kiln demo prior: view-conditioned exact mixture denoiser');
   } else {
-    const { vocab, merges } = buildVocabulary([...NEUTRAL_WORDS, ...DEMO_OBJECTS.flatMap((o) => o.words), ...VIEW_SECTORS, VIEW_WORD]);
+    const { vocab, merges } = buildVocabulary(demoWords());
     put('tokenizer/vocab.json', json(vocab));
     put('tokenizer/merges.txt', mergesText(merges));
     put('tokenizer/tokenizer_config.json', json({ model_max_length: SEQUENCE_LENGTH, pad_token: '<|endoftext|>' }));
