@@ -49,6 +49,13 @@ export function useRunTimeline(runId: string | null): RunTimeline {
       setState((prev) => (prev.runId === runId ? { ...prev, snapshots: withSnapshot(prev.snapshots, event.snapshot) } : prev));
     } else if ((event.type === 'run.started' || event.type === 'run.finished') && event.run.id === runId) {
       setState((prev) => (prev.runId === runId ? { ...prev, run: event.run } : prev));
+      // The final snapshot is committed with the finish; re-read so nothing missed while reconnecting is lost.
+      if (event.type === 'run.finished') {
+        api.call('runs.timeline', { runId }).then(
+          (snapshots) => setState((prev) => (prev.runId === runId ? { ...prev, snapshots: snapshots.reduce(withSnapshot, prev.snapshots) } : prev)),
+          (err: Error) => setState((prev) => (prev.runId === runId ? { ...prev, error: err.message } : prev)),
+        );
+      }
     }
   });
 

@@ -5,6 +5,9 @@ import { applyDisplayMode, type DepthRange, type DisplayMode } from './display-m
 import { WORKING_VOLUME_RADIUS_M } from './fit-view';
 import type { PackedGaussians } from './splat-packing';
 
+/** A performance mark set each time a new payload's SplatMesh is in the scene (the next frame draws it). */
+export const SPLATS_MOUNTED_MARK = 'kiln:splats-mounted';
+
 interface SplatLayerProps {
   packed: PackedGaussians | null;
   /** splat, alpha or depth ('mesh' hides the splats). */
@@ -37,6 +40,11 @@ export function SplatLayer({ packed, mode }: SplatLayerProps) {
     setMesh(next);
     return () => next.dispose();
   }, [packed]);
+
+  useEffect(() => {
+    // Lets a performance trace (and the e2e latency measurement) see when new splats joined the scene.
+    if (mesh) performance.mark(SPLATS_MOUNTED_MARK);
+  }, [mesh]);
 
   useEffect(() => {
     if (mesh) applyDisplayMode(mesh, mode === 'mesh' ? 'splat' : mode, depth);

@@ -1,0 +1,185 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempHome } from '../helpers/temp-home';
+import { launchChromium } from './browser';
+import { startKilnServer, type KilnServer } from './kiln-server';
+import { writeSyntheticRun } from './synthetic-run';
+import { canvasIn, colourShare, measureFrameRate, percentile, timeKeyToChange } from './viewport-pixels';
+
+const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-results', 'e2e', 'timeline');
+const VIEWPORT = canvasIn('3D viewport');
+const SYNTHETIC_GAUSSIANS = 50_000;
+const SYNTHETIC_SNAPSHOTS = 12;
+
+describe('viewport, timeline and compare in Chromium against kiln serve', () => {
+  const { home, cleanup } = makeTempHome('kiln-e2e-timeline-');
+  let browser: Browser;
+  let server: KilnServer;
+  let pageErrors: string[] = [];
+  const measurements: Record<string, unknown> = {};
+
+  async function call<T>(method: string, request: unknown): Promise<T> {
+    const response = await fetch(`${server.url}/api/call/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    const body = (await response.json()) as { result?: T; error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+    return body.result as T;
+  }
+
+  async function openStudio(): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
+    });
+    await page.goto(server.url);
+    await page.getByRole('status', { name: 'Engine status' }).getByText(/ONNX Runtime \d/).waitFor();
+    return page;
+  }
+
+  async function shoot(page: Page, name: string) {
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  }
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeSyntheticRun(home, { projectName: 'Fifty thousand', count: SYNTHETIC_GAUSSIANS, snapshots: SYNTHETIC_SNAPSHOTS });
+    browser = await launchChromium();
+    server = await startKilnServer(home);
+  });
+
+  beforeEach(() => {
+    pageErrors = [];
+  });
+
+  afterAll(async () => {
+    writeFileSync(join(ARTIFACTS, 'measurements.json'), JSON.stringify(measurements, null, 2));
+    console.log('[timeline e2e] measurements', JSON.stringify(measurements));
+    await browser?.close();
+    await server?.stop();
+    cleanup();
+  });
+
+  it('shows a training run live, scrubs it back to the start, and compares start and end side by side', { timeout: 300_000 }, async () => {
+    const project = await call<{ id: string }>('projects.create', { name: 'Red cube' });
+    const page = await openStudio();
+    await page.getByRole('button', { name: 'Open Red cube' }).click();
+    await call('runs.start', { projectId: project.id, request: { prompt: 'a red cube', preset: 'fast', iterations: 150, seed: 7 } });
+    await page.getByRole('button', { name: 'Show run a red cube' }).click();
+
+    const slider = page.getByRole('slider', { name: 'Snapshot' });
+    await expect.poll(async () => Number(await slider.getAttribute('max')), { timeout: 60_000 }).toBeGreaterThan(0);
+    measurements.frameRateWhileTrainingFps = Number((await measureFrameRate(page, 3000)).toFixed(1));
+    await shoot(page, '1-training-live');
+
+    await expect
+      .poll(async () => (await call<{ status: string }>('runs.get', { runId: await currentRunId(page) })).status, { timeout: 200_000 })
+      .toBe('completed');
+    await expect.poll(async () => slider.getAttribute('aria-valuetext'), { timeout: 60_000 }).toBe('iteration 150');
+    // The newest snapshot is shown: the cube's red is on screen.
+    await shoot(page, '2-finished');
+    await expect.poll(async () => (await colourShare(page, VIEWPORT)).red, { timeout: 20_000 }).toBeGreaterThan(0.01);
+    const end = await colourShare(page, VIEWPORT);
+
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await expect.poll(async () => slider.getAttribute('aria-valuetext')).toMatch(/^iteration \d+$/);
+    await expect.poll(async () => (await colourShare(page, VIEWPORT, end.pixels)).diffFromReference!, { timeout: 10_000 }).toBeGreaterThan(3);
+    const start = await colourShare(page, VIEWPORT);
+    expect(start.red).toBeLessThan(end.red);
+    await shoot(page, '3-scrubbed-to-start');
+
+    await page.getByRole('button', { name: 'Mark for compare' }).click();
+    await slider.focus();
+    await page.keyboard.press('End');
+    await page.getByRole('button', { name: 'Compare with marked' }).click();
+    const compare = page.getByRole('region', { name: 'Compare' });
+    await compare.getByRole('img', { name: 'Compare view A' }).waitFor();
+    await compare.getByRole('img', { name: 'Compare view B' }).waitFor();
+    await expect.poll(async () => (await colourShare(page, canvasIn('Compare view B'))).red, { timeout: 20_000 }).toBeGreaterThan(0.01);
+    const a = await colourShare(page, canvasIn('Compare view A'));
+    const b = await colourShare(page, canvasIn('Compare view B'), a.pixels);
+    expect(b.red).toBeGreaterThan(a.red);
+    expect(b.diffFromReference!).toBeGreaterThan(3);
+    await shoot(page, '4-compare');
+    await page.getByRole('button', { name: 'Close compare' }).click();
+    await page.getByRole('img', { name: '3D viewport' }).waitFor();
+
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it(`measures timeline input → new splats drawn at ${SYNTHETIC_GAUSSIANS / 1000}k Gaussians`, { timeout: 300_000 }, async () => {
+    // The smallest window the layout supports keeps software-rendered frames (no GPU here) as short as possible.
+    const page = await openStudio();
+    await page.setViewportSize({ width: 900, height: 640 });
+    // Without a GPU each 50k frame is software-rendered for a second or more: set everything up before the splats.
+    await page.getByLabel('Grid').uncheck();
+    await page.getByRole('button', { name: 'Open Fifty thousand' }).click();
+    await page.getByRole('button', { name: 'Show run synthetic 50k' }).click();
+    const slider = page.getByRole('slider', { name: 'Snapshot' });
+    await expect.poll(async () => Number(await slider.getAttribute('max'))).toBe(SYNTHETIC_SNAPSHOTS - 1);
+    // The newest snapshot is drawn when its colour covers part of the view.
+    await expect.poll(async () => distinctFromBackground(page), { timeout: 60_000 }).toBeGreaterThan(0.02);
+    measurements.idleFrameRateAt50kFps = Number((await measureFrameRate(page, 4000)).toFixed(2));
+    // The inputs are the timeline slider's own keys.
+    await slider.focus();
+
+    // Cold: the first snapshot was never decoded (only the newest and its neighbours were prefetched).
+    const cold = await timeKeyToChange(page, VIEWPORT, 'Home', 60_000);
+    expect(cold.drawnMs, 'the viewport did not change after Home').not.toBeNull();
+    // Warm: steps over snapshots the viewport prefetched (forward) or has shown (back).
+    const warm = [];
+    for (const key of ['ArrowRight', 'ArrowRight', 'ArrowLeft', 'ArrowLeft']) {
+      const timing = await timeKeyToChange(page, VIEWPORT, key, 60_000);
+      expect(timing.drawnMs, `the viewport did not change after ${key}`).not.toBeNull();
+      warm.push(timing);
+    }
+    const drawn = warm.map((t) => t.drawnMs!);
+    const mounted = warm.map((t) => t.mountedMs).filter((ms): ms is number => ms !== null);
+    const round = (ms: number) => Number(ms.toFixed(1));
+    Object.assign(measurements, {
+      scrubGaussians: SYNTHETIC_GAUSSIANS,
+      scrubWindow: '900x640',
+      scrubCold: { mountedMs: cold.mountedMs === null ? null : round(cold.mountedMs), drawnMs: round(cold.drawnMs!) },
+      scrubWarmSamples: warm.length,
+      scrubWarmMountedP95Ms: round(percentile(mounted, 95)),
+      scrubWarmMountedMedianMs: round(percentile(mounted, 50)),
+      scrubWarmDrawnP95Ms: round(percentile(drawn, 95)),
+      scrubWarmDrawnMedianMs: round(percentile(drawn, 50)),
+    });
+    await shoot(page, '5-fifty-thousand');
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+/** The run the viewport shows, from the run tree's current row. */
+async function currentRunId(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const response = await fetch('/api/call/projects.list', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const { result: projects } = (await response.json()) as { result: { id: string; name: string }[] };
+    const project = projects.find((p) => p.name === 'Red cube')!;
+    const runs = await fetch('/api/call/runs.list', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ projectId: project.id }),
+    });
+    return ((await runs.json()) as { result: { id: string }[] }).result[0]!.id;
+  });
+}
+
+/** Share of pixels that differ clearly from the studio background colour. */
+async function distinctFromBackground(page: Page): Promise<number> {
+  const { pixels } = await colourShare(page, VIEWPORT);
+  let off = 0;
+  for (let i = 0; i < pixels.length; i += 3) {
+    if (Math.abs(pixels[i]! - 0x1d) + Math.abs(pixels[i + 1]! - 0x1f) + Math.abs(pixels[i + 2]! - 0x24) > 60) off++;
+  }
+  return off / (pixels.length / 3);
+}
