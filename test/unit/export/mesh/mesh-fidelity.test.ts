@@ -7,15 +7,19 @@ import { analyticSurfacePoints, boundsDiagonal, chamferDistance, objectAlbedoAt,
 import { fittedDemoGaussians } from './fitted-demo-gaussians';
 
 const FIT = { gaussians: 3000, views: 16, size: 64, iterations: 200, seed: 1 } as const;
-const EXPORT = { targetTriangles: 20_000, textureSize: 512, gridResolution: 128 } as const;
+/** Lighter than the defaults to keep the test fast; docs/bench/export-mesh.md also has runs at the defaults. */
+const EXPORT: Record<string, unknown> = JSON.parse(process.env.KILN_MESH_EXPORT ?? '{"textureSize":512,"gridResolution":128}');
+const OBJECTS = (process.env.KILN_MESH_OBJECTS ?? 'sphere,snowman').split(',');
 const SAMPLES = 20_000;
 
 /**
  * Geometry and colour fidelity of the mesh export on demo objects whose true shape and colour are known: Gaussians
- * fitted to ground-truth renders, exported, and compared with the analytic surface.
+ * fitted to ground-truth renders, exported, and compared with the analytic surface. Other objects and export
+ * options: KILN_MESH_OBJECTS=mug,red-cube KILN_MESH_EXPORT='{"textureSize":1024}' (the numbers in
+ * docs/bench/export-mesh.md come from such runs).
  */
 describe('mesh export fidelity on demo objects', () => {
-  it.each(['sphere', 'snowman'])('%s: Chamfer distance to the analytic surface ≤ 2 % of its size; baked colours match', async (id) => {
+  it.each(OBJECTS)('%s: Chamfer distance to the analytic surface ≤ 2 % of its size; baked colours match', async (id) => {
     const t0 = performance.now();
     const { object, gaussians, finalLoss } = fittedDemoGaussians(id, FIT);
     const fitMs = performance.now() - t0;
@@ -59,5 +63,5 @@ describe('mesh export fidelity on demo objects', () => {
     expect(chamfer / size).toBeLessThanOrEqual(0.02);
     expect(counted / SAMPLES).toBeGreaterThan(0.8);
     expect(appearanceError).toBeLessThan(0.05);
-  }, 90_000);
+  }, 180_000);
 });
