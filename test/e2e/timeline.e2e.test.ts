@@ -33,7 +33,7 @@ describe('viewport, timeline and compare in Chromium against kiln serve', () => 
 
   async function openStudio(): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('pageerror', (err) => pageErrors.push(err.message || `${err.name}: ${err.stack ?? String(err)}`));
     page.on('console', (msg) => {
       if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
     });

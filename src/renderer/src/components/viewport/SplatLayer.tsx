@@ -28,8 +28,10 @@ export function SplatLayer({ packed, mode }: SplatLayerProps) {
     const renderer = new SparkRenderer({ renderer: gl });
     setSpark(renderer);
     return () => {
-      renderer.dispose();
       setSpark(null);
+      // Disposing terminates the sort worker; wait for a sort in flight so its promise is not left to reject.
+      const disposeWhenIdle = () => (renderer.sorting ? setTimeout(disposeWhenIdle, 50) : renderer.dispose());
+      disposeWhenIdle();
     };
   }, [gl]);
 
