@@ -26,3 +26,14 @@ export function TrashIcon() {
     </svg>
   );
 }
+
+export function DiceIcon() {
+  return (
+    <svg {...common}>
+      <rect x="2.5" y="2.5" width="11" height="11" rx="2" />
+      <circle cx="5.5" cy="5.5" r="0.6" fill="currentColor" />
+      <circle cx="8" cy="8" r="0.6" fill="currentColor" />
+      <circle cx="10.5" cy="10.5" r="0.6" fill="currentColor" />
+    </svg>
+  );
+}

@@ -14,6 +14,7 @@ import {
   withMethod,
   type GenerateDraft,
 } from './generate-draft';
+import { Field } from './Field';
 import { defaultSettings, type JsonSchema } from './json-schema-values';
 import { PromptFields } from './PromptFields';
 import { SchemaFields } from './SchemaFields';
@@ -127,53 +128,62 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
           onNegativePrompt={(negativePrompt) => setDraft((d) => ({ ...d, negativePrompt }))}
         />
       </div>
-      <label className="field">
-        <span className="field-label">Method</span>
-        <select
-          value={draft.method}
-          aria-describedby="method-summary"
-          disabled={methods === null}
-          onChange={(e) => methods && setDraft((d) => withMethod(d, methods, e.target.value as MethodName))}
-        >
-          {(methods ?? METHOD_NAMES.map((name) => ({ name, title: name.toUpperCase() }))).map((m) => (
-            <option key={m.name} value={m.name}>
-              {m.title}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Field label="Method">
+        {(id) => (
+          <select
+            id={id}
+            value={draft.method}
+            aria-describedby="method-summary"
+            disabled={methods === null}
+            onChange={(e) => methods && setDraft((d) => withMethod(d, methods, e.target.value as MethodName))}
+          >
+            {(methods ?? METHOD_NAMES.map((name) => ({ name, title: name.toUpperCase() }))).map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.title}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       <p id="method-summary" className="muted method-summary">
         {method?.summary ?? ''}
       </p>
-      <label className="field">
-        <span className="field-label">Preset</span>
-        <select value={draft.preset} aria-describedby="preset-summary" onChange={(e) => setDraft((d) => ({ ...d, preset: e.target.value as PresetName }))}>
-          {PRESET_NAMES.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Field label="Preset">
+        {(id) => (
+          <select
+            id={id}
+            value={draft.preset}
+            aria-describedby="preset-summary"
+            onChange={(e) => setDraft((d) => ({ ...d, preset: e.target.value as PresetName }))}
+          >
+            {PRESET_NAMES.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       <p id="preset-summary" className="muted method-summary">
         {preset &&
           `${preset.iterations} iterations, batch ${preset.batchSize}, ${preset.initialGaussians.toLocaleString()} → ` +
             `${preset.maxGaussians.toLocaleString()} Gaussians`}
       </p>
-      <label className="field">
-        <span className="field-label">Iterations</span>
-        <input
-          type="number"
-          min={1}
-          max={MAX_ITERATIONS}
-          step={1}
-          placeholder={preset ? `${preset.iterations} (preset)` : 'preset'}
-          value={iterationsText}
-          aria-invalid={fields.problems.iterations ? true : undefined}
-          onChange={(e) => setIterations(e.target.value)}
-        />
-        {fields.problems.iterations && <span className="field-problem error">{fields.problems.iterations}</span>}
-      </label>
+      <Field label="Iterations" problem={fields.problems.iterations}>
+        {(id) => (
+          <input
+            id={id}
+            type="number"
+            min={1}
+            max={MAX_ITERATIONS}
+            step={1}
+            placeholder={preset ? `${preset.iterations} (preset)` : 'preset'}
+            value={iterationsText}
+            aria-invalid={fields.problems.iterations ? true : undefined}
+            onChange={(e) => setIterations(e.target.value)}
+          />
+        )}
+      </Field>
       <SeedField
         value={draft.seed}
         onChange={(seed) => setDraft((d) => ({ ...d, seed }))}

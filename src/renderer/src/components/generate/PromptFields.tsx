@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { Field } from './Field';
 import { usePromptCheck } from './usePromptCheck';
 
 interface PromptFieldsProps {
@@ -16,18 +17,20 @@ export function PromptFields({ model, prompt, negativePrompt, onPrompt, onNegati
   const countId = useId();
   return (
     <>
-      <label className="field">
-        <span className="field-label">Prompt</span>
-        <textarea
-          rows={3}
-          value={prompt}
-          maxLength={1000}
-          placeholder="a red cube"
-          aria-describedby={countId}
-          disabled={disabled}
-          onChange={(e) => onPrompt(e.target.value)}
-        />
-      </label>
+      <Field label="Prompt">
+        {(id) => (
+          <textarea
+            id={id}
+            rows={3}
+            value={prompt}
+            maxLength={1000}
+            placeholder="a red cube"
+            aria-describedby={countId}
+            disabled={disabled}
+            onChange={(e) => onPrompt(e.target.value)}
+          />
+        )}
+      </Field>
       <div id={countId} className="prompt-check" aria-live="polite">
         {check && (
           <span className={check.truncated ? 'warning' : 'muted'}>
@@ -41,17 +44,19 @@ export function PromptFields({ model, prompt, negativePrompt, onPrompt, onNegati
           {check?.problem ?? `Cannot check the prompt: ${error}`}
         </p>
       )}
-      <label className="field">
-        <span className="field-label">Negative prompt</span>
-        <textarea
-          rows={2}
-          value={negativePrompt}
-          maxLength={1000}
-          placeholder="what to steer away from"
-          disabled={disabled}
-          onChange={(e) => onNegativePrompt(e.target.value)}
-        />
-      </label>
+      <Field label="Negative prompt">
+        {(id) => (
+          <textarea
+            id={id}
+            rows={2}
+            value={negativePrompt}
+            maxLength={1000}
+            placeholder="what to steer away from"
+            disabled={disabled}
+            onChange={(e) => onNegativePrompt(e.target.value)}
+          />
+        )}
+      </Field>
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { DiceIcon } from '../icons';
 import { MAX_SEED, randomSeed } from './generate-draft';
 
 const PROBLEM = `a whole number from 0 to ${MAX_SEED}`;
@@ -40,7 +41,7 @@ export function SeedField({ value, onChange, onProblem, disabled }: SeedFieldPro
           }}
         />
         <button type="button" aria-label="Random seed" title="Random seed" disabled={disabled} onClick={() => onChange(randomSeed())}>
-          <span aria-hidden="true">🎲</span>
+          <DiceIcon />
         </button>
       </div>
       {!valid && <span className="field-problem error">{PROBLEM}</span>}

@@ -1,3 +1,4 @@
+import { Field } from '../generate/Field';
 import { useModels } from './models-context';
 
 interface ModelPickerProps {
@@ -11,17 +12,18 @@ export function ModelPicker({ value, onChange, disabled }: ModelPickerProps) {
   const { models } = useModels();
   const known = models?.some((m) => m.id === value) ?? true;
   return (
-    <label className="field">
-      <span className="field-label">Model</span>
-      <select value={value} disabled={disabled || models === null} onChange={(e) => onChange(e.target.value)}>
-        {!known && <option value={value}>{value} (not registered)</option>}
-        {(models ?? [{ id: value, name: value, ok: true, error: null }]).map((m) => (
-          <option key={m.id} value={m.id} disabled={!m.ok} title={m.error ?? undefined}>
-            {m.name}
-            {m.ok ? '' : ' (unavailable)'}
-          </option>
-        ))}
-      </select>
-    </label>
+    <Field label="Model">
+      {(id) => (
+        <select id={id} value={value} disabled={disabled || models === null} onChange={(e) => onChange(e.target.value)}>
+          {!known && <option value={value}>{value} (not registered)</option>}
+          {(models ?? [{ id: value, name: value, ok: true, error: null }]).map((m) => (
+            <option key={m.id} value={m.id} disabled={!m.ok} title={m.error ?? undefined}>
+              {m.name}
+              {m.ok ? '' : ' (unavailable)'}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
