@@ -24,6 +24,10 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // Browser benchmarks (numbers, not pass/fail): only with `npm run bench:ui`.
+      ...(process.env.KILN_BENCH_UI
+        ? [{ test: { name: 'bench-ui', include: ['test/bench-ui/**/*.bench-ui.ts'], environment: 'node', testTimeout: 600_000, hookTimeout: 120_000, fileParallelism: false } }]
+        : []),
     ],
   },
 });
