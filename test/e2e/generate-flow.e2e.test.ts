@@ -104,7 +104,7 @@ describe('generating in the studio, end to end', () => {
   it('creates a project', async () => {
     await page.getByLabel('New project name').fill('Acceptance');
     await page.getByRole('button', { name: 'Create project' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Acceptance');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe('Acceptance');
     await page.getByRole('button', { name: 'Generate', exact: true }).waitFor();
     await expect.poll(async () => (await countColour(viewport(), 'red')).total, { timeout: 20_000 }).toBeGreaterThan(0);
     baseline = await redPixels();
@@ -137,7 +137,7 @@ describe('generating in the studio, end to end', () => {
     await expect.poll(sliderMax, { timeout: 60_000 }).toBeGreaterThan(early);
     // It grew while the run was still running, not only at the end.
     expect(await progress().locator('dd', { hasText: /^Running$/ }).count()).toBe(1);
-    await expect.poll(() => progress().getByRole('img', { name: 'Loss terms and timestep t by iteration' }).count()).toBe(1);
+    await expect.poll(() => progress().getByRole('img', { name: 'Loss terms and timestep t by iteration' }).count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => progress().getByRole('img', { name: /x̂₀ prediction/ }).count(), { timeout: 20_000 }).toBe(1);
     await screenshot('04-progress-live');
 
@@ -150,7 +150,7 @@ describe('generating in the studio, end to end', () => {
     const atEnd = await countColour(viewport(), 'red');
     await slider().focus();
     await slider().press('Home');
-    await expect.poll(() => shownIteration().textContent()).toMatch(/^0 \//);
+    await expect.poll(() => shownIteration().textContent(), { timeout: 10_000 }).toMatch(/^0 \//);
     await expect.poll(async () => gridDifference(await countColour(viewport(), 'red'), atEnd), { timeout: 10_000 }).toBeGreaterThan(3);
     // The initial fuzzy grey ball is not the red cube.
     expect(await redPixels()).toBeLessThan(baseline + (atEnd.matching - baseline) / 4);
@@ -187,7 +187,7 @@ describe('generating in the studio, end to end', () => {
 
   it('compares two snapshots side by side', async () => {
     await page.getByRole('navigation', { name: 'Runs' }).getByRole('button', { name: /^Show run a red cube$/ }).click();
-    await expect.poll(sliderMax).toBeGreaterThan(2);
+    await expect.poll(sliderMax, { timeout: 10_000 }).toBeGreaterThan(2);
     await slider().focus();
     await slider().press('Home');
     await page.getByRole('button', { name: 'Mark for compare' }).click();
@@ -244,6 +244,7 @@ describe('generating in the studio, end to end', () => {
 
   it('exports a GLB that the Khronos glTF validator accepts (when the GLB format is registered)', async (context) => {
     await page.getByRole('button', { name: 'Export…' }).click();
+    await page.getByRole('dialog').getByRole('radio').first().waitFor();
     const hasGlb = (await page.getByRole('dialog').getByRole('radio', { name: /\(\.glb\)/ }).count()) > 0;
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
     if (!hasGlb) {
@@ -255,6 +256,20 @@ describe('generating in the studio, end to end', () => {
     expect(report.issues.messages.filter((m) => m.severity === 0)).toEqual([]);
   }, RUN_TIMEOUT_MS);
 
+  it('shows a failed run’s error from the engine', async () => {
+    // Started outside the panel (which has no resolution field): the demo prior works at 64 px, so 32 fails in the engine.
+    await callApi('runs.start', {
+      projectId: await projectId('Acceptance'),
+      name: 'Wrong size',
+      request: { prompt: 'a red cube', resolution: 32, iterations: 5 },
+    });
+    const row = page.getByRole('navigation', { name: 'Runs' }).getByRole('button', { name: 'Show run Wrong size' });
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
+    await expect.poll(() => progress().getByRole('alert').textContent(), { timeout: 60_000 }).toMatch(/The run failed: .*64/);
+    await screenshot('10-failed-run');
+  });
+
   it('shows why a model folder is not a pack, and the studio stays usable', async () => {
     const folder = join(scratch, 'not-a-pack');
     mkdirSync(folder);
@@ -264,7 +279,7 @@ describe('generating in the studio, end to end', () => {
     await models.getByLabel('Model pack folder').fill(folder);
     await models.getByRole('button', { name: 'Add model' }).click();
     await expect.poll(() => models.getByRole('alert').textContent(), { timeout: 15_000 }).toMatch(/not-a-pack|model_index|unet|missing/i);
-    await screenshot('10-bad-model-pack');
+    await screenshot('11-bad-model-pack');
     expectedStatuses = [];
 
     // Still usable: the demo prior is listed and chosen, prompts are checked, and projects can be made.
@@ -273,7 +288,7 @@ describe('generating in the studio, end to end', () => {
     await expect.poll(() => page.getByText(/^\d+ \/ \d+ tokens$/).count(), { timeout: 10_000 }).toBe(1);
     await page.getByLabel('New project name').fill('Still works');
     await page.getByRole('button', { name: 'Create project' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Still works');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe('Still works');
   });
 
   it('had no page errors', () => {
