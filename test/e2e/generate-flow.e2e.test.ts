@@ -122,6 +122,30 @@ describe('generating in the studio, end to end', () => {
     await screenshot('02-prompt-checked');
   });
 
+  it('builds the advanced settings from the method’s schema, every control named, with a reset to defaults', async () => {
+    await page.getByText('Advanced settings').click();
+    const cfg = page.getByRole('spinbutton', { name: 'Cfg scale', exact: true });
+    expect(await cfg.inputValue()).toBe('100');
+    await cfg.fill('');
+    await page.getByText('Fix the highlighted fields to generate.').waitFor();
+    expect(await page.getByRole('button', { name: 'Generate', exact: true }).isDisabled()).toBe(true);
+    await cfg.fill('50');
+    await page.getByRole('combobox', { name: 'Weight' }).selectOption('uniform');
+    await page.getByRole('checkbox', { name: 'View prompts › Perp neg' }).check();
+    await screenshot('03-advanced-settings');
+    const unnamed = await page.getByRole('complementary', { name: 'Generate' }).evaluate((panel) =>
+      [...panel.querySelectorAll('button, input, select, textarea')]
+        .filter((el) => !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby') && !el.textContent?.trim() && !(el as HTMLInputElement).labels?.length)
+        .map((el) => el.outerHTML),
+    );
+    expect(unnamed).toEqual([]);
+    await page.getByRole('button', { name: 'Reset to defaults' }).click();
+    expect(await cfg.inputValue()).toBe('100');
+    expect(await page.getByRole('combobox', { name: 'Weight' }).locator('option:checked').textContent()).toBe('one-minus-alpha-bar');
+    expect(await page.getByRole('checkbox', { name: 'View prompts › Perp neg' }).isChecked()).toBe(false);
+    await page.getByText('Advanced settings').click();
+  });
+
   it('generates from the prompt; the timeline grows and the viewport shows the red object', async () => {
     await page.getByLabel('Method').selectOption({ label: 'SDS' });
     await page.getByLabel('Preset').selectOption('fast');
@@ -133,17 +157,17 @@ describe('generating in the studio, end to end', () => {
     await progress().waitFor({ timeout: 20_000 });
     await expect.poll(sliderMax, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
     const early = await sliderMax();
-    await screenshot('03-running');
+    await screenshot('04-running');
     await expect.poll(sliderMax, { timeout: 60_000 }).toBeGreaterThan(early);
     // It grew while the run was still running, not only at the end.
     expect(await progress().locator('dd', { hasText: /^Running$/ }).count()).toBe(1);
     await expect.poll(() => progress().getByRole('img', { name: 'Loss terms and timestep t by iteration' }).count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => progress().getByRole('img', { name: /x̂₀ prediction/ }).count(), { timeout: 20_000 }).toBe(1);
-    await screenshot('04-progress-live');
+    await screenshot('05-progress-live');
 
     await waitForStatus('Completed');
     await expect.poll(() => redPixels(), { timeout: 20_000 }).toBeGreaterThan(baseline + OBJECT_PIXELS);
-    await screenshot('05-completed-red-cube');
+    await screenshot('06-completed-red-cube');
   }, RUN_TIMEOUT_MS);
 
   it('scrubbing to the start visibly changes the viewport', async () => {
@@ -154,7 +178,7 @@ describe('generating in the studio, end to end', () => {
     await expect.poll(async () => gridDifference(await countColour(viewport(), 'red'), atEnd), { timeout: 10_000 }).toBeGreaterThan(3);
     // The initial fuzzy grey ball is not the red cube.
     expect(await redPixels()).toBeLessThan(baseline + (atEnd.matching - baseline) / 4);
-    await screenshot('06-scrubbed-to-start');
+    await screenshot('07-scrubbed-to-start');
   });
 
   it('branches from the middle, and the branch appears in the run tree', async () => {
@@ -182,7 +206,7 @@ describe('generating in the studio, end to end', () => {
     await waitForStatus('Completed');
     // The viewport follows the new branch (its name is the parent's with "↳ iteration").
     await page.getByText(new RegExp(`↳ ${branchIteration} · iteration ${BRANCH_ITERATIONS}$`)).waitFor({ timeout: 20_000 });
-    await screenshot('07-branch-in-run-tree');
+    await screenshot('08-branch-in-run-tree');
   }, RUN_TIMEOUT_MS);
 
   it('compares two snapshots side by side', async () => {
@@ -202,7 +226,7 @@ describe('generating in the studio, end to end', () => {
     // A is the start (a grey ball), B the end (the red cube); each pane has its own gizmo only on B.
     await expect.poll(() => redPixels(b), { timeout: 20_000 }).toBeGreaterThan(baseline + OBJECT_PIXELS / 2);
     expect(await redPixels(a)).toBeLessThan((await redPixels(b)) / 3);
-    await screenshot('08-compare');
+    await screenshot('09-compare');
     await compare.getByRole('button', { name: 'Close compare' }).click();
     await viewport().waitFor();
   });
@@ -216,7 +240,7 @@ describe('generating in the studio, end to end', () => {
     const file = join(scratch, (await download).suggestedFilename());
     await (await download).saveAs(file);
     await dialog.getByRole('link').waitFor();
-    await screenshot(`09-export-${formatTitle.source.replace(/\W+/g, '-').toLowerCase()}`);
+    await screenshot(`10-export-${formatTitle.source.replace(/\W+/g, '-').toLowerCase()}`);
     await dialog.getByRole('button', { name: 'Close' }).click();
     return new Uint8Array(readFileSync(file));
   }
@@ -267,7 +291,19 @@ describe('generating in the studio, end to end', () => {
     await row.waitFor({ timeout: 20_000 });
     await row.click();
     await expect.poll(() => progress().getByRole('alert').textContent(), { timeout: 60_000 }).toMatch(/The run failed: .*64/);
-    await screenshot('10-failed-run');
+    await screenshot('11-failed-run');
+  });
+
+  it('cancels a running generation with Escape', async () => {
+    await page.getByRole('navigation', { name: 'Runs' }).getByRole('button', { name: /^Show run a red cube$/ }).click();
+    await page.getByLabel('Iterations', { exact: true }).fill('5000');
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await waitForStatus('Running', 30_000);
+    await expect.poll(() => page.getByRole('button', { name: 'Cancel' }).isEnabled(), { timeout: 10_000 }).toBe(true);
+    await page.getByRole('button', { name: 'Cancel' }).focus();
+    await page.keyboard.press('Escape');
+    await waitForStatus('Cancelled', 30_000);
+    await screenshot('12-cancelled');
   });
 
   it('shows why a model folder is not a pack, and the studio stays usable', async () => {
@@ -279,7 +315,7 @@ describe('generating in the studio, end to end', () => {
     await models.getByLabel('Model pack folder').fill(folder);
     await models.getByRole('button', { name: 'Add model' }).click();
     await expect.poll(() => models.getByRole('alert').textContent(), { timeout: 15_000 }).toMatch(/not-a-pack|model_index|unet|missing/i);
-    await screenshot('11-bad-model-pack');
+    await screenshot('13-bad-model-pack');
     expectedStatuses = [];
 
     // Still usable: the demo prior is listed and chosen, prompts are checked, and projects can be made.
