@@ -76,6 +76,8 @@ describe('generating in the studio, end to end', () => {
   }
 
   beforeAll(async () => {
+    // Only this run's screenshots: an older run's (or numbering's) files would mislead.
+    rmSync(SCREENSHOTS, { recursive: true, force: true });
     mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await launchChromium();
     server = await startKilnServer(home);
