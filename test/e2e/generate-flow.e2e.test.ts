@@ -165,6 +165,7 @@ describe('generating in the studio, end to end', () => {
     expect(await progress().locator('dd', { hasText: /^Running$/ }).count()).toBe(1);
     await expect.poll(() => progress().getByRole('img', { name: 'Loss terms and timestep t by iteration' }).count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => progress().getByRole('img', { name: /x̂₀ prediction/ }).count(), { timeout: 20_000 }).toBe(1);
+    await progress().getByRole('img', { name: /x̂₀ prediction/ }).scrollIntoViewIfNeeded();
     await screenshot('05-progress-live');
 
     await waitForStatus('Completed');
