@@ -3,8 +3,11 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { StudioApiProvider } from './api/context';
 import { connectStudioApi } from './api/studio-api';
+import { ignoreSparkTeardownRejections } from './components/viewport/spark-teardown';
 import { StudioSelectionProvider } from './state/studio-selection';
 import './styles.css';
+
+ignoreSparkTeardownRejections();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
