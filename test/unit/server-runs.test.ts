@@ -1,56 +1,24 @@
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StudioService } from '../../src/core/studio/studio-service';
-import { ChildEngineLauncher } from '../../src/server/child-engine-launcher';
-import { startStudioServer, type RunningStudioServer } from '../../src/server/studio-server';
-import { StudioEvent } from '../../src/shared/events';
 import type { Run, Snapshot } from '../../src/shared/runs';
+import { startStudioHarness, type StudioHarness } from '../helpers/studio-http-harness';
 import { makeTempHome } from '../helpers/temp-home';
 
 // Runs through the StudioApi over HTTP + WebSocket, each executed by a real `kiln engine-run` child process.
 const temp = makeTempHome('kiln-server-runs-');
-let service: StudioService;
-let running: RunningStudioServer;
-let socket: WebSocket;
-const events: StudioEvent[] = [];
+let studio: StudioHarness;
 let projectId: string;
-
-async function call<T>(method: string, body: unknown): Promise<T> {
-  const res = await fetch(`${running.url}/api/call/${method}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  const json = (await res.json()) as { result?: T; error?: { message: string } };
-  if (!res.ok) throw new Error(`${res.status} ${json.error?.message}`);
-  return json.result as T;
-}
-
-function finished(runId: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`run ${runId} did not finish`)), 90_000);
-    const check = () => {
-      const event = events.find((e) => e.type === 'run.finished' && e.run.id === runId);
-      if (event && event.type === 'run.finished') {
-        clearTimeout(timer);
-        resolve(event.run);
-      } else setTimeout(check, 25);
-    };
-    check();
-  });
-}
+const call = <T>(method: string, body: unknown) => studio.call<T>(method, body);
+const finished = (runId: string) => studio.finished(runId);
 
 const SMALL = { prompt: 'a green cube', iterations: 16, batchSize: 1, initialGaussians: 300, snapshotEvery: 4, seed: 2 };
 
 beforeAll(async () => {
-  service = new StudioService(temp.home, {}, new ChildEngineLauncher());
-  running = await startStudioServer(service, { port: 0, rendererDir: temp.home });
-  socket = new WebSocket(running.url.replace('http', 'ws') + '/api/events');
-  socket.on('message', (data: Buffer) => events.push(StudioEvent.parse(JSON.parse(data.toString()))));
-  await new Promise((resolve) => socket.once('open', resolve));
+  studio = await startStudioHarness(temp.home);
   projectId = (await call<{ id: string }>('projects.create', { name: 'Runs over HTTP' })).id;
 });
 
 afterAll(async () => {
-  socket?.close();
-  await running?.close();
-  await service?.shutdown();
+  await studio?.close();
   temp.cleanup();
 });
 
@@ -63,7 +31,7 @@ describe('runs over the StudioApi', () => {
     expect(listed.map((r) => r.id)).toContain(run.id);
     const done = await finished(run.id);
     expect(done.status).toBe('completed');
-    const mine = events.filter((e) => ('run' in e ? e.run.id : 'progress' in e ? e.progress.runId : 'snapshot' in e ? e.snapshot.runId : '') === run.id);
+    const mine = studio.events.filter((e) => ('run' in e ? e.run.id : 'progress' in e ? e.progress.runId : 'snapshot' in e ? e.snapshot.runId : '') === run.id);
     expect(mine[0]!.type).toBe('run.started');
     expect(mine.some((e) => e.type === 'run.progress')).toBe(true);
     const snapshotEvents = mine.filter((e) => e.type === 'run.snapshot').map((e) => (e.type === 'run.snapshot' ? e.snapshot.iteration : -1));
@@ -71,18 +39,18 @@ describe('runs over the StudioApi', () => {
     expect(timeline.map((s) => s.iteration)).toEqual(snapshotEvents);
     expect(timeline.at(-1)!.iteration).toBe(16);
     // Thumbnails and splat payloads are served by hash.
-    const png = await fetch(`${running.url}/api/blobs/${timeline.at(-1)!.thumbnailBlob}`);
+    const png = await fetch(`${studio.url}/api/blobs/${timeline.at(-1)!.thumbnailBlob}`);
     expect(png.headers.get('content-type')).toBe('image/png');
-    const splats = await fetch(`${running.url}/api/blobs/${timeline.at(-1)!.splatsBlob}`);
+    const splats = await fetch(`${studio.url}/api/blobs/${timeline.at(-1)!.splatsBlob}`);
     expect((await splats.arrayBuffer()).byteLength).toBeGreaterThan(100);
-    expect((await fetch(`${running.url}/api/blobs/${'0'.repeat(64)}`)).status).toBe(404);
-    expect((await fetch(`${running.url}/api/blobs/..%2Fkiln.db`)).status).toBe(400);
+    expect((await fetch(`${studio.url}/api/blobs/${'0'.repeat(64)}`)).status).toBe(404);
+    expect((await fetch(`${studio.url}/api/blobs/..%2Fkiln.db`)).status).toBe(400);
   }, 120_000);
 
   it('pauses a run on request, resumes it, and branches from one of its snapshots', async () => {
     const run = await call<Run>('runs.start', { projectId, request: { ...SMALL, iterations: 400 } });
     await new Promise<void>((resolve) => {
-      const wait = () => (events.some((e) => e.type === 'run.snapshot' && e.snapshot.runId === run.id && e.snapshot.iteration > 0) ? resolve() : setTimeout(wait, 25));
+      const wait = () => (studio.events.some((e) => e.type === 'run.snapshot' && e.snapshot.runId === run.id && e.snapshot.iteration > 0) ? resolve() : setTimeout(wait, 25));
       wait();
     });
     await call('runs.stop', { runId: run.id, mode: 'pause' });
@@ -98,7 +66,7 @@ describe('runs over the StudioApi', () => {
     const parentAt = (await call<Snapshot[]>('runs.timeline', { runId: run.id })).find((s) => s.iteration === paused.lastIteration)!;
     expect(branchStart.splatsBlob).toBe(parentAt.splatsBlob);
 
-    events.length = 0;
+    studio.events.length = 0;
     await call('runs.resume', { runId: run.id });
     await expect(call('runs.resume', { runId: run.id })).rejects.toThrow(/409 .*already running/);
     await call('runs.stop', { runId: run.id, mode: 'cancel' });
@@ -110,7 +78,7 @@ describe('runs over the StudioApi', () => {
     let pid: number | null = null;
     await new Promise<void>((resolve) => {
       const wait = () => {
-        pid = service.store.runs.getRun(run.id).pid;
+        pid = studio.service.store.runs.getRun(run.id).pid;
         if (pid) resolve();
         else setTimeout(wait, 25);
       };

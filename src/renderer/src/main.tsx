@@ -7,7 +7,7 @@ import { ignoreSparkTeardownRejections } from './components/viewport/spark-teard
 import { StudioSelectionProvider } from './state/studio-selection';
 import './styles.css';
 
-ignoreSparkTeardownRejections();
+ignoreSparkTeardownRejections(window);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

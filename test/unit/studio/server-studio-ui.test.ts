@@ -2,56 +2,27 @@ import { cpSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { MemoryReadFileSystem, readPly } from '@playcanvas/splat-transform';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClipTokenizer } from '../../../src/core/diffusion/clip-tokenizer';
 import { methodByName } from '../../../src/core/distill/registry';
 import { ensureDemoPack } from '../../../src/core/diffusion/demo/build-demo-pack';
-import { StudioService } from '../../../src/core/studio/studio-service';
-import { ChildEngineLauncher } from '../../../src/server/child-engine-launcher';
-import { startStudioServer, type RunningStudioServer } from '../../../src/server/studio-server';
 import type { MethodInfo } from '../../../src/shared/catalog';
-import { StudioEvent } from '../../../src/shared/events';
 import type { ExportResult } from '../../../src/shared/exports';
 import { decodeCompactGaussians } from '../../../src/shared/gaussians/compact-gaussians';
 import type { ModelInfo, PromptCheck } from '../../../src/shared/models';
 import type { Run, Snapshot } from '../../../src/shared/runs';
 import { createHttpStudioApi } from '../../../src/renderer/src/api/http-client';
 import { decodeLiveSplats, fetchSnapshotGaussians } from '../../../src/renderer/src/api/snapshot-payload';
+import { startStudioHarness, type StudioHarness } from '../../helpers/studio-http-harness';
 import { makeTempHome } from '../../helpers/temp-home';
 
 // The StudioApi additions the studio UI uses, over HTTP + WebSocket, with runs in real `kiln engine-run` children.
 const temp = makeTempHome('kiln-server-ui-');
-let service: StudioService;
-let running: RunningStudioServer;
-let socket: WebSocket;
-const events: StudioEvent[] = [];
+let studio: StudioHarness;
 let projectId: string;
-
-async function post(method: string, body: unknown): Promise<Response> {
-  return fetch(`${running.url}/api/call/${method}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-}
-
-async function call<T>(method: string, body: unknown): Promise<T> {
-  const res = await post(method, body);
-  const json = (await res.json()) as { result?: T; error?: { code: string; message: string } };
-  if (!res.ok) throw new Error(`${res.status} ${json.error?.code}: ${json.error?.message}`);
-  return json.result as T;
-}
-
-function finished(runId: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`run ${runId} did not finish`)), 90_000);
-    const check = () => {
-      const event = events.find((e) => e.type === 'run.finished' && e.run.id === runId);
-      if (event?.type === 'run.finished') {
-        clearTimeout(timer);
-        resolve(event.run);
-      } else setTimeout(check, 25);
-    };
-    check();
-  });
-}
+const post = (method: string, body: unknown) => studio.post(method, body);
+const call = <T>(method: string, body: unknown) => studio.call<T>(method, body);
+const finished = (runId: string) => studio.finished(runId);
 
 /** Width, height and the decoded scanlines of an 8-bit RGB PNG (one IDAT, as Kiln writes). */
 function readPng(png: Buffer): { width: number; height: number; raw: Buffer } {
@@ -65,18 +36,12 @@ let demoPackDir: string;
 
 beforeAll(async () => {
   demoPackDir = ensureDemoPack(temp.home, 'pixel').dir;
-  service = new StudioService(temp.home, {}, new ChildEngineLauncher());
-  running = await startStudioServer(service, { port: 0, rendererDir: temp.home });
-  socket = new WebSocket(running.url.replace('http', 'ws') + '/api/events');
-  socket.on('message', (data: Buffer) => events.push(StudioEvent.parse(JSON.parse(data.toString()))));
-  await new Promise((resolve) => socket.once('open', resolve));
+  studio = await startStudioHarness(temp.home);
   projectId = (await call<{ id: string }>('projects.create', { name: 'Studio UI backend' })).id;
 }, 60_000);
 
 afterAll(async () => {
-  socket?.close();
-  await running?.close();
-  await service?.shutdown();
+  await studio?.close();
   temp.cleanup();
 });
 
@@ -179,7 +144,7 @@ describe('a run as the studio sees it', () => {
   }, 120_000);
 
   it('streams live Gaussians and an x̂₀ preview while it trains', () => {
-    const live = events.filter((e) => e.type === 'run.splats' && e.runId === run.id);
+    const live = studio.events.filter((e) => e.type === 'run.splats' && e.runId === run.id);
     expect(live.length).toBeGreaterThan(0);
     for (const e of live) {
       if (e.type !== 'run.splats') continue;
@@ -189,7 +154,7 @@ describe('a run as the studio sees it', () => {
       expect(e.iteration).toBeGreaterThanOrEqual(1);
       expect(e.iteration).toBeLessThanOrEqual(SMALL.iterations);
     }
-    const previews = events.flatMap((e) => (e.type === 'run.progress' && e.progress.runId === run.id && e.progress.preview ? [e.progress.preview] : []));
+    const previews = studio.events.flatMap((e) => (e.type === 'run.progress' && e.progress.runId === run.id && e.progress.preview ? [e.progress.preview] : []));
     expect(previews.length).toBeGreaterThan(0);
     const png = readPng(Buffer.from(previews[0]!.slice('data:image/png;base64,'.length), 'base64'));
     expect([png.width, png.height]).toEqual([64, 64]);
@@ -201,7 +166,7 @@ describe('a run as the studio sees it', () => {
     const res = await post('snapshots.payload', { blob: last.splatsBlob });
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     const bytes = new Uint8Array(await res.arrayBuffer());
-    const viaGet = new Uint8Array(await (await fetch(`${running.url}/api/blobs/${last.splatsBlob}`)).arrayBuffer());
+    const viaGet = new Uint8Array(await (await fetch(`${studio.url}/api/blobs/${last.splatsBlob}`)).arrayBuffer());
     expect(Buffer.compare(bytes, viaGet)).toBe(0);
     expect(decodeCompactGaussians(bytes).count).toBe(last.gaussians);
     expect((await post('snapshots.payload', { blob: 'f'.repeat(64) })).status).toBe(404);
@@ -210,7 +175,7 @@ describe('a run as the studio sees it', () => {
 
   it("gives the renderer's HTTP client the payload as bytes (from the cacheable blob route) and decodes it", async () => {
     const last = timeline.at(-1)!;
-    const api = createHttpStudioApi(new URL(running.url));
+    const api = createHttpStudioApi(new URL(studio.url));
     const bytes = await api.call('snapshots.payload', { blob: last.splatsBlob });
     expect(bytes).toBeInstanceOf(Uint8Array);
     const g = await fetchSnapshotGaussians(api, last.splatsBlob);
@@ -218,7 +183,7 @@ describe('a run as the studio sees it', () => {
     const asBytes = (f: Float32Array) => new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
     expect(Buffer.compare(asBytes(g.means), asBytes(decodeCompactGaussians(bytes).means))).toBe(0);
     await expect(api.call('snapshots.payload', { blob: 'e'.repeat(64) })).rejects.toMatchObject({ code: 'not-found' });
-    const live = events.find((e) => e.type === 'run.splats' && e.runId === run.id);
+    const live = studio.events.find((e) => e.type === 'run.splats' && e.runId === run.id);
     if (live?.type !== 'run.splats') throw new Error('no live splats event');
     expect((await decodeLiveSplats(api, live)).count).toBe(live.gaussians);
   });
@@ -226,7 +191,7 @@ describe('a run as the studio sees it', () => {
   it('exports a snapshot into the blob store and serves it as a download with a safe file name', async () => {
     const result = await call<ExportResult>('runs.export', { runId: run.id, format: 'ply' });
     expect(result).toMatchObject({ format: 'ply', iteration: SMALL.iterations, fileName: `a-red-cube-sds-${SMALL.iterations}.ply` });
-    const res = await fetch(`${running.url}/api/blobs/${result.blob}?download=${encodeURIComponent('../../evil "name".ply')}`);
+    const res = await fetch(`${studio.url}/api/blobs/${result.blob}?download=${encodeURIComponent('../../evil "name".ply')}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="evil-name-.ply"');
     const bytes = new Uint8Array(await res.arrayBuffer());
@@ -237,8 +202,8 @@ describe('a run as the studio sees it', () => {
     const table = await readPly(await fs.createSource('export.ply'));
     expect(table.numRows).toBe(timeline.at(-1)!.gaussians);
     // Recorded as an asset, which also keeps the blob from being swept as an orphan.
-    expect(service.store.runs.listAssets(run.id).map((a) => [a.format, a.blob])).toContainEqual(['ply', result.blob]);
-    expect(service.store.runs.referencedBlobs().has(result.blob)).toBe(true);
+    expect(studio.service.store.runs.listAssets(run.id).map((a) => [a.format, a.blob])).toContainEqual(['ply', result.blob]);
+    expect(studio.service.store.runs.referencedBlobs().has(result.blob)).toBe(true);
 
     const early = await call<ExportResult>('runs.export', { runId: run.id, format: 'spz', iteration: timeline[1]!.iteration });
     expect(early).toMatchObject({ format: 'spz', iteration: timeline[1]!.iteration });
