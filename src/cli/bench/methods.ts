@@ -3,12 +3,16 @@ import { join, resolve } from 'node:path';
 import { ensureDemoPack } from '../../core/diffusion/demo/build-demo-pack';
 import { DEMO_KINDS, type DemoKind } from '../../core/diffusion/demo/demo-params';
 import { OnnxPrior } from '../../core/diffusion/prior';
+import { learningCurvesSvg } from '../../core/distill/bench/learning-curves';
 import { MethodBenchSettings, runMethodBenchmark } from '../../core/distill/bench/method-bench';
 import { METHODS } from '../../core/distill/registry';
 import { chwToRgbBytes, encodePngRgb } from '../../core/image/png';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { KilnError } from '../../shared/errors';
 import type { Benchmark } from './benchmark';
+
+/** The issue's acceptance bar, drawn on the curves. */
+const BAR = { psnr: 22, iou: 0.8 };
 
 const OBJECT_ORDER = ['snowman', 'mug', 'table', 'torus', 'cone', 'sphere'];
 
@@ -38,6 +42,7 @@ export const methodsBenchmark: Benchmark = {
     out: { type: 'string' },
     home: { type: 'string' },
     seed: { type: 'string' },
+    'curve-every': { type: 'string' },
     ambiguous: { type: 'string' },
     'method-settings': { type: 'string' },
   },
@@ -50,6 +55,7 @@ export const methodsBenchmark: Benchmark = {
       ...(values.objects !== undefined ? { objects: parseObjects(values.objects) } : {}),
       ...(values.iters !== undefined ? { iterations: Number(values.iters) } : {}),
       ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
+      ...(values['curve-every'] !== undefined ? { curveEvery: Number(values['curve-every']) } : {}),
       ...(values.ambiguous !== undefined ? { ambiguousPrompt: values.ambiguous === 'none' ? null : String(values.ambiguous) } : {}),
       ...(values['method-settings'] !== undefined ? { methodSettings: parseJsonOption(values['method-settings'], '--method-settings') } : {}),
     });
@@ -62,9 +68,17 @@ export const methodsBenchmark: Benchmark = {
       writeFileSync(join(out, 'methods.md'), result.markdown);
       const { image, width, height, rowLabels } = result.sheet;
       writeFileSync(join(out, 'contact-sheet.png'), encodePngRgb(chwToRgbBytes(image, width, height), width, height));
-      writeFileSync(join(out, 'methods.json'), JSON.stringify({ settings, kind, rows: result.rows, ambiguity: result.ambiguity, sheetRows: rowLabels }, null, 2));
+      writeFileSync(join(out, 'learning-curves.svg'), learningCurvesSvg(result.curves, BAR));
+      writeFileSync(
+        join(out, 'methods.json'),
+        JSON.stringify({ settings, kind, rows: result.rows, ambiguity: result.ambiguity, curves: result.curves, sheetRows: rowLabels }, null, 2),
+      );
       if (json) io.out(JSON.stringify({ benchmark: 'methods', kind, settings, rows: result.rows, ambiguity: result.ambiguity, out }, null, 2) + '\n');
-      else io.out(`\n${result.markdown}\nContact sheet (rows: ${rowLabels.join(', ')}): ${join(out, 'contact-sheet.png')}\n`);
+      else
+        io.out(
+          `\n${result.markdown}\nContact sheet (rows: ${rowLabels.join(', ')}): ${join(out, 'contact-sheet.png')}\n` +
+            `Learning curves: ${join(out, 'learning-curves.svg')}\n`,
+        );
       return 0;
     } finally {
       await prior.close();

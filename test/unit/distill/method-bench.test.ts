@@ -4,6 +4,7 @@ import { demoObject } from '../../../src/core/diffusion/demo/objects';
 import { runMethodBenchmark, MethodBenchSettings } from '../../../src/core/distill/bench/method-bench';
 import { groundTruthViews, objectsForPrompt, silhouetteIou } from '../../../src/core/distill/bench/ground-truth';
 import { contactSheet } from '../../../src/core/distill/bench/contact-sheet';
+import { GuidanceWindow, isCurveIteration, learningCurvesSvg } from '../../../src/core/distill/bench/learning-curves';
 import { chwToRgbBytes, encodePngRgb } from '../../../src/core/image/png';
 import { evaluationOrbit } from '../../../src/core/scene/cameras/orbit-sampler';
 import { useDemoPrior } from './demo-prior-fixture';
@@ -44,7 +45,7 @@ describe('method benchmark pieces', () => {
   });
 
   it('runs a tiny benchmark end to end', async () => {
-    const settings = MethodBenchSettings.parse({ methods: ['sds'], objects: ['sphere'], iterations: 30, heldOutViews: 2, initialGaussians: 300 });
+    const settings = MethodBenchSettings.parse({ methods: ['sds'], objects: ['sphere'], iterations: 30, heldOutViews: 2, initialGaussians: 300, curveEvery: 10 });
     const result = await runMethodBenchmark(fixture().prior, settings);
     expect(result.rows).toHaveLength(1);
     const [row] = result.rows;
@@ -55,5 +56,46 @@ describe('method benchmark pieces', () => {
     expect(['red-cube', 'green-cube', 'blue-cube']).toContain(result.ambiguity[0]!.nearestVariant);
     expect(result.markdown).toContain('| sds | sphere |');
     expect(result.sheet.rowLabels).toEqual(['ground truth', 'sds']);
+    const [curve] = result.curves;
+    expect(curve!.points.map((p) => p.iteration)).toEqual([10, 20, 30]);
+    // The last point is the same model the row scores.
+    expect(curve!.points[2]!.psnr).toBeCloseTo(row!.psnr, 10);
+    expect(curve!.points[2]!.iou).toBeCloseTo(row!.iou, 10);
+    for (const p of curve!.points) {
+      expect(p.t).toBeGreaterThan(0);
+      expect(p.t).toBeLessThan(1000);
+      expect(Object.keys(p.terms).length).toBeGreaterThan(0);
+    }
   }, 60_000);
+
+  it('averages guidance between curve points and samples every k-th and the last iteration', () => {
+    const w = new GuidanceWindow();
+    w.add(100, { sds: 1 });
+    w.add(300, { sds: 3, extra: 2 });
+    expect(w.take()).toEqual({ t: 200, terms: { sds: 2, extra: 1 } });
+    w.add(50, {});
+    expect(w.take()).toEqual({ t: 50, terms: {} });
+    const sampled = Array.from({ length: 25 }, (_, k) => k + 1).filter((i) => isCurveIteration(i, 25, 10));
+    expect(sampled).toEqual([10, 20, 25]);
+    expect(isCurveIteration(10, 25, 0)).toBe(false);
+  });
+
+  it('draws one path per method and object, with the bars, as well-formed SVG', () => {
+    const point = (iteration: number, psnr: number) => ({ iteration, psnr, iou: psnr / 30, t: 500, terms: {}, gaussians: 10 });
+    const curves = ['sds', 'vdm'].flatMap((method) =>
+      ['snowman', 'mug'].map((object) => ({ method, object, points: [point(50, 15), point(100, method === 'vdm' ? 25 : 18)] })),
+    );
+    const svg = learningCurvesSvg(curves, { psnr: 22, iou: 0.8 });
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    // 2 methods × 2 objects × 3 panels (PSNR, IoU, t).
+    expect(svg.match(/<path /g)).toHaveLength(12);
+    // The two bars in each object's column.
+    expect(svg.match(/stroke-dasharray/g)).toHaveLength(4);
+    expect(svg).toContain('snowman — held-out PSNR (dB)');
+    // Every opened tag is closed (self-closing or paired).
+    const opened = (svg.match(/<(svg|text)\b/g) ?? []).length;
+    const closed = (svg.match(/<\/(svg|text)>/g) ?? []).length;
+    expect(opened).toBe(closed);
+  });
 });

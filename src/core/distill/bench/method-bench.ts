@@ -11,6 +11,7 @@ import { GaussianTrainingSettings } from '../../scene/gaussians/training-setting
 import { methodByName } from '../registry';
 import { runDistillation } from '../run-loop';
 import { contactSheet } from './contact-sheet';
+import { GuidanceWindow, isCurveIteration, type Curve, type CurvePoint } from './learning-curves';
 import { DEMO_BACKGROUND, groundTruthViews, mse, objectsForPrompt, psnr, silhouetteIou, type GroundTruthView } from './ground-truth';
 
 export const MethodBenchSettings = z.object({
@@ -24,6 +25,8 @@ export const MethodBenchSettings = z.object({
   seed: z.number().int().default(1),
   heldOutViews: z.number().int().min(1).default(8),
   initialGaussians: z.number().int().positive().default(2000),
+  /** Held-out PSNR/IoU every this many iterations, for the learning curves (0: only at the end). */
+  curveEvery: z.number().int().min(0).default(50),
   threads: z.number().int().positive().default(2),
   /** Per-method setting overrides for analysis (e.g. { sds: { cfgScale: 7.5 } }); defaults are the authors'. */
   methodSettings: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
@@ -62,15 +65,46 @@ export interface AmbiguityRow {
   commits: boolean;
 }
 
-interface RunOutcome {
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+interface HeldOutScore {
   renders: Float32Array[];
   alphas: Float32Array[];
+  psnr: number;
+  iou: number;
+}
+
+function scoreHeldOut(raster: GaussianRasterizer, model: GaussianModel, views: GroundTruthView[]): HeldOutScore {
+  const renders: Float32Array[] = [];
+  const alphas: Float32Array[] = [];
+  for (const v of views) {
+    const out = raster.forward(model.params, [toKernelCamera(v.camera)], { shDegree: model.shDegree, background: DEMO_BACKGROUND });
+    renders.push(out.rgb.slice());
+    alphas.push(out.alpha.slice());
+  }
+  return {
+    renders,
+    alphas,
+    psnr: mean(views.map((v, k) => psnr(renders[k]!, v.image))),
+    iou: mean(views.map((v, k) => silhouetteIou(alphas[k]!, v.coverage))),
+  };
+}
+
+interface RunOutcome extends HeldOutScore {
+  curve: CurvePoint[];
   wallSeconds: number;
   unetCalls: number;
   gaussians: number;
 }
 
-async function distil(prior: Prior, methodName: string, prompt: string, views: GroundTruthView[], s: MethodBenchSettings): Promise<RunOutcome> {
+async function distil(
+  prior: Prior,
+  methodName: string,
+  prompt: string,
+  views: GroundTruthView[],
+  s: MethodBenchSettings,
+  curveEvery = s.curveEvery,
+): Promise<RunOutcome> {
   const cam = prior.camera;
   if (!cam) throw new Error(`${prior.dir} has no camera distribution in kiln.json; the method benchmark needs one`);
   const rng = new Rng(s.seed);
@@ -95,6 +129,9 @@ async function distil(prior: Prior, methodName: string, prompt: string, views: G
     height: cam.imageSize,
   });
   let unetCalls = 0;
+  let scoringMs = 0;
+  const curve: CurvePoint[] = [];
+  const guidance = new GuidanceWindow();
   const start = performance.now();
   await runDistillation(
     model,
@@ -105,31 +142,29 @@ async function distil(prior: Prior, methodName: string, prompt: string, views: G
       batchSize: s.batchSize,
       sampler,
       background: DEMO_BACKGROUND,
-      onIteration: ({ result }) => {
+      onIteration: ({ iteration, result, count }) => {
         unetCalls += result.unetCalls;
+        guidance.add(result.t, result.terms);
+        if (!isCurveIteration(iteration, s.iterations, curveEvery)) return;
+        const scoringStart = performance.now();
+        const { psnr, iou } = scoreHeldOut(raster, model, views);
+        curve.push({ iteration, psnr, iou, ...guidance.take(), gaussians: count });
+        scoringMs += performance.now() - scoringStart;
       },
     },
     rng.fork(),
   );
-  const wallSeconds = (performance.now() - start) / 1000;
-  const renders: Float32Array[] = [];
-  const alphas: Float32Array[] = [];
-  for (const v of views) {
-    const out = raster.forward(model.params, [toKernelCamera(v.camera)], { shDegree: model.shDegree, background: DEMO_BACKGROUND });
-    renders.push(out.rgb.slice());
-    alphas.push(out.alpha.slice());
-  }
-  return { renders, alphas, wallSeconds, unetCalls: unetCalls / s.iterations, gaussians: model.count };
+  const wallSeconds = (performance.now() - start - scoringMs) / 1000;
+  return { ...scoreHeldOut(raster, model, views), curve, wallSeconds, unetCalls: unetCalls / s.iterations, gaussians: model.count };
 }
 
 export interface MethodBenchResult {
   rows: MethodBenchRow[];
   ambiguity: AmbiguityRow[];
+  curves: Curve[];
   sheet: { image: Float32Array; width: number; height: number; rowLabels: string[] };
   markdown: string;
 }
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
  * Distils each method on each demo object (same seed, 3DGS settings and budget) and scores held-out views against
@@ -152,6 +187,7 @@ export async function runMethodBenchmark(
   });
   const shown = Math.min(4, s.heldOutViews);
   const rows: MethodBenchRow[] = [];
+  const curves: Curve[] = [];
   const ambiguity: AmbiguityRow[] = [];
   const truth = new Map(s.objects.map((id) => [id, groundTruthViews(demoObject(id), cameras)]));
   const sheetRows: Float32Array[][] = [s.objects.flatMap((id) => truth.get(id)!.slice(0, shown).map((v) => v.image))];
@@ -166,13 +202,14 @@ export async function runMethodBenchmark(
         method,
         object: id,
         prompt: object.prompt,
-        psnr: mean(views.map((v, k) => psnr(run.renders[k]!, v.image))),
-        iou: mean(views.map((v, k) => silhouetteIou(run.alphas[k]!, v.coverage))),
+        psnr: run.psnr,
+        iou: run.iou,
         wallSeconds: run.wallSeconds,
         unetCallsPerIteration: run.unetCalls,
         gaussians: run.gaussians,
       };
       rows.push(row);
+      curves.push({ method, object: id, points: run.curve });
       tiles.push(...run.renders.slice(0, shown));
       onProgress(`${method} ${id}: PSNR ${row.psnr.toFixed(2)} dB, IoU ${row.iou.toFixed(3)}, ${row.wallSeconds.toFixed(1)} s`);
     }
@@ -181,7 +218,7 @@ export async function runMethodBenchmark(
     rowLabels.push(method);
   }
   const sheet = { ...contactSheet(sheetRows, S), rowLabels };
-  return { rows, ambiguity, sheet, markdown: markdownReport(rows, ambiguity, s) };
+  return { rows, ambiguity, curves, sheet, markdown: markdownReport(rows, ambiguity, curves, s) };
 }
 
 async function measureAmbiguity(
@@ -195,7 +232,7 @@ async function measureAmbiguity(
   const variants = objectsForPrompt(prompt);
   if (variants.length < 2) throw new Error(`"${prompt}" names ${variants.length} demo object(s); an ambiguous prompt needs several`);
   const views = variants.map((o) => groundTruthViews(o, cameras));
-  const run = await distil(prior, method, prompt, views[0]!, s);
+  const run = await distil(prior, method, prompt, views[0]!, s, 0);
   const perVariant = views.map((vs) => mean(vs.map((v, k) => mse(run.renders[k]!, v.image))));
   const meanImages = cameras.map((_, k) => views[0]![k]!.image.map((_, p) => mean(views.map((vs) => vs[k]!.image[p]!))));
   const toVariantMean = mean(meanImages.map((m, k) => mse(run.renders[k]!, m)));
@@ -212,15 +249,25 @@ async function measureAmbiguity(
   return row;
 }
 
-function markdownReport(rows: MethodBenchRow[], ambiguity: AmbiguityRow[], s: MethodBenchSettings): string {
+/** The best held-out PSNR along a curve and where it was reached (a later fall shows as final < peak). */
+function peak(curve: Curve | undefined): string {
+  if (!curve || curve.points.length === 0) return '–';
+  const best = curve.points.reduce((a, b) => (b.psnr > a.psnr ? b : a));
+  return `${best.psnr.toFixed(2)} @ ${best.iteration}`;
+}
+
+function markdownReport(rows: MethodBenchRow[], ambiguity: AmbiguityRow[], curves: Curve[], s: MethodBenchSettings): string {
   const lines = [
     `# Kiln method benchmark`,
     ``,
     `Demo prior, ${s.iterations} iterations, batch ${s.batchSize}, seed ${s.seed}, ${s.initialGaussians} initial Gaussians; held-out PSNR and silhouette IoU over ${s.heldOutViews} views.`,
     ``,
-    `| method | object | PSNR (dB) | IoU | wall (s) | UNet calls / it | Gaussians |`,
-    `|---|---|---:|---:|---:|---:|---:|`,
-    ...rows.map((r) => `| ${r.method} | ${r.object} | ${r.psnr.toFixed(2)} | ${r.iou.toFixed(3)} | ${r.wallSeconds.toFixed(1)} | ${r.unetCallsPerIteration.toFixed(1)} | ${r.gaussians} |`),
+    `| method | object | PSNR (dB) | IoU | peak PSNR @ iteration | wall (s) | UNet calls / it | Gaussians |`,
+    `|---|---|---:|---:|---:|---:|---:|---:|`,
+    ...rows.map((r) => {
+      const curve = curves.find((c) => c.method === r.method && c.object === r.object);
+      return `| ${r.method} | ${r.object} | ${r.psnr.toFixed(2)} | ${r.iou.toFixed(3)} | ${peak(curve)} | ${r.wallSeconds.toFixed(1)} | ${r.unetCallsPerIteration.toFixed(1)} | ${r.gaussians} |`;
+    }),
   ];
   if (ambiguity.length > 0) {
     lines.push(
