@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectKilnError } from '../helpers/expect-kiln-error';
 import { openDatabase } from '../../src/core/store/database';
 import { databasePath } from '../../src/core/store/kiln-home';
 import { MIGRATIONS, migrate, schemaVersion } from '../../src/core/store/migrations';
 import { ProjectRepository } from '../../src/core/store/project-repository';
-import { KilnError } from '../../src/shared/errors';
 import { makeTempHome } from '../helpers/temp-home';
 
 function schemaOf(db: Database): Array<{ type: string; name: string; sql: string | null }> {
@@ -15,18 +15,6 @@ function schemaOf(db: Database): Array<{ type: string; name: string; sql: string
     name: string;
     sql: string | null;
   }>;
-}
-
-function expectKilnError(fn: () => unknown, code: string, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(KilnError);
-  expect((caught as KilnError).code).toBe(code);
-  expect((caught as KilnError).message).toMatch(pattern);
 }
 
 /** A clock that advances one second per reading, so timestamps are distinct and ordered. */

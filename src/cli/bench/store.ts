@@ -5,7 +5,7 @@ import { Rng } from '../../core/random/rng';
 import { median, quantile } from '../../core/stats';
 import { decodeCompactGaussians, encodeCompactGaussians } from '../../core/scene/gaussians/compact-gaussians';
 import { PARAM_GROUPS, type GaussianArrays } from '../../core/scene/gaussians/gaussian-layout';
-import { initialiseBall, logit } from '../../core/scene/gaussians/initialise';
+import { syntheticObject } from '../../core/scene/gaussians/synthetic-object';
 import { MAX_SH_DEGREE } from '../../core/scene/gaussians/spherical-harmonics';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { openKilnStore, type KilnStore } from '../../core/store/kiln-store';
@@ -42,19 +42,6 @@ interface ScrubResult {
   decodeMs: number;
 }
 
-/** A trained-looking object: varied, anisotropic, rotated Gaussians with view-dependent colour. */
-function benchGaussians(count: number, shDegreeMax: number, seed: number): GaussianArrays {
-  const rng = new Rng(seed);
-  const g = initialiseBall({ count, shDegreeMax, radiusM: 0.8, scaleFactor: 0.6, colourNoise: 0.3 }, rng);
-  for (let i = 0; i < count; i++) {
-    g.opacityLogits[i] = logit(rng.range(0.05, 0.995));
-    for (let a = 0; a < 3; a++) g.logScales[3 * i + a] = g.logScales[3 * i + a]! + rng.range(-1.5, 0.5);
-    g.quats.set([rng.normal(), rng.normal(), rng.normal(), rng.normal()], 4 * i);
-  }
-  for (let k = 0; k < g.shRest.length; k++) g.shRest[k] = 0.2 * rng.normal();
-  return g;
-}
-
 /** The same object a little further into training: every value changes, so every snapshot is a distinct blob. */
 function driftedCopy(g: GaussianArrays, step: number): GaussianArrays {
   const f = 1 + 1e-4 * step;
@@ -88,7 +75,7 @@ interface BenchBlobs {
 function measureSizes(blobs: BenchBlobs, shDegreeMax: number, repeats: number, onRow: (row: SizeRow) => void): SizeRow[] {
   const rows: SizeRow[] = [];
   for (const count of COUNTS) {
-    const base = benchGaussians(count, shDegreeMax, count);
+    const base = syntheticObject(count, shDegreeMax, count);
     const encodeTimes: number[] = [];
     const writeTimes: number[] = [];
     const readTimes: number[] = [];
@@ -134,7 +121,7 @@ function measureScrub(store: KilnStore, blobs: BenchBlobs, shDegreeMax: number):
       seed: 1,
       targetIterations: 10 * SCRUB_SNAPSHOTS,
     });
-    const base = benchGaussians(SCRUB_GAUSSIANS, shDegreeMax, 7);
+    const base = syntheticObject(SCRUB_GAUSSIANS, shDegreeMax, 7);
     let payloadBytes = 0;
     for (let s = 0; s < SCRUB_SNAPSHOTS; s++) {
       const bytes = encodeCompactGaussians(driftedCopy(base, s + 1));

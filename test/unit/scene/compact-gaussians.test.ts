@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectKilnError } from '../../helpers/expect-kiln-error';
 import { Rng } from '../../../src/core/random/rng';
 import { GaussianRasterizer } from '../../../src/core/render/gaussian-rasterizer';
 import { toKernelCamera } from '../../../src/core/scene/cameras/camera';
@@ -10,22 +11,9 @@ import {
   readCompactGaussiansHeader,
 } from '../../../src/core/scene/gaussians/compact-gaussians';
 import { PARAM_GROUPS, type GaussianArrays } from '../../../src/core/scene/gaussians/gaussian-layout';
-import { initialiseBall, logit } from '../../../src/core/scene/gaussians/initialise';
+import { syntheticObject } from '../../../src/core/scene/gaussians/synthetic-object';
 import { psnr } from '../../../src/core/scene/gaussians/photometric-fit';
 import { KilnError } from '../../../src/shared/errors';
-
-/** A trained-looking object: a ball of varied, anisotropic, rotated Gaussians with view-dependent colour. */
-function scene(count: number, shDegreeMax: number, seed: number): GaussianArrays {
-  const rng = new Rng(seed);
-  const g = initialiseBall({ count, shDegreeMax, radiusM: 0.8, scaleFactor: 0.6, colourNoise: 0.3 }, rng);
-  for (let i = 0; i < count; i++) {
-    g.opacityLogits[i] = logit(rng.range(0.05, 0.995));
-    for (let a = 0; a < 3; a++) g.logScales[3 * i + a] = g.logScales[3 * i + a]! + rng.range(-1.5, 0.5);
-    g.quats.set([rng.normal(), rng.normal(), rng.normal(), rng.normal()], 4 * i);
-  }
-  for (let k = 0; k < g.shRest.length; k++) g.shRest[k] = 0.2 * rng.normal();
-  return g;
-}
 
 const SIZE = 256;
 const VIEWS = [0, 1, 2, 3, 4].map((k) =>
@@ -66,18 +54,6 @@ function expectWithinTolerance(original: GaussianArrays, decoded: GaussianArrays
   }
 }
 
-function expectStorageError(fn: () => unknown, message?: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught, 'expected a KilnError').toBeInstanceOf(KilnError);
-  expect((caught as KilnError).code).toBe('storage');
-  if (message) expect((caught as KilnError).message).toMatch(message);
-}
-
 /** Decoding either succeeds with well-formed arrays or throws a storage KilnError — nothing else. */
 function decodeOrStorageError(bytes: Uint8Array): void {
   let g: GaussianArrays;
@@ -96,7 +72,7 @@ describe('compact Gaussian snapshot payload', () => {
 
   for (const shDegreeMax of [0, 1, 2, 3]) {
     it(`renders like the fp32 original (≥ 50 dB in every view at 256²) and keeps every parameter within tolerance, SH degree ${shDegreeMax}`, () => {
-      const g = scene(20_000, shDegreeMax, 11 + shDegreeMax);
+      const g = syntheticObject(20_000, shDegreeMax, 11 + shDegreeMax);
       const bytes = encodeCompactGaussians(g);
       const header = readCompactGaussiansHeader(bytes);
       expect(header).toEqual({
@@ -129,13 +105,13 @@ describe('compact Gaussian snapshot payload', () => {
   }
 
   it('encodes the same Gaussians to the same bytes (snapshots are content-addressed)', () => {
-    const a = encodeCompactGaussians(scene(500, 1, 3));
-    const b = encodeCompactGaussians(scene(500, 1, 3));
+    const a = encodeCompactGaussians(syntheticObject(500, 1, 3));
+    const b = encodeCompactGaussians(syntheticObject(500, 1, 3));
     expect(Buffer.compare(Buffer.from(a), Buffer.from(b))).toBe(0);
   });
 
   it('falls back to exact fp32 where q16 or fp16 would not hold: a huge bounding box, a value beyond fp16, NaN', () => {
-    const g = scene(200, 2, 5);
+    const g = syntheticObject(200, 2, 5);
     g.means[3 * 17] = 40; // one Gaussian 40 m away: q16 steps would be 0.6 mm
     g.shRest[33] = 1e5;
     g.logScales[4] = NaN;
@@ -146,27 +122,27 @@ describe('compact Gaussian snapshot payload', () => {
     expectSameFloats(d.shRest, g.shRest, 'shRest');
     expectWithinTolerance(g, d, bytes);
 
-    const nan = scene(10, 0, 6);
+    const nan = syntheticObject(10, 0, 6);
     nan.means[4] = NaN;
     expect(readCompactGaussiansHeader(encodeCompactGaussians(nan)).encodings.means).toBe('f32');
     expectWithinTolerance(nan, decodeCompactGaussians(encodeCompactGaussians(nan)));
   });
 
   it('round-trips zero Gaussians, one Gaussian and a flat bounding box exactly where it can', () => {
-    const empty = decodeCompactGaussians(encodeCompactGaussians(scene(0, 3, 1)));
+    const empty = decodeCompactGaussians(encodeCompactGaussians(syntheticObject(0, 3, 1)));
     expect(empty.count).toBe(0);
     expect(empty.shRest.length).toBe(0);
-    const one = scene(1, 1, 2);
+    const one = syntheticObject(1, 1, 2);
     const d = decodeCompactGaussians(encodeCompactGaussians(one));
     expect(d.means).toEqual(one.means); // a zero-width range is stored as its value
     expectWithinTolerance(one, d);
-    const flat = scene(50, 0, 3);
+    const flat = syntheticObject(50, 0, 3);
     for (let i = 0; i < 50; i++) flat.means[3 * i + 1] = 0.25;
     expect(Array.from(decodeCompactGaussians(encodeCompactGaussians(flat)).means.filter((_, k) => k % 3 === 1))).toEqual(new Array(50).fill(0.25));
   });
 
   it('decodes a payload at any byte offset (a pooled Buffer) and does not alias its input', () => {
-    const g = scene(100, 3, 8);
+    const g = syntheticObject(100, 3, 8);
     const bytes = encodeCompactGaussians(g);
     const host = new Uint8Array(bytes.byteLength + 3);
     host.set(bytes, 3);
@@ -177,34 +153,34 @@ describe('compact Gaussian snapshot payload', () => {
   });
 
   it('refuses a wrong magic, a newer version, a truncated or padded payload with a storage error naming the problem', () => {
-    const bytes = encodeCompactGaussians(scene(4, 3, 9));
+    const bytes = encodeCompactGaussians(syntheticObject(4, 3, 9));
     const wrongMagic = bytes.slice();
     wrongMagic[0] = 0x50; // "PLY"-like
-    expectStorageError(() => decodeCompactGaussians(wrongMagic), /not a Kiln Gaussian snapshot/);
-    expectStorageError(() => decodeCompactGaussians(new TextEncoder().encode('ply\nformat binary_little_endian 1.0\n')), /not a Kiln Gaussian snapshot/);
+    expectKilnError(() => decodeCompactGaussians(wrongMagic), 'storage', /not a Kiln Gaussian snapshot/);
+    expectKilnError(() => decodeCompactGaussians(new TextEncoder().encode('ply\nformat binary_little_endian 1.0\n')), 'storage', /not a Kiln Gaussian snapshot/);
     const newer = bytes.slice();
     newer[4] = 2;
-    expectStorageError(() => decodeCompactGaussians(newer), /format version 2, this Kiln reads version 1/);
+    expectKilnError(() => decodeCompactGaussians(newer), 'storage', /format version 2, this Kiln reads version 1/);
     for (let length = 0; length < bytes.byteLength; length++) {
-      expectStorageError(() => decodeCompactGaussians(bytes.subarray(0, length)), /damaged/);
+      expectKilnError(() => decodeCompactGaussians(bytes.subarray(0, length)), 'storage', /damaged/);
     }
     const padded = new Uint8Array(bytes.byteLength + 4);
     padded.set(bytes);
-    expectStorageError(() => decodeCompactGaussians(padded), /4 bytes more than its groups need/);
+    expectKilnError(() => decodeCompactGaussians(padded), 'storage', /4 bytes more than its groups need/);
     const moreGaussians = bytes.slice();
     moreGaussians[8] = moreGaussians[8]! + 1;
-    expectStorageError(() => decodeCompactGaussians(moreGaussians), /means holds \d+ bytes, 5 Gaussians need/);
+    expectKilnError(() => decodeCompactGaussians(moreGaussians), 'storage', /means holds \d+ bytes, 5 Gaussians need/);
     const unknownEncoding = bytes.slice();
     unknownEncoding[12 + 8 * 2] = 9;
-    expectStorageError(() => decodeCompactGaussians(unknownEncoding), /quats has unknown encoding 9/);
+    expectKilnError(() => decodeCompactGaussians(unknownEncoding), 'storage', /quats has unknown encoding 9/);
     const badRange = bytes.slice();
     new DataView(badRange.buffer).setFloat64(60, NaN, true); // the means' first q16 lower bound
-    expectStorageError(() => decodeCompactGaussians(badRange), /means has an invalid quantisation range/);
+    expectKilnError(() => decodeCompactGaussians(badRange), 'storage', /means has an invalid quantisation range/);
   });
 
   it('any damage to the header either decodes or throws a storage KilnError, never a RangeError', () => {
     const groups = PARAM_GROUPS.length;
-    const bytes = encodeCompactGaussians(scene(6, 2, 10));
+    const bytes = encodeCompactGaussians(syntheticObject(6, 2, 10));
     for (let i = 0; i < 12 + 8 * groups + 48; i++) {
       for (const value of [0, 1, 2, 3, 0x7f, 0x80, 0xff, bytes[i]! ^ 0x01, bytes[i]! ^ 0x40]) {
         const damagedBytes = bytes.slice();

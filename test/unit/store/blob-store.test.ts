@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectKilnError } from '../../helpers/expect-kiln-error';
 import { BlobStore } from '../../../src/core/store/blob-store';
-import { KilnError } from '../../../src/shared/errors';
 import { makeTempHome } from '../../helpers/temp-home';
 
 function bytesOf(seed: number, length: number): Uint8Array {
@@ -26,18 +26,6 @@ function filesUnder(dir: string): string[] {
   return (readdirSync(dir, { recursive: true }) as string[])
     .filter((p) => statSync(join(dir, p)).isFile())
     .sort();
-}
-
-function expectKilnError(fn: () => unknown, code: string, message: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(KilnError);
-  expect((caught as KilnError).code).toBe(code);
-  expect((caught as KilnError).message).toMatch(message);
 }
 
 describe('BlobStore', () => {
