@@ -8,6 +8,7 @@ import { IPC_EVENT } from '../shared/ipc-channels';
 import { electronSqliteBinding } from './electron-sqlite';
 import { exportToFileHandler, type ChooseSavePath } from './export-to-file';
 import { registerStudioIpc } from './ipc';
+import { modelFolderHandlers, type ChooseFolder } from './model-folder-dialog';
 import { UtilityEngineLauncher } from './utility-engine-launcher';
 import { appMenuTemplate } from './menu';
 import { isAppUrl, mainWindowOptions } from './window-options';
@@ -59,7 +60,16 @@ function start(): void {
       const choice = parent ? await dialog.showSaveDialog(parent, request) : await dialog.showSaveDialog(request);
       return choice.canceled ? undefined : choice.filePath;
     };
-    const handlers = { ...service.handlers, 'runs.exportToFile': exportToFileHandler(service.store, chooseSavePath, app.getPath('documents')) };
+    const chooseFolder: ChooseFolder = async (request) => {
+      const parent = BrowserWindow.getFocusedWindow() ?? mainWindow;
+      const choice = parent ? await dialog.showOpenDialog(parent, request) : await dialog.showOpenDialog(request);
+      return choice.canceled ? undefined : choice.filePaths[0];
+    };
+    const handlers = {
+      ...service.handlers,
+      ...modelFolderHandlers(service.models, chooseFolder),
+      'runs.exportToFile': exportToFileHandler(service.store, chooseSavePath, app.getPath('documents')),
+    };
     registerStudioIpc(ipcMain.handle.bind(ipcMain), { handlers }, (event) => isAppUrl(event.senderFrame?.url ?? '', appUrl));
     service.events.subscribe((event) => {
       for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT, event);

@@ -42,3 +42,10 @@ export const PromptCheck = z.object({
   problem: z.string().nullable(),
 });
 export type PromptCheck = z.infer<typeof PromptCheck>;
+
+/** What adding a pack through the desktop app's folder dialog did: nothing (cancelled), or the added pack. */
+export const AddModelFromDialogResult = z.discriminatedUnion('added', [
+  z.object({ added: z.literal(false) }),
+  z.object({ added: z.literal(true), model: ModelInfo }),
+]);
+export type AddModelFromDialogResult = z.infer<typeof AddModelFromDialogResult>;

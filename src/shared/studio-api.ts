@@ -5,7 +5,7 @@ import { Project, ProjectId, ProjectName } from './projects';
 import { Run, RunId, RunRequest, Snapshot } from './runs';
 import { ExportFormatInfo, MethodInfo } from './catalog';
 import { ExportRequest, ExportResult, ExportToFileResult } from './exports';
-import { ModelId, ModelInfo, PromptCheck, PromptCheckRequest } from './models';
+import { AddModelFromDialogResult, ModelId, ModelInfo, PromptCheck, PromptCheckRequest } from './models';
 import { BlobHash } from './blobs';
 
 /**
@@ -40,6 +40,8 @@ export const studioMethods = {
   'models.list': { request: z.object({}).strict(), response: z.array(ModelInfo) },
   /** Registers a model pack folder after validating it ('model-pack' error naming the file and the problem). */
   'models.add': { request: z.object({ path: z.string().trim().min(1, { message: 'path must not be empty' }).max(4096) }).strict(), response: ModelInfo },
+  /** Electron only: the artist picks the folder in a native dialog (paths never come from the renderer), then as models.add. */
+  'models.addFromDialog': { request: z.object({}).strict(), response: AddModelFromDialogResult },
   /** Forgets a registered pack (its files stay); built-in priors cannot be removed. */
   'models.remove': { request: z.object({ id: ModelId }).strict(), response: z.object({ id: ModelId }) },
   /** The export formats with their option schemas. */

@@ -77,6 +77,9 @@ export class StudioService {
       'prompts.check': (request) => this.prompts.check(request),
       'models.list': () => this.models.list(),
       'models.add': ({ path }) => this.models.add(path),
+      'models.addFromDialog': () => {
+        throw new KilnError('invalid-request', "models.addFromDialog needs the desktop app's folder dialog; in the browser use models.add with the folder's path");
+      },
       'models.remove': ({ id }) => this.models.remove(id),
       'exports.formats': () => listExportFormats(),
       'snapshots.payload': ({ blob }) => this.readPayload(blob),

@@ -1,4 +1,5 @@
 import { blobUrlPath } from '../../../../shared/blobs';
+import { isDesktopApp } from '../../api/desktop-app';
 import type { StudioApi } from '../../../../shared/studio-api';
 
 export interface ExportChoice {
@@ -15,10 +16,8 @@ export type SavedExport =
   | { kind: 'saved'; fileName: string; byteLength: number; iteration: number; path: string }
   | { kind: 'cancelled' };
 
-/** In the desktop app the preload bridge exists and the main process shows a native save dialog. */
-export function savesThroughDialog(): boolean {
-  return window.kilnBridge !== undefined;
-}
+/** In the desktop app the main process shows a native save dialog. */
+export const savesThroughDialog = isDesktopApp;
 
 function startDownload(url: string, fileName: string): void {
   const link = document.createElement('a');

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { EngineInfo } from '../../../../shared/engine-info';
 import type { ModelInfo } from '../../../../shared/models';
 import { useStudioApi } from '../../api/context';
+import { isDesktopApp } from '../../api/desktop-app';
 import { useAsyncAction } from '../useAsyncAction';
 import { useModels } from './models-context';
 import { providerInUse } from './provider-in-use';
@@ -9,7 +10,7 @@ import { providerInUse } from './provider-in-use';
 /** The model packs: the built-in demo priors, added folders (validated on add), and the execution provider in use. */
 export function ModelsPanel() {
   const api = useStudioApi();
-  const { models, error: listError, add, remove } = useModels();
+  const { models, error: listError, add, addFromDialog, remove } = useModels();
   const [folder, setFolder] = useState('');
   const [info, setInfo] = useState<EngineInfo | null>(null);
   const { busy, error, run } = useAsyncAction();
@@ -45,17 +46,24 @@ export function ModelsPanel() {
           ))}
         </ul>
       )}
-      <form className="add-model" onSubmit={addFolder}>
-        <input
-          aria-label="Model pack folder"
-          placeholder="/path/to/an/onnx/pack"
-          value={folder}
-          onChange={(e) => setFolder(e.target.value)}
-        />
-        <button type="submit" disabled={busy || folder.trim() === ''}>
-          Add model
+      {isDesktopApp() ? (
+        // The desktop app reaches files only through native dialogs.
+        <button type="button" className="add-model" disabled={busy} onClick={() => void run(addFromDialog)}>
+          Add model folder…
         </button>
-      </form>
+      ) : (
+        <form className="add-model" onSubmit={addFolder}>
+          <input
+            aria-label="Model pack folder"
+            placeholder="/path/to/an/onnx/pack"
+            value={folder}
+            onChange={(e) => setFolder(e.target.value)}
+          />
+          <button type="submit" disabled={busy || folder.trim() === ''}>
+            Add model
+          </button>
+        </form>
+      )}
       {error && (
         <p role="alert" className="error">
           {error}

@@ -10,6 +10,8 @@ interface ModelsState {
   refresh(): Promise<void>;
   /** Validates and registers a pack folder; rejects with the engine's message (the file and the problem). */
   add(path: string): Promise<ModelInfo>;
+  /** Desktop app: the artist picks the folder in the native dialog; null when they cancel. */
+  addFromDialog(): Promise<ModelInfo | null>;
   remove(id: string): Promise<void>;
 }
 
@@ -40,6 +42,12 @@ export function ModelsProvider({ children }: { children: ReactNode }) {
         const added = await api.call('models.add', { path });
         await refresh();
         return added;
+      },
+      async addFromDialog() {
+        const result = await api.call('models.addFromDialog', {});
+        if (!result.added) return null;
+        await refresh();
+        return result.model;
       },
       async remove(id) {
         await api.call('models.remove', { id });

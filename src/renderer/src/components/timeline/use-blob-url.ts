@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { blobUrlPath } from '../../../../shared/blobs';
 import { useStudioApi } from '../../api/context';
+import { isDesktopApp } from '../../api/desktop-app';
 
 /**
  * An <img>-usable URL for a blob in the store: `kiln serve` serves it by hash; in Electron (no HTTP server) the bytes
@@ -8,7 +9,7 @@ import { useStudioApi } from '../../api/context';
  */
 export function useBlobUrl(blob: string | null, type = 'image/png'): string | null {
   const api = useStudioApi();
-  const overIpc = typeof window !== 'undefined' && window.kilnBridge !== undefined;
+  const overIpc = isDesktopApp();
   const [objectUrl, setObjectUrl] = useState<string | null>(null);
 
   useEffect(() => {
