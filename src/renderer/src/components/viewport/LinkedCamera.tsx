@@ -17,6 +17,9 @@ interface OrbitLike {
 export function LinkedCamera({ link, id, drive = false }: { link: CameraLink; id: string; drive?: boolean }) {
   const camera = useThree((s) => s.camera) as Camera;
   const controls = useThree((s) => s.controls) as unknown as OrbitLike | null;
+  const invalidate = useThree((s) => s.invalidate);
+
+  useEffect(() => link.join(id, () => invalidate()), [link, id, invalidate]);
 
   useEffect(() => {
     if (!controls) return;
@@ -31,10 +34,8 @@ export function LinkedCamera({ link, id, drive = false }: { link: CameraLink; id
   useFrame(() => {
     if (!controls) return;
     if (drive) link.driver = id;
-    if (link.driver === id) {
-      link.position.copy(camera.position);
-      link.target.copy(controls.target);
-    } else if (!camera.position.equals(link.position) || !controls.target.equals(link.target)) {
+    if (link.driver === id) link.publish(id, camera.position, controls.target);
+    else if (!camera.position.equals(link.position) || !controls.target.equals(link.target)) {
       camera.position.copy(link.position);
       controls.target.copy(link.target);
       controls.update();

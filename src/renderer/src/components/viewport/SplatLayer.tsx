@@ -1,12 +1,11 @@
 import { useFrame, useThree } from '@react-three/fiber';
-import { dyno, PackedSplats, SparkRenderer, SplatMesh } from '@sparkjsdev/spark';
-import { useEffect, useMemo, useState } from 'react';
+import { dyno, PackedSplats, SplatMesh } from '@sparkjsdev/spark';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { applyDisplayMode, type DepthRange, type DisplayMode } from './display-modes';
 import { WORKING_VOLUME_RADIUS_M } from './fit-view';
 import type { PackedGaussians } from './splat-packing';
-
-/** A performance mark set each time a new payload's SplatMesh is in the scene (the next frame draws it). */
-export const SPLATS_MOUNTED_MARK = 'kiln:splats-mounted';
+import { markSplats } from './splat-timing';
+import { StudioSparkRenderer } from './studio-spark-renderer';
 
 interface SplatLayerProps {
   packed: PackedGaussians | null;
@@ -16,16 +15,29 @@ interface SplatLayerProps {
 
 /**
  * Draws packed Gaussians with Spark: a SparkRenderer in the scene (it sorts and composites every SplatMesh) and one
- * SplatMesh per payload, replaced whenever the payload changes.
+ * SplatMesh per payload, replaced whenever the payload changes. The canvas renders on demand, so whatever changes
+ * the picture asks for a frame: a new mesh or mode here, and Spark itself once a sort has finished.
  */
 export function SplatLayer({ packed, mode }: SplatLayerProps) {
   const gl = useThree((s) => s.gl);
-  const [spark, setSpark] = useState<SparkRenderer | null>(null);
+  const invalidate = useThree((s) => s.invalidate);
+  const [spark, setSpark] = useState<StudioSparkRenderer | null>(null);
   const [mesh, setMesh] = useState<SplatMesh | null>(null);
   const depth = useMemo<DepthRange>(() => ({ near: dyno.dynoFloat(0.1), far: dyno.dynoFloat(10) }), []);
+  /** A mesh was mounted and Spark has not yet finished a sort that includes it. */
+  const awaitingSort = useRef(false);
 
   useEffect(() => {
-    const renderer = new SparkRenderer({ renderer: gl });
+    const renderer = new StudioSparkRenderer({
+      renderer: gl,
+      onDirty: () => {
+        if (awaitingSort.current && !renderer.sorting && !renderer.sortDirty) {
+          awaitingSort.current = false;
+          markSplats('sorted');
+        }
+        invalidate();
+      },
+    });
     setSpark(renderer);
     return () => {
       setSpark(null);
@@ -33,10 +45,11 @@ export function SplatLayer({ packed, mode }: SplatLayerProps) {
       const disposeWhenIdle = () => (renderer.sorting ? setTimeout(disposeWhenIdle, 50) : renderer.dispose());
       disposeWhenIdle();
     };
-  }, [gl]);
+  }, [gl, invalidate]);
 
   useEffect(() => {
     if (!packed) return setMesh(null);
+    markSplats('ready');
     const next = new SplatMesh({ packedSplats: new PackedSplats({ packedArray: packed.packedArray, numSplats: packed.numSplats }) });
     next.raycastable = false;
     setMesh(next);
@@ -44,13 +57,16 @@ export function SplatLayer({ packed, mode }: SplatLayerProps) {
   }, [packed]);
 
   useEffect(() => {
-    // Lets a performance trace (and the e2e latency measurement) see when new splats joined the scene.
-    if (mesh) performance.mark(SPLATS_MOUNTED_MARK);
+    if (!mesh) return;
+    awaitingSort.current = true;
+    markSplats('mounted');
   }, [mesh]);
 
   useEffect(() => {
-    if (mesh) applyDisplayMode(mesh, mode === 'mesh' ? 'splat' : mode, depth);
-  }, [mesh, mode, depth]);
+    if (!mesh) return;
+    applyDisplayMode(mesh, mode === 'mesh' ? 'splat' : mode, depth);
+    invalidate();
+  }, [mesh, mode, depth, invalidate]);
 
   useFrame(({ camera }) => {
     if (mode !== 'depth') return;
