@@ -72,6 +72,11 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
   const method = methods?.find((m) => m.name === draft.method) ?? null;
   const preset = method?.presets.find((p) => p.name === draft.preset) ?? null;
   const running = run?.status === 'running';
+  // While the selected run trains its progress matters more than the next run's settings: the fields fold away so
+  // the chart and the x̂₀ preview fit without scrolling, until the artist asks for them (or branches).
+  const [fieldsWanted, setFieldsWanted] = useState(false);
+  useEffect(() => setFieldsWanted(false), [run?.id]);
+  const fieldsFolded = running && !branchDraft && !fieldsWanted;
   const canGenerate = methods !== null && !busy && draft.prompt.trim() !== '' && !fields.hasProblems;
 
   async function generate() {
@@ -119,94 +124,104 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
           </button>
         </div>
       )}
-      <div ref={promptBox}>
-        <PromptFields
-          model={draft.model}
-          prompt={draft.prompt}
-          negativePrompt={draft.negativePrompt}
-          onPrompt={(prompt) => setDraft((d) => ({ ...d, prompt }))}
-          onNegativePrompt={(negativePrompt) => setDraft((d) => ({ ...d, negativePrompt }))}
-        />
-      </div>
-      <Field label="Method">
-        {(id) => (
-          <select
-            id={id}
-            value={draft.method}
-            aria-describedby="method-summary"
-            disabled={methods === null}
-            onChange={(e) => methods && setDraft((d) => withMethod(d, methods, e.target.value as MethodName))}
-          >
-            {(methods ?? METHOD_NAMES.map((name) => ({ name, title: name.toUpperCase() }))).map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.title}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <p id="method-summary" className="muted method-summary">
-        {method?.summary ?? ''}
-      </p>
-      <Field label="Preset">
-        {(id) => (
-          <select
-            id={id}
-            value={draft.preset}
-            aria-describedby="preset-summary"
-            onChange={(e) => setDraft((d) => ({ ...d, preset: e.target.value as PresetName }))}
-          >
-            {PRESET_NAMES.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <p id="preset-summary" className="muted method-summary">
-        {preset &&
-          `${preset.iterations} iterations, batch ${preset.batchSize}, ${preset.initialGaussians.toLocaleString()} → ` +
-            `${preset.maxGaussians.toLocaleString()} Gaussians`}
-      </p>
-      <Field label="Iterations" problem={fields.problems.iterations}>
-        {(id) => (
-          <input
-            id={id}
-            type="number"
-            min={1}
-            max={MAX_ITERATIONS}
-            step={1}
-            placeholder={preset ? `${preset.iterations} (preset)` : 'preset'}
-            value={iterationsText}
-            aria-invalid={fields.problems.iterations ? true : undefined}
-            onChange={(e) => setIterations(e.target.value)}
-          />
-        )}
-      </Field>
-      <SeedField
-        value={draft.seed}
-        onChange={(seed) => setDraft((d) => ({ ...d, seed }))}
-        onProblem={(problem) => fields.report('seed', problem)}
-      />
-      <ModelPicker value={draft.model} onChange={(model) => setDraft((d) => ({ ...d, model }))} />
-      {method && (
-        <details className="advanced">
-          <summary>Advanced settings</summary>
-          <SchemaFields
-            schema={method.settingsSchema as JsonSchema}
-            value={draft.methodSettings}
-            onChange={(methodSettings) => setDraft((d) => ({ ...d, methodSettings }))}
-            onProblem={fields.report}
-          />
-          <button
-            type="button"
-            onClick={() => setDraft((d) => ({ ...d, methodSettings: defaultSettings(method.settingsSchema as JsonSchema) }))}
-          >
-            Reset to defaults
+      {fieldsFolded && (
+        <div className="generate-folded">
+          <p className="muted">The settings are folded away while the run trains.</p>
+          <button type="button" aria-expanded={false} aria-controls="generate-fields" onClick={() => setFieldsWanted(true)}>
+            Show settings
           </button>
-        </details>
+        </div>
       )}
+      <div id="generate-fields" className="generate-fields" hidden={fieldsFolded}>
+        <div ref={promptBox}>
+          <PromptFields
+            model={draft.model}
+            prompt={draft.prompt}
+            negativePrompt={draft.negativePrompt}
+            onPrompt={(prompt) => setDraft((d) => ({ ...d, prompt }))}
+            onNegativePrompt={(negativePrompt) => setDraft((d) => ({ ...d, negativePrompt }))}
+          />
+        </div>
+        <Field label="Method">
+          {(id) => (
+            <select
+              id={id}
+              value={draft.method}
+              aria-describedby="method-summary"
+              disabled={methods === null}
+              onChange={(e) => methods && setDraft((d) => withMethod(d, methods, e.target.value as MethodName))}
+            >
+              {(methods ?? METHOD_NAMES.map((name) => ({ name, title: name.toUpperCase() }))).map((m) => (
+                <option key={m.name} value={m.name}>
+                  {m.title}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <p id="method-summary" className="muted method-summary">
+          {method?.summary ?? ''}
+        </p>
+        <Field label="Preset">
+          {(id) => (
+            <select
+              id={id}
+              value={draft.preset}
+              aria-describedby="preset-summary"
+              onChange={(e) => setDraft((d) => ({ ...d, preset: e.target.value as PresetName }))}
+            >
+              {PRESET_NAMES.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <p id="preset-summary" className="muted method-summary">
+          {preset &&
+            `${preset.iterations} iterations, batch ${preset.batchSize}, ${preset.initialGaussians.toLocaleString()} → ` +
+              `${preset.maxGaussians.toLocaleString()} Gaussians`}
+        </p>
+        <Field label="Iterations" problem={fields.problems.iterations}>
+          {(id) => (
+            <input
+              id={id}
+              type="number"
+              min={1}
+              max={MAX_ITERATIONS}
+              step={1}
+              placeholder={preset ? `${preset.iterations} (preset)` : 'preset'}
+              value={iterationsText}
+              aria-invalid={fields.problems.iterations ? true : undefined}
+              onChange={(e) => setIterations(e.target.value)}
+            />
+          )}
+        </Field>
+        <SeedField
+          value={draft.seed}
+          onChange={(seed) => setDraft((d) => ({ ...d, seed }))}
+          onProblem={(problem) => fields.report('seed', problem)}
+        />
+        <ModelPicker value={draft.model} onChange={(model) => setDraft((d) => ({ ...d, model }))} />
+        {method && (
+          <details className="advanced">
+            <summary>Advanced settings</summary>
+            <SchemaFields
+              schema={method.settingsSchema as JsonSchema}
+              value={draft.methodSettings}
+              onChange={(methodSettings) => setDraft((d) => ({ ...d, methodSettings }))}
+              onProblem={fields.report}
+            />
+            <button
+              type="button"
+              onClick={() => setDraft((d) => ({ ...d, methodSettings: defaultSettings(method.settingsSchema as JsonSchema) }))}
+            >
+              Reset to defaults
+            </button>
+          </details>
+        )}
+      </div>
       {error && (
         <p role="alert" className="error">
           {error}

@@ -51,7 +51,9 @@ export function ProgressPanel({ run, snapshots }: { run: Run; snapshots: readonl
         </p>
       )}
       {run.status === 'interrupted' && (
-        <p className="warning">{run.error ?? 'The engine stopped unexpectedly.'} Resume it to continue from its last snapshot.</p>
+        <p role="alert" className="warning">
+          The run stopped unexpectedly: {run.error ?? 'the engine gave no reason'}. Resume it to continue from its last snapshot.
+        </p>
       )}
       {history.iterations.length > 0 && <LossChart history={history} />}
       {preview && (
