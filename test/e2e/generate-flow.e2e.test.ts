@@ -9,6 +9,7 @@ import { makeTempHome } from '../helpers/temp-home';
 import { launchChromium } from './browser';
 import { countColour, gridDifference } from './colour-pixels';
 import { startKilnServer, type KilnServer } from './kiln-server';
+import { callStudio, openStudio, PageErrorLog } from './studio-page';
 
 interface ValidationReport {
   issues: { numErrors: number; messages: { code: string; message: string; severity: number }[] };
@@ -36,20 +37,11 @@ describe('generating in the studio, end to end', () => {
   let browser: Browser;
   let server: KilnServer;
   let page: Page;
-  const pageErrors: string[] = [];
-  /** HTTP statuses a step provokes on purpose (Chromium logs every non-2xx fetch as a console error). */
-  let expectedStatuses: number[] = [];
+  const errors = new PageErrorLog(() => expect.getState().currentTestName ?? 'setup');
   /** Red pixels of the empty scene. */
   let baseline = 0;
 
-  async function callApi(method: string, request: object): Promise<unknown> {
-    const response = await fetch(`${server.url}/api/call/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(request),
-    });
-    return ((await response.json()) as { result: unknown }).result;
-  }
+  const callApi = (method: string, request: object): Promise<unknown> => callStudio(server.url, method, request);
 
   async function projectId(name: string): Promise<string> {
     const projects = (await callApi('projects.list', {})) as { id: string; name: string }[];
@@ -81,15 +73,7 @@ describe('generating in the studio, end to end', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await launchChromium();
     server = await startKilnServer(home);
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    const during = () => expect.getState().currentTestName ?? 'setup';
-    page.on('pageerror', (err) => pageErrors.push(`${during()}: ${err.message}`));
-    page.on('console', (msg) => {
-      const expected = expectedStatuses.some((s) => msg.text().includes(`the server responded with a status of ${s}`));
-      if (msg.type() === 'error' && !expected) pageErrors.push(`${during()}: console: ${msg.text()}`);
-    });
-    await page.goto(server.url);
-    await page.getByRole('status', { name: 'Engine status' }).getByText(/ONNX Runtime \d/).waitFor();
+    page = await openStudio(browser, server.url, errors, { viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   });
 
   afterEach(async ({ task }) => {
@@ -165,7 +149,6 @@ describe('generating in the studio, end to end', () => {
     expect(await progress().locator('dd', { hasText: /^Running$/ }).count()).toBe(1);
     await expect.poll(() => progress().getByRole('img', { name: 'Loss terms and timestep t by iteration' }).count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => progress().getByRole('img', { name: /x̂₀ prediction/ }).count(), { timeout: 20_000 }).toBe(1);
-    await progress().getByRole('img', { name: /x̂₀ prediction/ }).scrollIntoViewIfNeeded();
     await screenshot('05-progress-live');
 
     await waitForStatus('Completed');
@@ -313,13 +296,13 @@ describe('generating in the studio, end to end', () => {
     const folder = join(scratch, 'not-a-pack');
     mkdirSync(folder);
     writeFileSync(join(folder, 'model_index.json'), '{"_class_name": "StableDiffusionPipeline"}');
-    expectedStatuses = [422, 400];
+    errors.expectedStatuses = [422, 400];
     const models = page.getByRole('region', { name: 'Models' });
     await models.getByLabel('Model pack folder').fill(folder);
     await models.getByRole('button', { name: 'Add model' }).click();
     await expect.poll(() => models.getByRole('alert').textContent(), { timeout: 15_000 }).toMatch(/not-a-pack|model_index|unet|missing/i);
     await screenshot('13-bad-model-pack');
-    expectedStatuses = [];
+    errors.expectedStatuses = [];
 
     // Still usable: the demo prior is listed and chosen, prompts are checked, and projects can be made.
     expect(await models.getByRole('list', { name: 'Model packs' }).getByText('demo', { exact: false }).count()).toBeGreaterThan(0);
@@ -331,6 +314,6 @@ describe('generating in the studio, end to end', () => {
   });
 
   it('had no page errors', () => {
-    expect(pageErrors).toEqual([]);
+    expect(errors.errors).toEqual([]);
   });
 });

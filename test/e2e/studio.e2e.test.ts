@@ -4,39 +4,21 @@ import { makeTempHome } from '../helpers/temp-home';
 import { launchChromium } from './browser';
 import { canvasStats } from './canvas-pixels';
 import { startKilnServer, type KilnServer } from './kiln-server';
+import { openStudio, PageErrorLog } from './studio-page';
 
 describe('the studio in Chromium against kiln serve', () => {
   const { home, cleanup } = makeTempHome('kiln-e2e-');
   let browser: Browser;
   let server: KilnServer;
-  let pageErrors: string[] = [];
-  /** Chromium logs every non-2xx fetch; a test that provokes one on purpose lists its status here. */
-  let expectedStatuses: number[] = [];
-
-  function isExpected(text: string): boolean {
-    return expectedStatuses.some((status) => text.includes(`Failed to load resource: the server responded with a status of ${status}`));
-  }
-
-  async function openStudio(): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !isExpected(msg.text())) pageErrors.push(`console: ${msg.text()}`);
-    });
-    await page.goto(server.url);
-    await page.getByRole('status', { name: 'Engine status' }).getByText(/ONNX Runtime \d/).waitFor();
-    return page;
-  }
+  const errors = new PageErrorLog();
+  const open = (): Promise<Page> => openStudio(browser, server.url, errors);
 
   beforeAll(async () => {
     browser = await launchChromium();
     server = await startKilnServer(home);
   });
 
-  beforeEach(() => {
-    pageErrors = [];
-    expectedStatuses = [];
-  });
+  beforeEach(() => errors.clear());
 
   afterAll(async () => {
     await browser?.close();
@@ -45,13 +27,13 @@ describe('the studio in Chromium against kiln serve', () => {
   });
 
   it('creates a project, keeps it across a server restart, renames and deletes it', async () => {
-    let page = await openStudio();
+    let page = await open();
     await page.getByLabel('New project name').fill('Ceramic teapot');
     await page.getByRole('button', { name: 'Create project' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Open Ceramic teapot' }).count()).toBe(1);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Ceramic teapot');
 
-    expectedStatuses = [409];
+    errors.expectedStatuses = [409];
     await page.getByLabel('New project name').fill('ceramic TEAPOT');
     await page.getByRole('button', { name: 'Create project' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/already exists/);
@@ -59,7 +41,7 @@ describe('the studio in Chromium against kiln serve', () => {
 
     await server.stop();
     server = await startKilnServer(home);
-    page = await openStudio();
+    page = await open();
     await expect.poll(() => page.getByRole('button', { name: 'Open Ceramic teapot' }).count()).toBe(1);
 
     await page.getByRole('button', { name: 'Rename Ceramic teapot' }).click();
@@ -76,11 +58,11 @@ describe('the studio in Chromium against kiln serve', () => {
     await expect.poll(() => page.getByText('No projects yet').count()).toBe(1);
     await page.close();
 
-    expect(pageErrors).toEqual([]);
+    expect(errors.errors).toEqual([]);
   });
 
   it('mirrors changes made elsewhere through the event stream', async () => {
-    const page = await openStudio();
+    const page = await open();
     const response = await fetch(`${server.url}/api/call/projects.create`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -89,11 +71,11 @@ describe('the studio in Chromium against kiln serve', () => {
     expect(response.status).toBe(200);
     await expect.poll(() => page.getByRole('button', { name: 'Open Made from the CLI' }).count()).toBe(1);
     await page.close();
-    expect(pageErrors).toEqual([]);
+    expect(errors.errors).toEqual([]);
   });
 
   it('renders the viewport and the engine status', async () => {
-    const page = await openStudio();
+    const page = await open();
     const canvas = page.getByRole('img', { name: '3D viewport' });
     await canvas.waitFor();
     await expect.poll(async () => (await canvasStats(page)).distinctColours, { timeout: 20_000 }).toBeGreaterThan(50);
@@ -110,11 +92,11 @@ describe('the studio in Chromium against kiln serve', () => {
     expect(await status.textContent()).toMatch(/Providers: cpu/);
     expect(await status.textContent()).toMatch(/Native addon \d/);
     await page.close();
-    expect(pageErrors).toEqual([]);
+    expect(errors.errors).toEqual([]);
   });
 
   it('survives a narrow window and keeps every control named', async () => {
-    const page = await openStudio();
+    const page = await open();
     await page.setViewportSize({ width: 900, height: 600 });
     await page.getByRole('button', { name: 'Create project' }).waitFor();
     const unnamed = await page.evaluate(() =>
@@ -129,6 +111,6 @@ describe('the studio in Chromium against kiln serve', () => {
     );
     expect(unnamed).toEqual([]);
     await page.close();
-    expect(pageErrors).toEqual([]);
+    expect(errors.errors).toEqual([]);
   });
 });

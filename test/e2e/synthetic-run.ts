@@ -27,7 +27,7 @@ export function writeSyntheticRun(home: string, options: { projectName: string; 
     const iterations = options.snapshots * 10;
     const run = store.runs.createRun({
       projectId: project.id,
-      name: 'synthetic 50k',
+      name: `synthetic ${options.count / 1000}k`,
       config: { prompt: 'a synthetic ball', method: 'sds' },
       seed: 7,
       targetIterations: iterations,

@@ -41,20 +41,28 @@ export function colourShare(page: Page, selector: string, reference?: number[]):
   );
 }
 
+/** The renderer's performance marks along a payload's way to the screen (src/renderer/…/viewport/splat-timing.ts). */
+export const SPLAT_STAGE_MARKS = { readyMs: 'kiln:splats-ready', mountedMs: 'kiln:splats-mounted', sortedMs: 'kiln:splats-sorted' } as const;
+
 export interface KeyTiming {
-  /** Key press → the new splats' SplatMesh is in the scene (performance mark 'kiln:splats-mounted'); null if none. */
+  /** Key press → the decoded payload reached the splat layer; null if it never did. */
+  readyMs: number | null;
+  /** Key press → its SplatMesh is in the scene. */
   mountedMs: number | null;
+  /** Key press → Spark finished sorting it and asked for the frame that draws it. */
+  sortedMs: number | null;
   /** Key press → the canvas pixels changed; null if they did not within the time limit. */
   drawnMs: number | null;
 }
 
 /**
  * Times a key press to the viewport change it causes: an in-page watcher (installed before the key is pressed)
- * samples the canvas's 64×64 downsample every frame from the keydown until it differs from what it showed at the
- * press (mean |Δ| > 2 per channel). The readback itself runs every frame, so `drawnMs` is an upper bound.
+ * samples the canvas's 64×64 downsample every animation frame from the keydown until it differs from what it showed
+ * at the press (mean |Δ| > 2 per channel), and reads the first of each stage mark set after the press. The readback
+ * runs every frame, so `drawnMs` is an upper bound.
  */
 export async function timeKeyToChange(page: Page, selector: string, key: string, limitMs = 20_000): Promise<KeyTiming> {
-  await page.evaluate(({ sel, limit }) => {
+  await page.evaluate(({ sel, limit, marks }) => {
     const w = window as unknown as { __kilnChange?: Promise<KeyTiming> };
     w.__kilnChange = new Promise<KeyTiming>((resolve) => {
       const source = document.querySelector(sel) as HTMLCanvasElement;
@@ -71,6 +79,15 @@ export async function timeKeyToChange(page: Page, selector: string, key: string,
         window.removeEventListener('keydown', onKey, true);
         const t0 = performance.now();
         const before = sample();
+        const firstMark = (name: string) => {
+          const mark = performance.getEntriesByName(name).find((m) => m.startTime >= t0);
+          return mark ? mark.startTime - t0 : null;
+        };
+        const stages = () => ({
+          readyMs: firstMark(marks.readyMs),
+          mountedMs: firstMark(marks.mountedMs),
+          sortedMs: firstMark(marks.sortedMs),
+        });
         const check = () => {
           const now = sample();
           let diff = 0;
@@ -78,38 +95,43 @@ export async function timeKeyToChange(page: Page, selector: string, key: string,
             diff += Math.abs(now[i]! - before[i]!) + Math.abs(now[i + 1]! - before[i + 1]!) + Math.abs(now[i + 2]! - before[i + 2]!);
           }
           const elapsed = performance.now() - t0;
-          const mounted = () => {
-            const mark = performance.getEntriesByName('kiln:splats-mounted').find((m) => m.startTime >= t0);
-            return mark ? mark.startTime - t0 : null;
-          };
-          if (diff / (size * size * 3) > 2) resolve({ mountedMs: mounted(), drawnMs: elapsed });
-          else if (elapsed > limit) resolve({ mountedMs: mounted(), drawnMs: null });
+          if (diff / (size * size * 3) > 2) resolve({ ...stages(), drawnMs: elapsed });
+          else if (elapsed > limit) resolve({ ...stages(), drawnMs: null });
           else requestAnimationFrame(check);
         };
         requestAnimationFrame(check);
       };
       window.addEventListener('keydown', onKey, true);
     });
-  }, { sel: selector, limit: limitMs });
+  }, { sel: selector, limit: limitMs, marks: SPLAT_STAGE_MARKS });
   await page.keyboard.press(key);
   return page.evaluate(() => (window as unknown as { __kilnChange: Promise<KeyTiming> }).__kilnChange);
 }
 
-/** Animation frames per second the page manages over `ms` (the r3f canvas renders on every frame). */
-export function measureFrameRate(page: Page, ms: number): Promise<number> {
+/**
+ * Frames per second over `ms`: the page's animation frames (is the UI responsive?) and the frames the viewport
+ * canvas actually rendered (it renders on demand; see RenderedFrameCounter).
+ */
+export function measureFrameRates(page: Page, selector: string, ms: number): Promise<{ animationFps: number; renderedFps: number }> {
   return page.evaluate(
-    (duration) =>
-      new Promise<number>((resolve) => {
+    ({ sel, duration }) =>
+      new Promise<{ animationFps: number; renderedFps: number }>((resolve) => {
+        const canvas = document.querySelector(sel) as HTMLCanvasElement;
+        const rendered = () => Number(canvas.dataset.renderedFrames ?? 0);
         let frames = 0;
         const start = performance.now();
+        const renderedAtStart = rendered();
         const tick = (now: number) => {
           frames++;
           if (now - start < duration) requestAnimationFrame(tick);
-          else resolve((frames * 1000) / (now - start));
+          else {
+            const seconds = (now - start) / 1000;
+            resolve({ animationFps: frames / seconds, renderedFps: (rendered() - renderedAtStart) / seconds });
+          }
         };
         requestAnimationFrame(tick);
       }),
-    ms,
+    { sel: selector, duration: ms },
   );
 }
 
