@@ -62,11 +62,15 @@ function escapeXml(text: string): string {
   return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 }
 
-function niceRange(values: number[], floor?: number): [number, number] {
+/** The values' range, widened to include `include` (the bar) and padded by 5 %. */
+function niceRange(values: number[], include?: number): [number, number] {
   const finite = values.filter(Number.isFinite);
   let lo = finite.length ? Math.min(...finite) : 0;
   let hi = finite.length ? Math.max(...finite) : 1;
-  if (floor !== undefined) lo = Math.min(lo, floor);
+  if (include !== undefined) {
+    lo = Math.min(lo, include);
+    hi = Math.max(hi, include);
+  }
   if (hi - lo < 1e-9) hi = lo + 1;
   const pad = (hi - lo) * 0.05;
   return [lo - pad, hi + pad];
@@ -83,7 +87,7 @@ export function learningCurvesSvg(curves: readonly Curve[], bars: { psnr: number
   const panels: Panel[] = [
     { title: 'held-out PSNR (dB)', value: (p) => p.psnr, range: niceRange(all.map((p) => p.psnr), bars.psnr), bar: bars.psnr },
     { title: 'silhouette IoU', value: (p) => p.iou, range: [0, 1], bar: bars.iou },
-    { title: 'mean timestep t', value: (p) => p.t, range: niceRange(all.map((p) => p.t), 0) },
+    { title: 'mean timestep t', value: (p) => p.t, range: [0, niceRange(all.map((p) => p.t))[1]] },
   ];
   const maxIteration = Math.max(1, ...all.map((p) => p.iteration));
   const legendH = 24;
