@@ -89,10 +89,12 @@ describe('timeline scrub latency in Chromium against kiln serve', () => {
         turntableFrameMs: turning.renderedFps > 0 ? round(1000 / turning.renderedFps) : null,
         cold: Object.fromEntries(STAGES.map((s) => [s, cold[s] === null ? null : round(cold[s])])),
         warm: stageSummary(warm),
+        warmFramesRenderedPerInput: warm.map((t) => t.framesRendered),
         warmSamples: warm.map((t) => Object.fromEntries(STAGES.map((s) => [s, t[s] === null ? null : round(t[s])]))),
       };
       console.log(`[timeline bench] ${name}: key → stage (ms), warm median / p95`);
       for (const [stage, v] of Object.entries(stageSummary(warm))) console.log(`  ${stage.padEnd(10)} ${v ? `${v.median} / ${v.p95}` : '—'}`);
+      console.log(`  frames rendered per input: ${warm.map((t) => t.framesRendered).join(', ')}`);
       await page.screenshot({ path: join(ARTIFACTS, `scrub-${name}.png`) });
       await page.close();
       expect(errors.errors).toEqual([]);

@@ -53,6 +53,8 @@ export interface KeyTiming {
   sortedMs: number | null;
   /** Key press → the canvas pixels changed; null if they did not within the time limit. */
   drawnMs: number | null;
+  /** Frames the canvas rendered from the key press until its pixels changed (RenderedFrameCounter). */
+  framesRendered: number;
 }
 
 /**
@@ -79,6 +81,8 @@ export async function timeKeyToChange(page: Page, selector: string, key: string,
         window.removeEventListener('keydown', onKey, true);
         const t0 = performance.now();
         const before = sample();
+        const rendered = () => Number(source.dataset.renderedFrames ?? 0);
+        const framesAtKey = rendered();
         const firstMark = (name: string) => {
           const mark = performance.getEntriesByName(name).find((m) => m.startTime >= t0);
           return mark ? mark.startTime - t0 : null;
@@ -95,8 +99,9 @@ export async function timeKeyToChange(page: Page, selector: string, key: string,
             diff += Math.abs(now[i]! - before[i]!) + Math.abs(now[i + 1]! - before[i + 1]!) + Math.abs(now[i + 2]! - before[i + 2]!);
           }
           const elapsed = performance.now() - t0;
-          if (diff / (size * size * 3) > 2) resolve({ ...stages(), drawnMs: elapsed });
-          else if (elapsed > limit) resolve({ ...stages(), drawnMs: null });
+          const framesRendered = rendered() - framesAtKey;
+          if (diff / (size * size * 3) > 2) resolve({ ...stages(), drawnMs: elapsed, framesRendered });
+          else if (elapsed > limit) resolve({ ...stages(), drawnMs: null, framesRendered });
           else requestAnimationFrame(check);
         };
         requestAnimationFrame(check);

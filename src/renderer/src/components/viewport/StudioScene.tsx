@@ -1,4 +1,5 @@
 import { GizmoHelper, GizmoViewport, Grid, OrbitControls } from '@react-three/drei';
+import { memo } from 'react';
 import { WORKING_VOLUME_RADIUS_M } from './fit-view';
 
 export interface StudioSceneProps {
@@ -9,8 +10,12 @@ export interface StudioSceneProps {
   showGizmo?: boolean;
 }
 
-/** Neutral studio lighting, a metre grid on the ground plane and the outline of the generation volume. */
-export function StudioScene({ showGrid, turntable = false, background = '#1d1f24', showGizmo = true }: StudioSceneProps) {
+/**
+ * Neutral studio lighting, a metre grid on the ground plane and the outline of the generation volume. Memoised: its
+ * drei parts take fresh callbacks and arrays on every render, and r3f asks for a frame whenever props change — so a
+ * re-render with the same settings (each timeline step re-renders the canvas) would cost a whole frame.
+ */
+export const StudioScene = memo(function StudioScene({ showGrid, turntable = false, background = '#1d1f24', showGizmo = true }: StudioSceneProps) {
   return (
     <>
       <color attach="background" args={[background]} />
@@ -42,4 +47,4 @@ export function StudioScene({ showGrid, turntable = false, background = '#1d1f24
       )}
     </>
   );
-}
+});
