@@ -88,8 +88,8 @@ describe('method benchmark pieces', () => {
     const svg = learningCurvesSvg(curves, { psnr: 22, iou: 0.8 });
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
-    // 2 methods × 2 objects × 3 panels (PSNR, IoU, t).
-    expect(svg.match(/<path /g)).toHaveLength(12);
+    // 2 methods × 2 objects × 4 panels (PSNR, IoU, t, Gaussians).
+    expect(svg.match(/<path /g)).toHaveLength(16);
     // The two bars in each object's column.
     expect(svg.match(/stroke-dasharray/g)).toHaveLength(4);
     expect(svg).toContain('snowman — held-out PSNR (dB)');

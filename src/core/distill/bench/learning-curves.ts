@@ -77,7 +77,7 @@ function niceRange(values: number[], include?: number): [number, number] {
 }
 
 /**
- * Small multiples as a standalone SVG: one column per object, rows PSNR / IoU / t over iterations, one line per
+ * Small multiples as a standalone SVG: one column per object, rows PSNR / IoU / t / Gaussian count over iterations, one line per
  * method (same colour everywhere), with the acceptance bars dashed.
  */
 export function learningCurvesSvg(curves: readonly Curve[], bars: { psnr: number; iou: number }): string {
@@ -88,6 +88,7 @@ export function learningCurvesSvg(curves: readonly Curve[], bars: { psnr: number
     { title: 'held-out PSNR (dB)', value: (p) => p.psnr, range: niceRange(all.map((p) => p.psnr), bars.psnr), bar: bars.psnr },
     { title: 'silhouette IoU', value: (p) => p.iou, range: [0, 1], bar: bars.iou },
     { title: 'mean timestep t', value: (p) => p.t, range: [0, niceRange(all.map((p) => p.t))[1]] },
+    { title: 'Gaussians', value: (p) => p.gaussians, range: [0, niceRange(all.map((p) => p.gaussians))[1]] },
   ];
   const maxIteration = Math.max(1, ...all.map((p) => p.iteration));
   const legendH = 24;
