@@ -7,6 +7,7 @@ import { ModelRegistry } from '../../../src/core/studio/model-registry';
 import { modelFolderHandlers, type FolderDialogRequest } from '../../../src/main/model-folder-dialog';
 import { KilnError } from '../../../src/shared/errors';
 import { AddModelFromDialogResult } from '../../../src/shared/models';
+import { expectKilnError } from '../../helpers/expect-kiln-error';
 import { makeTempHome } from '../../helpers/temp-home';
 
 // The desktop app's "Add model folder…": the folder comes from the native dialog (here a function answering as the
@@ -79,7 +80,7 @@ describe('models.addFromDialog in the desktop app', () => {
     const copy = join(temp.home, 'packs', 'typed');
     cpSync(demoPack, copy, { recursive: true });
     const { handlers } = withDialog(copy);
-    expect(() => handlers['models.add']({ path: copy })).toThrow(/folder dialog/);
+    expectKilnError(() => handlers['models.add']({ path: copy }), 'invalid-request', /folder dialog/);
     expect(registered()).toEqual([]);
   });
 });
