@@ -12,7 +12,7 @@ const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-results', 'e2e', '
 const VIEWPORT = canvasIn('3D viewport');
 
 // A browser benchmark (`npm run bench:ui`): the viewport's frame rate while a run trains, with the live → scrub →
-// compare path it exercises (the e2e suite checks that path, faster, in live-compare.e2e.test.ts).
+// compare path it exercises (the e2e suite checks that path, faster, in live-run.e2e.test.ts).
 describe('viewport frame rate while a run trains, in Chromium against kiln serve', () => {
   const { home, cleanup } = makeTempHome('kiln-e2e-timeline-');
   let browser: Browser;
