@@ -7,7 +7,7 @@ import { launchChromium } from '../e2e/browser';
 import { startKilnServer, type KilnServer } from '../e2e/kiln-server';
 import { openStudio, PageErrorLog } from '../e2e/studio-page';
 import { writeSyntheticRun } from '../e2e/synthetic-run';
-import { canvasIn, colourShare, measureFrameRates, percentile, timeKeyToChange, type KeyTiming } from '../e2e/viewport-pixels';
+import { canvasIn, colourShare, measureFrameRates, percentile, timeKeyBurst, timeKeyToChange, type KeyTiming } from '../e2e/viewport-pixels';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-results', 'e2e', 'timeline-bench');
 const VIEWPORT = canvasIn('3D viewport');
@@ -15,6 +15,7 @@ const SIZES = [50_000, 10_000];
 const SYNTHETIC_SNAPSHOTS = 12;
 /** Warm steps over snapshots the viewport prefetched (forward) or has shown (back). */
 const WARM_KEYS = ['ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowLeft', 'ArrowLeft', 'ArrowLeft', 'ArrowLeft'];
+const BURST_STEPS = 4;
 const STAGES = ['readyMs', 'mountedMs', 'sortedMs', 'drawnMs'] as const;
 
 const round = (ms: number) => Number(ms.toFixed(1));
@@ -76,6 +77,10 @@ describe('timeline scrub latency in Chromium against kiln serve', () => {
         expect(timing.drawnMs, `the viewport did not change after ${key}`).not.toBeNull();
         warm.push(timing);
       }
+      // A held arrow key: four steps 50 ms apart from the first snapshot, the last two never prefetched.
+      await timeKeyToChange(page, VIEWPORT, 'Home', 60_000);
+      const burst = await timeKeyBurst(page, VIEWPORT, 'ArrowRight', BURST_STEPS, 50);
+      expect(await slider.getAttribute('aria-valuetext')).toBe(`iteration ${(BURST_STEPS + 1) * 10}`);
       // Last, as its frames (and the orbit's damping after it) would delay the inputs above: the turntable renders
       // continuously, so its frame rate gives the time one frame of these splats takes.
       await page.getByLabel('Turntable').check();
@@ -89,12 +94,14 @@ describe('timeline scrub latency in Chromium against kiln serve', () => {
         turntableFrameMs: turning.renderedFps > 0 ? round(1000 / turning.renderedFps) : null,
         cold: Object.fromEntries(STAGES.map((s) => [s, cold[s] === null ? null : round(cold[s])])),
         warm: stageSummary(warm),
+        burst: { steps: BURST_STEPS, gapMs: 50, framesRendered: burst.framesRendered, lastFrameMs: burst.lastFrameMs === null ? null : round(burst.lastFrameMs) },
         warmFramesRenderedPerInput: warm.map((t) => t.framesRendered),
         warmSamples: warm.map((t) => Object.fromEntries(STAGES.map((s) => [s, t[s] === null ? null : round(t[s])]))),
       };
       console.log(`[timeline bench] ${name}: key → stage (ms), warm median / p95`);
       for (const [stage, v] of Object.entries(stageSummary(warm))) console.log(`  ${stage.padEnd(10)} ${v ? `${v.median} / ${v.p95}` : '—'}`);
       console.log(`  frames rendered per input: ${warm.map((t) => t.framesRendered).join(', ')}`);
+      console.log(`  burst of ${BURST_STEPS} steps: ${burst.framesRendered} frames, the last one starting ${burst.lastFrameMs} ms after the first key`);
       await page.screenshot({ path: join(ARTIFACTS, `scrub-${name}.png`) });
       await page.close();
       expect(errors.errors).toEqual([]);

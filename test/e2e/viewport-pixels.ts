@@ -113,6 +113,49 @@ export async function timeKeyToChange(page: Page, selector: string, key: string,
   return page.evaluate(() => (window as unknown as { __kilnChange: Promise<KeyTiming> }).__kilnChange);
 }
 
+export interface BurstTiming {
+  /** Frames the canvas rendered from the first key press until it went quiet. */
+  framesRendered: number;
+  /** First key press → the start of the last frame rendered. */
+  lastFrameMs: number | null;
+}
+
+/**
+ * A held arrow key: dispatches `times` keydowns of `key` to the page (the studio's window-level shortcuts) `gapMs`
+ * apart from inside it — Playwright's own key presses each wait for the page, which serialises them behind slow
+ * frames — and counts the frames the canvas renders until none has come for `quietMs`. With stale intermediate
+ * targets dropped, that is far fewer than one per key.
+ */
+export function timeKeyBurst(page: Page, selector: string, key: string, times: number, gapMs: number, quietMs = 3000): Promise<BurstTiming> {
+  return page.evaluate(
+    ({ sel, key: name, count, gap, quiet }) =>
+      new Promise<BurstTiming>((resolve) => {
+        const canvas = document.querySelector(sel) as HTMLCanvasElement;
+        const rendered = () => Number(canvas.dataset.renderedFrames ?? 0);
+        (document.activeElement as HTMLElement | null)?.blur();
+        const t0 = performance.now();
+        const atStart = rendered();
+        let seen = atStart;
+        let lastFrameMs: number | null = null;
+        let lastChange = t0;
+        for (let i = 0; i < count; i++) {
+          setTimeout(() => document.body.dispatchEvent(new KeyboardEvent('keydown', { key: name, bubbles: true, cancelable: true })), i * gap);
+        }
+        const check = (now: number) => {
+          if (rendered() !== seen) {
+            seen = rendered();
+            lastFrameMs = now - t0;
+            lastChange = now;
+          }
+          if (now - t0 > count * gap && now - lastChange > quiet) resolve({ framesRendered: seen - atStart, lastFrameMs });
+          else requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      }),
+    { sel: selector, key, count: times, gap: gapMs, quiet: quietMs },
+  );
+}
+
 /**
  * Frames per second over `ms`: the page's animation frames (is the UI responsive?) and the frames the viewport
  * canvas actually rendered (it renders on demand; see RenderedFrameCounter).
