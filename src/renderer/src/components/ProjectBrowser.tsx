@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Project } from '../../../shared/projects';
 import { useStudioApi, useStudioEvents } from '../api/context';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ProjectRow } from './ProjectRow';
+import { TextEntryForm } from './TextEntryForm';
 import { useAsyncAction } from './useAsyncAction';
 
 interface ProjectBrowserProps {
@@ -13,7 +14,6 @@ interface ProjectBrowserProps {
 export function ProjectBrowser({ openProjectId, onOpened }: ProjectBrowserProps) {
   const api = useStudioApi();
   const [projects, setProjects] = useState<Project[] | null>(null);
-  const [newName, setNewName] = useState('');
   const [pendingDelete, setPendingDelete] = useState<Project | null>(null);
   const { busy, error, run } = useAsyncAction();
 
@@ -23,14 +23,12 @@ export function ProjectBrowser({ openProjectId, onOpened }: ProjectBrowserProps)
     if (event.type.startsWith('project.')) void refresh();
   });
 
-  async function create(e: FormEvent) {
-    e.preventDefault();
-    const created = await run(() => api.call('projects.create', { name: newName }));
-    if (created) {
-      setNewName('');
-      const opened = await run(() => api.call('projects.open', { id: created.id }));
-      if (opened) onOpened(opened);
-    }
+  async function create(name: string): Promise<boolean> {
+    const created = await run(() => api.call('projects.create', { name }));
+    if (!created) return false;
+    const opened = await run(() => api.call('projects.open', { id: created.id }));
+    if (opened) onOpened(opened);
+    return true;
   }
 
   async function open(project: Project) {
@@ -47,18 +45,7 @@ export function ProjectBrowser({ openProjectId, onOpened }: ProjectBrowserProps)
   return (
     <nav className="project-browser" aria-label="Projects">
       <h2>Projects</h2>
-      <form className="create-project" onSubmit={create}>
-        <input
-          aria-label="New project name"
-          placeholder="New project name"
-          value={newName}
-          maxLength={120}
-          onChange={(e) => setNewName(e.target.value)}
-        />
-        <button type="submit" disabled={busy || newName.trim() === ''}>
-          Create project
-        </button>
-      </form>
+      <TextEntryForm className="create-project" label="New project name" submitLabel="Create project" maxLength={120} busy={busy} onSubmit={create} />
       {error && (
         <p role="alert" className="error">
           {error}

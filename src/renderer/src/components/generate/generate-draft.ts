@@ -53,6 +53,11 @@ export function draftFromRequest(request: Partial<RunRequest>, methods: readonly
 
 /** The request for runs.start: only the method settings that differ from the method's defaults. */
 export function runRequestFromDraft(draft: GenerateDraft, methods: readonly MethodInfo[]): RunRequest {
+  return { ...requestFields(draft), methodSettings: changedSettings(schemaOf(methods, draft.method), draft.methodSettings) };
+}
+
+/** Everything a request takes from the draft except the method settings. */
+function requestFields(draft: GenerateDraft): Omit<RunRequest, 'methodSettings'> {
   return {
     prompt: draft.prompt,
     negativePrompt: draft.negativePrompt,
@@ -61,7 +66,6 @@ export function runRequestFromDraft(draft: GenerateDraft, methods: readonly Meth
     model: draft.model,
     seed: draft.seed,
     ...(draft.iterations !== null ? { iterations: draft.iterations } : {}),
-    methodSettings: changedSettings(schemaOf(methods, draft.method), draft.methodSettings),
   };
 }
 
@@ -70,16 +74,7 @@ export function runRequestFromDraft(draft: GenerateDraft, methods: readonly Meth
  * parent's method settings under them; sending every setting makes the branch run exactly what the panel shows.
  */
 export function branchOverridesFromDraft(draft: GenerateDraft): Partial<RunRequest> {
-  return {
-    prompt: draft.prompt,
-    negativePrompt: draft.negativePrompt,
-    method: draft.method,
-    preset: draft.preset,
-    model: draft.model,
-    seed: draft.seed,
-    ...(draft.iterations !== null ? { iterations: draft.iterations } : {}),
-    methodSettings: draft.methodSettings,
-  };
+  return { ...requestFields(draft), methodSettings: draft.methodSettings };
 }
 
 /** A seed for the dice button (the renderer's randomness; the engine's own flows from this seed). */

@@ -1,8 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { EngineInfo } from '../../../../shared/engine-info';
 import type { ModelInfo } from '../../../../shared/models';
 import { useStudioApi } from '../../api/context';
 import { isDesktopApp } from '../../api/desktop-app';
+import { TextEntryForm } from '../TextEntryForm';
 import { useAsyncAction } from '../useAsyncAction';
 import { useModels } from './models-context';
 import { providerInUse } from './provider-in-use';
@@ -11,18 +12,12 @@ import { providerInUse } from './provider-in-use';
 export function ModelsPanel() {
   const api = useStudioApi();
   const { models, error: listError, add, addFromDialog, remove } = useModels();
-  const [folder, setFolder] = useState('');
   const [info, setInfo] = useState<EngineInfo | null>(null);
   const { busy, error, run } = useAsyncAction();
 
   useEffect(() => {
     api.call('engine.info', {}).then(setInfo, () => setInfo(null));
   }, [api]);
-
-  async function addFolder(e: FormEvent) {
-    e.preventDefault();
-    if ((await run(() => add(folder.trim()))) !== undefined) setFolder('');
-  }
 
   return (
     <section className="panel-section" aria-label="Models">
@@ -52,17 +47,14 @@ export function ModelsPanel() {
           Add model folder…
         </button>
       ) : (
-        <form className="add-model" onSubmit={addFolder}>
-          <input
-            aria-label="Model pack folder"
-            placeholder="/path/to/an/onnx/pack"
-            value={folder}
-            onChange={(e) => setFolder(e.target.value)}
-          />
-          <button type="submit" disabled={busy || folder.trim() === ''}>
-            Add model
-          </button>
-        </form>
+        <TextEntryForm
+          className="add-model"
+          label="Model pack folder"
+          placeholder="/path/to/an/onnx/pack"
+          submitLabel="Add model"
+          busy={busy}
+          onSubmit={async (folder) => (await run(() => add(folder))) !== undefined}
+        />
       )}
       {error && (
         <p role="alert" className="error">
