@@ -125,10 +125,17 @@ describe('generating in the studio, end to end', () => {
         .map((el) => el.outerHTML),
     );
     expect(unnamed).toEqual([]);
-    await page.getByRole('button', { name: 'Reset to defaults' }).click();
-    expect(await cfg.inputValue()).toBe('100');
+    const reset = page.getByRole('button', { name: 'Reset to defaults' });
+    await reset.click();
+    await expect.poll(() => cfg.inputValue()).toBe('100');
     expect(await page.getByRole('combobox', { name: 'Weight' }).locator('option:checked').textContent()).toBe('one-minus-alpha-bar');
     expect(await page.getByRole('checkbox', { name: 'View prompts › Perp neg' }).isChecked()).toBe(false);
+    // A box emptied while its setting still holds the default: the reset shows the default again and clears the problem.
+    await cfg.fill('');
+    await page.getByText('Fix the highlighted fields to generate.').waitFor();
+    await reset.click();
+    await expect.poll(() => cfg.inputValue()).toBe('100');
+    await page.getByText('Fix the highlighted fields to generate.').waitFor({ state: 'detached' });
     await page.getByText('Advanced settings').click();
   });
 

@@ -103,6 +103,14 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
     void generate();
   }
 
+  // The fields are rebuilt, not just given new values: a box left empty (never committed) must show the default too.
+  const [settingsResets, setSettingsResets] = useState(0);
+  function resetSettings() {
+    if (!method) return;
+    setDraft((d) => ({ ...d, methodSettings: defaultSettings(method.settingsSchema as JsonSchema) }));
+    setSettingsResets((n) => n + 1);
+  }
+
   function setIterations(text: string) {
     setIterationsText(text);
     const value = Number(text);
@@ -208,15 +216,13 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
           <details className="advanced">
             <summary>Advanced settings</summary>
             <SchemaFields
+              key={settingsResets}
               schema={method.settingsSchema as JsonSchema}
               value={draft.methodSettings}
-              onChange={(methodSettings) => setDraft((d) => ({ ...d, methodSettings }))}
+              onChange={(update) => setDraft((d) => ({ ...d, methodSettings: update(d.methodSettings) }))}
               onProblem={fields.report}
             />
-            <button
-              type="button"
-              onClick={() => setDraft((d) => ({ ...d, methodSettings: defaultSettings(method.settingsSchema as JsonSchema) }))}
-            >
+            <button type="button" onClick={resetSettings}>
               Reset to defaults
             </button>
           </details>

@@ -7,7 +7,8 @@ interface SchemaFieldsProps {
   /** An object schema (a method's settings, an export format's options). */
   schema: JsonSchema;
   value: SettingsValues;
-  onChange: (next: SettingsValues) => void;
+  /** Given an update of the latest values (not of the rendered ones: two quick edits must not undo each other). */
+  onChange: (update: (previous: SettingsValues) => SettingsValues) => void;
   /** Told when a field's text stops or starts being acceptable, keyed by its path ("timesteps.tRange.0"). */
   onProblem?: (path: string, problem: string | null) => void;
   disabled?: boolean;
@@ -28,7 +29,7 @@ export function SchemaFields({ schema, value, onChange, onProblem, disabled }: S
           path={[key]}
           labels={[humanise(key)]}
           value={value[key]}
-          onChange={(next) => onChange(setAtPath(value, [key], next) as SettingsValues)}
+          onSet={(path, next) => onChange((previous) => setAtPath(previous, path, next) as SettingsValues)}
           onProblem={onProblem}
           disabled={disabled}
         />
@@ -43,7 +44,8 @@ interface FieldProps {
   /** Human names from the top down; the accessible name joins them so nested fields stay unique. */
   labels: string[];
   value: unknown;
-  onChange: (next: unknown) => void;
+  /** Sets the setting at `path` (from the top of the settings). */
+  onSet: (path: Path, next: unknown) => void;
   onProblem?: (path: string, problem: string | null) => void;
   disabled?: boolean;
 }
@@ -65,7 +67,6 @@ function SchemaField(props: FieldProps) {
               path={[...props.path, key]}
               labels={[...props.labels, humanise(key)]}
               value={(props.value as Record<string, unknown> | undefined)?.[key]}
-              onChange={(next) => props.onChange(setAtPath(props.value, [key], next))}
             />
           ))}
         </fieldset>
@@ -82,7 +83,6 @@ function SchemaField(props: FieldProps) {
               path={[...props.path, index]}
               labels={[...props.labels, tupleItemName(index, kind.items.length)]}
               value={(props.value as unknown[] | undefined)?.[index]}
-              onChange={(next) => props.onChange(setAtPath(props.value, [index], next))}
             />
           ))}
         </div>
@@ -95,7 +95,7 @@ function SchemaField(props: FieldProps) {
             aria-label={name}
             checked={props.value === true}
             disabled={props.disabled}
-            onChange={(e) => props.onChange(e.target.checked)}
+            onChange={(e) => props.onSet(props.path, e.target.checked)}
           />
           {visible}
         </label>
@@ -108,7 +108,7 @@ function SchemaField(props: FieldProps) {
             aria-label={name}
             value={kind.options.findIndex((o) => o === props.value)}
             disabled={props.disabled}
-            onChange={(e) => props.onChange(kind.options[Number(e.target.value)])}
+            onChange={(e) => props.onSet(props.path, kind.options[Number(e.target.value)])}
           >
             {kind.options.map((option, index) => (
               <option key={index} value={index}>
@@ -127,7 +127,7 @@ function SchemaField(props: FieldProps) {
             aria-label={name}
             value={typeof props.value === 'string' ? props.value : ''}
             disabled={props.disabled}
-            onChange={(e) => props.onChange(e.target.value)}
+            onChange={(e) => props.onSet(props.path, e.target.value)}
           />
         </label>
       );
@@ -157,7 +157,7 @@ function parseNumber(text: string): number | null {
 
 /** A number box that keeps what is typed, reports why it is unacceptable, and commits only acceptable values. */
 function NumberField(props: FieldProps & { kind: Extract<FieldKind, { kind: 'number' }>; name: string; visible: string }) {
-  const { kind, name, visible, value, onChange, onProblem, path } = props;
+  const { kind, name, visible, value, onSet, onProblem, path } = props;
   const [text, setText] = useState(formatNumber(value));
   const problemId = useId();
   const pathKey = path.join('.');
@@ -189,7 +189,7 @@ function NumberField(props: FieldProps & { kind: Extract<FieldKind, { kind: 'num
         onChange={(e) => {
           setText(e.target.value);
           const parsed = parseNumber(e.target.value);
-          if (numberProblem(kind, props.schema, parsed) === null) onChange(parsed);
+          if (numberProblem(kind, props.schema, parsed) === null) onSet(path, parsed);
         }}
       />
       {problem && (
