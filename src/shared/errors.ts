@@ -7,6 +7,8 @@ export const KILN_ERROR_CODES = [
   'storage',
   'native-addon',
   'model-pack',
+  /** The optimisation cannot go on (every Gaussian pruned); the snapshots before it are kept. */
+  'optimisation',
   'internal',
 ] as const;
 export type KilnErrorCode = (typeof KILN_ERROR_CODES)[number];

@@ -1,3 +1,4 @@
+import { KilnError } from '../../shared/errors';
 import type { GaussianRasterizer } from '../render/gaussian-rasterizer';
 import type { Rng } from '../random/rng';
 import { toKernelCamera } from '../scene/cameras/camera';
@@ -25,6 +26,16 @@ export interface IterationInfo {
   count: number;
   densify?: DensifyReport;
   elapsedMs: number;
+}
+
+function collapsed(iteration: number, model: GaussianModel): KilnError {
+  const s = model.settings;
+  return new KilnError(
+    'optimisation',
+    `every Gaussian was pruned at iteration ${iteration} (opacity below pruneMinOpacity ${s.pruneMinOpacity}, or larger than ` +
+      `pruneMaxWorldFraction ${s.pruneMaxWorldFraction} of the scene); nothing is left to optimise. Branch from an earlier ` +
+      'snapshot, or start with more initial Gaussians or gentler pruning.',
+  );
 }
 
 /**
@@ -62,6 +73,7 @@ export async function runDistillation(
     );
     const densify = model.finishIteration(it, o.iterations, meanGrad2D, radii, views.length);
     const done = it + 1;
+    if (model.count === 0) throw collapsed(done, model);
     const keepGoing = o.onIteration?.({ iteration: done, result, count: model.count, densify, elapsedMs: performance.now() - start });
     if (keepGoing === false) return { iterations: done };
   }

@@ -9,8 +9,8 @@ import { GaussianRasterizer } from '../render/gaussian-rasterizer';
 import { Rng } from '../random/rng';
 import type { OrbitSamplerSettings } from '../scene/cameras/orbit-sampler';
 import { decodeCompactGaussians, encodeCompactGaussians } from '../scene/gaussians/compact-gaussians';
-import { GaussianModel } from '../scene/gaussians/gaussian-model';
-import { initialiseBall } from '../scene/gaussians/initialise';
+import { GaussianModel, SCENE_EXTENT_M } from '../scene/gaussians/gaussian-model';
+import { initialiseRunBall } from '../scene/gaussians/initialise';
 import type { BlobStore } from '../store/blob-store';
 import type { RunRecord, RunRepository, SnapshotRecord } from '../store/run-repository';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint';
@@ -119,14 +119,14 @@ async function openSession(env: RunEnvironment, runId: string): Promise<Session>
     let model: GaussianModel;
     if (latest?.checkpointBlob) {
       const checkpoint = decodeCheckpoint(env.blobs.read(latest.checkpointBlob));
-      model = new GaussianModel(checkpoint.model.params, config.training, 1, modelRng);
+      model = new GaussianModel(checkpoint.model.params, config.training, SCENE_EXTENT_M, modelRng);
       model.importState(checkpoint.model);
       method.loadState?.(checkpoint.methodState);
       loopRng.setState(checkpoint.loopRng);
       startIteration = checkpoint.iteration;
       priorElapsedMs = checkpoint.elapsedMs;
     } else {
-      model = new GaussianModel(initialParams(env, run, config, initRng), config.training, 1, modelRng);
+      model = new GaussianModel(initialParams(env, run, config, initRng), config.training, SCENE_EXTENT_M, modelRng);
     }
     if (config.resolution !== null && config.resolution !== prior.imageSize) {
       throw new KilnError('invalid-request', `this model works at ${prior.imageSize}×${prior.imageSize} pixels; set the resolution to ${prior.imageSize} or leave it out`);
@@ -146,10 +146,7 @@ function initialParams(env: RunEnvironment, run: RunRecord, config: ResolvedRunC
     const parent = env.runs.getSnapshot(run.parentRunId, run.parentIteration);
     return decodeCompactGaussians(env.blobs.read(parent.splatsBlob));
   }
-  return initialiseBall(
-    { count: config.initialGaussians, shDegreeMax: config.shDegreeMax, radiusM: 0.9, opacity: 0.1, colourNoise: 0.05 },
-    rng,
-  );
+  return initialiseRunBall(config.initialGaussians, config.shDegreeMax, config.training, SCENE_EXTENT_M, rng);
 }
 
 async function optimise(env: RunEnvironment, s: Session, hooks: RunHooks): Promise<'completed' | 'cancelled' | 'paused'> {

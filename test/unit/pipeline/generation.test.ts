@@ -119,6 +119,29 @@ describe('generation runs', () => {
   }, 60_000);
 });
 
+describe('runs that start sparse or lose every Gaussian', () => {
+  it('keeps a sparse start through its first densifications (its Gaussians start under the world-size prune)', async () => {
+    // 200 Gaussians spread over the ball are each wider than a tenth of the scene; they used to be pruned at the first
+    // densification unless a gradient had split them first (VDM's first step has none). Nothing splits here.
+    const run = await generate({ ...REQUEST, iterations: 4, initialGaussians: 200, snapshotEvery: 1, training: { densifyGradThreshold: 1e9 } });
+    expect(run.status).toBe('completed');
+    expect(store.runs.listSnapshots(run.id).map((s) => s.gaussians)).toEqual([200, 200, 200, 200, 200]);
+  }, 60_000);
+
+  it('fails, naming the iteration and the way out, when pruning removes every Gaussian; earlier snapshots stay', async () => {
+    const run = createRun(store.runs, projectId, { ...REQUEST, iterations: 8, training: { pruneMinOpacity: 0.5 } });
+    const env = { home: temp.home, runs: store.runs, blobs: store.blobs, threads: 1 };
+    await expect(executeRun(env, run.id)).rejects.toMatchObject({
+      code: 'optimisation',
+      message: expect.stringMatching(/every Gaussian was pruned at iteration 1 .*pruneMinOpacity 0\.5.*Branch from an earlier snapshot/),
+    });
+    const failed = store.runs.getRun(run.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/every Gaussian was pruned at iteration 1/);
+    expect(store.runs.listSnapshots(run.id).map((s) => [s.iteration, s.gaussians])).toEqual([[0, 400]]);
+  }, 60_000);
+});
+
 describe('exporting a run', () => {
   it('writes a snapshot as the timeline shows it, records the asset, and refuses a run without that snapshot', async () => {
     const run = await generate({ ...REQUEST, iterations: 4, snapshotEvery: 2 });

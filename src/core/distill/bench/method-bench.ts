@@ -5,8 +5,8 @@ import { GaussianRasterizer } from '../../render/gaussian-rasterizer';
 import { Rng } from '../../random/rng';
 import { toKernelCamera } from '../../scene/cameras/camera';
 import { evaluationOrbit, OrbitSamplerSettings } from '../../scene/cameras/orbit-sampler';
-import { GaussianModel } from '../../scene/gaussians/gaussian-model';
-import { initialiseBall } from '../../scene/gaussians/initialise';
+import { GaussianModel, SCENE_EXTENT_M } from '../../scene/gaussians/gaussian-model';
+import { initialiseRunBall } from '../../scene/gaussians/initialise';
 import { GaussianTrainingSettings } from '../../scene/gaussians/training-settings';
 import { methodByName } from '../registry';
 import { runDistillation } from '../run-loop';
@@ -117,8 +117,8 @@ async function distil(
     prompt,
   });
   const training = GaussianTrainingSettings.parse(BENCH_TRAINING);
-  const init = initialiseBall({ count: s.initialGaussians, shDegreeMax: 1, radiusM: 0.9, opacity: 0.1, colourNoise: 0.05 }, rng.fork());
-  const model = new GaussianModel(init, training, 1, rng.fork());
+  const init = initialiseRunBall(s.initialGaussians, 1, training, SCENE_EXTENT_M, rng.fork());
+  const model = new GaussianModel(init, training, SCENE_EXTENT_M, rng.fork());
   const raster = new GaussianRasterizer(s.threads);
   const sampler = OrbitSamplerSettings.parse({
     radiusM: [cam.radiusM, cam.radiusM],

@@ -30,6 +30,9 @@ export interface GaussianModelState {
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
+/** Text-to-3D objects live inside a unit-radius ball (CONVENTIONS.md): the extent every run trains with. */
+export const SCENE_EXTENT_M = 1;
+
 /**
  * Trainable Gaussians: parameters, their gradients, Adam moments and the densification statistics, kept row-aligned
  * through every clone, split and prune. Positions decay on the exponential schedule; other groups use fixed rates.

@@ -1,6 +1,7 @@
 import type { Rng } from '../../random/rng';
 import { allocateGaussians, type GaussianArrays } from './gaussian-layout';
 import { SH_C0 } from './spherical-harmonics';
+import type { GaussianTrainingSettings } from './training-settings';
 
 /** Opacity logit for a target opacity. */
 export function logit(p: number): number {
@@ -20,6 +21,8 @@ export interface BallInit {
   shell?: boolean;
   /** Initial scale as a fraction of the mean spacing between points. */
   scaleFactor?: number;
+  /** Upper bound on the initial scale (metres), however sparse the points. */
+  maxScaleM?: number;
   opacity?: number;
   /** Base colour in [0, 1] and the standard deviation of per-Gaussian colour noise. */
   colour?: [number, number, number];
@@ -32,7 +35,7 @@ export function initialiseBall(o: BallInit, rng: Rng): GaussianArrays {
   const spacing = o.shell
     ? Math.sqrt((4 * Math.PI * o.radiusM * o.radiusM) / o.count)
     : Math.cbrt(((4 / 3) * Math.PI * o.radiusM ** 3) / o.count);
-  const logScale = Math.log(Math.max(1e-6, (o.scaleFactor ?? 0.5) * spacing));
+  const logScale = Math.log(Math.max(1e-6, Math.min(o.maxScaleM ?? Infinity, (o.scaleFactor ?? 0.5) * spacing)));
   const opacityLogit = logit(o.opacity ?? 0.1);
   const base = o.colour ?? [0.5, 0.5, 0.5];
   const noise = o.colourNoise ?? 0.1;
@@ -53,6 +56,16 @@ export function initialiseBall(o: BallInit, rng: Rng): GaussianArrays {
     for (let c = 0; c < 3; c++) g.shDc[3 * i + c] = rgbToShDc(Math.min(1, Math.max(0, base[c]! + noise * rng.normal())));
   }
   return g;
+}
+
+/**
+ * The start of a text-to-3D run: a fuzzy grey ball of `count` Gaussians. A sparse ball's spacing-sized Gaussians would
+ * be larger than the trainer's world-size prune allows and vanish at the first densification, so they are kept
+ * just under that limit.
+ */
+export function initialiseRunBall(count: number, shDegreeMax: number, training: GaussianTrainingSettings, extentM: number, rng: Rng): GaussianArrays {
+  const maxScaleM = 0.9 * training.pruneMaxWorldFraction * extentM;
+  return initialiseBall({ count, shDegreeMax, radiusM: 0.9, opacity: 0.1, colourNoise: 0.05, maxScaleM }, rng);
 }
 
 /** Gaussians at given points (a point cloud), coloured as given, sized by the mean spacing of the cloud. */
