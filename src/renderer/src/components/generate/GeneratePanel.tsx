@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { MethodInfo } from '../../../../shared/catalog';
 import type { Project } from '../../../../shared/projects';
-import { METHOD_NAMES, PRESET_NAMES, type MethodName, type PresetName, type Run, type RunRequest } from '../../../../shared/runs';
+import { METHOD_NAMES, PRESET_NAMES, type Run, type RunRequest } from '../../../../shared/runs';
 import { useStudioApi } from '../../api/context';
 import { useStudioSelection } from '../../state/studio-selection';
 import { ModelPicker } from '../models/ModelPicker';
@@ -14,6 +14,7 @@ import {
   withMethod,
   type GenerateDraft,
 } from './generate-draft';
+import { DescribedSelect } from './DescribedSelect';
 import { Field } from './Field';
 import { defaultSettings, type JsonSchema } from './json-schema-values';
 import { PromptFields } from './PromptFields';
@@ -150,47 +151,26 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
             onNegativePrompt={(negativePrompt) => setDraft((d) => ({ ...d, negativePrompt }))}
           />
         </div>
-        <Field label="Method">
-          {(id) => (
-            <select
-              id={id}
-              value={draft.method}
-              aria-describedby="method-summary"
-              disabled={methods === null}
-              onChange={(e) => methods && setDraft((d) => withMethod(d, methods, e.target.value as MethodName))}
-            >
-              {(methods ?? METHOD_NAMES.map((name) => ({ name, title: name.toUpperCase() }))).map((m) => (
-                <option key={m.name} value={m.name}>
-                  {m.title}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <p id="method-summary" className="muted method-summary">
-          {method?.summary ?? ''}
-        </p>
-        <Field label="Preset">
-          {(id) => (
-            <select
-              id={id}
-              value={draft.preset}
-              aria-describedby="preset-summary"
-              onChange={(e) => setDraft((d) => ({ ...d, preset: e.target.value as PresetName }))}
-            >
-              {PRESET_NAMES.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <p id="preset-summary" className="muted method-summary">
-          {preset &&
-            `${preset.iterations} iterations, batch ${preset.batchSize}, ${preset.initialGaussians.toLocaleString()} → ` +
-              `${preset.maxGaussians.toLocaleString()} Gaussians`}
-        </p>
+        <DescribedSelect
+          label="Method"
+          value={draft.method}
+          options={(methods ?? METHOD_NAMES.map((name) => ({ name, title: name.toUpperCase() }))).map((m) => ({ value: m.name, label: m.title }))}
+          description={method?.summary ?? ''}
+          disabled={methods === null}
+          onChange={(name) => methods && setDraft((d) => withMethod(d, methods, name))}
+        />
+        <DescribedSelect
+          label="Preset"
+          value={draft.preset}
+          options={PRESET_NAMES.map((name) => ({ value: name, label: name }))}
+          description={
+            preset
+              ? `${preset.iterations} iterations, batch ${preset.batchSize}, ${preset.initialGaussians.toLocaleString()} → ` +
+                `${preset.maxGaussians.toLocaleString()} Gaussians`
+              : ''
+          }
+          onChange={(name) => setDraft((d) => ({ ...d, preset: name }))}
+        />
         <Field label="Iterations" problem={fields.problems.iterations}>
           {(id) => (
             <input
