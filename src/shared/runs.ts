@@ -22,7 +22,7 @@ export const RunRequest = z
   .object({
     prompt: Prompt,
     negativePrompt: z.string().max(1000).default(''),
-    method: MethodName.default('sds'),
+    method: MethodName.default('vdm'),
     preset: PresetName.default('balanced'),
     /** A model's id from models.list: "demo" (pixel demo prior), "demo-latent", or the folder of an ONNX model pack. */
     model: z.string().min(1).default('demo'),

@@ -109,6 +109,9 @@ describe('generating in the studio, end to end', () => {
   });
 
   it('builds the advanced settings from the method’s schema, every control named, with a reset to defaults', async () => {
+    // VDM is the default (the method benchmark's best); SDS's schema has every kind of control.
+    expect(await page.getByLabel('Method').locator('option:checked').textContent()).toBe('VDM + DCA');
+    await page.getByLabel('Method').selectOption({ label: 'SDS' });
     await page.getByText('Advanced settings').click();
     const cfg = page.getByRole('spinbutton', { name: 'Cfg scale', exact: true });
     expect(await cfg.inputValue()).toBe('100');

@@ -190,7 +190,7 @@ describe('a run as the studio sees it', () => {
 
   it('exports a snapshot into the blob store and serves it as a download with a safe file name', async () => {
     const result = await call<ExportResult>('runs.export', { runId: run.id, format: 'ply' });
-    expect(result).toMatchObject({ format: 'ply', iteration: SMALL.iterations, fileName: `a-red-cube-sds-${SMALL.iterations}.ply` });
+    expect(result).toMatchObject({ format: 'ply', iteration: SMALL.iterations, fileName: `a-red-cube-vdm-${SMALL.iterations}.ply` });
     const res = await fetch(`${studio.url}/api/blobs/${result.blob}?download=${encodeURIComponent('../../evil "name".ply')}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="evil-name-.ply"');

@@ -19,7 +19,7 @@ export interface GenerateDraft {
 export const MAX_SEED = 0xffffffff;
 
 export function initialDraft(): GenerateDraft {
-  return { prompt: '', negativePrompt: '', method: 'sds', preset: 'fast', model: 'demo', seed: 0, iterations: null, methodSettings: {} };
+  return { prompt: '', negativePrompt: '', method: 'vdm', preset: 'fast', model: 'demo', seed: 0, iterations: null, methodSettings: {} };
 }
 
 function schemaOf(methods: readonly MethodInfo[], name: MethodName): JsonSchema {
