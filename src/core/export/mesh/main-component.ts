@@ -28,17 +28,22 @@ export function triangleComponents(mesh: TriangleMesh): { componentOf: Int32Arra
   return { componentOf, count: idOfRoot.size };
 }
 
-/** The connected component with the largest surface area; floaters and debris go. */
-export function keepMainComponent(mesh: TriangleMesh): { mesh: TriangleMesh; droppedComponents: number } {
+/**
+ * The connected components whose surface area is at least `minAreaShare` of the largest one's: the object, in as
+ * many pieces as it really has (a distilled snowman's head may float just above its body), while floaters and debris
+ * go.
+ */
+export function keepSubstantialComponents(mesh: TriangleMesh, minAreaShare: number): { mesh: TriangleMesh; keptComponents: number; droppedComponents: number } {
   const { componentOf, count } = triangleComponents(mesh);
-  if (count <= 1) return { mesh: compactMesh(mesh), droppedComponents: 0 };
+  if (count <= 1) return { mesh: compactMesh(mesh), keptComponents: count, droppedComponents: 0 };
   const area = new Float64Array(count);
   const n = new Float64Array(3);
   for (let t = 0; t < componentOf.length; t++) {
     triangleCross(mesh, t, n);
     area[componentOf[t]!] = area[componentOf[t]!]! + Math.hypot(n[0]!, n[1]!, n[2]!);
   }
-  let main = 0;
-  for (let c = 1; c < count; c++) if (area[c]! > area[main]!) main = c;
-  return { mesh: compactMesh(mesh, (t) => componentOf[t] === main), droppedComponents: count - 1 };
+  const largest = Math.max(...area);
+  const kept = area.map((a) => (a >= minAreaShare * largest ? 1 : 0));
+  const keptComponents = kept.reduce((sum, k) => sum + k, 0);
+  return { mesh: compactMesh(mesh, (t) => kept[componentOf[t]!] === 1), keptComponents, droppedComponents: count - keptComponents };
 }

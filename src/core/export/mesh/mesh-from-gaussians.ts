@@ -6,7 +6,7 @@ import { fillEnclosedVoids } from './fill-enclosed';
 import { buildGaussianCellIndex } from './gaussian-cell-index';
 import { gaussianKernels } from './gaussian-kernels';
 import { writeGlb } from './glb-writer';
-import { keepMainComponent } from './main-component';
+import { keepSubstantialComponents } from './main-component';
 import { marchingCubes } from './marching-cubes';
 import { MeshExportSettings } from './mesh-export-settings';
 import { placeMesh } from './mesh-placement';
@@ -21,6 +21,8 @@ import { unwrapUvs } from './uv-unwrap';
 const SMOOTHING_ITERATIONS = 10;
 /** Simplification always removes what changes the surface by less than this many grid cells, below the target too. */
 const FREE_ERROR_CELLS = 0.25;
+/** A separate piece of surface is kept when its area is at least this share of the largest piece's (else debris). */
+const MIN_PIECE_AREA_SHARE = 0.1;
 /** How far (in density-grid cells) the colour probe looks in front of and behind the surface. */
 const PROBE_REACH_CELLS = 3;
 
@@ -28,6 +30,8 @@ const PROBE_REACH_CELLS = 3;
 export interface MeshExportReport {
   gridDims: [number, number, number];
   marchingCubesTriangles: number;
+  /** Separate pieces of surface kept, and the small ones (floaters, debris) dropped. */
+  keptComponents: number;
   droppedComponents: number;
   triangles: number;
   vertices: number;
@@ -36,7 +40,7 @@ export interface MeshExportReport {
   timingsMs: Record<'surface' | 'simplify' | 'unwrap' | 'bake' | 'glb', number>;
 }
 
-/** Density field → marching cubes → main component: the welded, closed surface of the Gaussians (world space). */
+/** Density field → marching cubes → substantial pieces: the welded, closed surface of the Gaussians (world space). */
 export function extractSurface(g: GaussianArrays, settings: Pick<MeshExportSettings, 'gridResolution' | 'isoLevel' | 'holeClosing'>) {
   const kernels = gaussianKernels(g);
   const holeRadiusCells = Math.round(0.5 * settings.holeClosing * settings.gridResolution);
@@ -48,8 +52,8 @@ export function extractSurface(g: GaussianArrays, settings: Pick<MeshExportSetti
       'invalid-request',
       `cannot build a mesh: the Gaussians' density never reaches the iso-level ${settings.isoLevel} (the model is too transparent); lower isoLevel or export a later snapshot`,
     );
-  const { mesh, droppedComponents } = keepMainComponent(raw);
-  return { kernels, grid, mesh, rawTriangles: triangleCount(raw), droppedComponents };
+  const { mesh, keptComponents, droppedComponents } = keepSubstantialComponents(raw, MIN_PIECE_AREA_SHARE);
+  return { kernels, grid, mesh, rawTriangles: triangleCount(raw), keptComponents, droppedComponents };
 }
 
 /**
@@ -107,6 +111,7 @@ export async function exportTexturedMesh(
     report: {
       gridDims: surface.grid.dims,
       marchingCubesTriangles: surface.rawTriangles,
+      keptComponents: surface.keptComponents,
       droppedComponents: surface.droppedComponents,
       triangles: atlas.indices.length / 3,
       vertices,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fillEnclosedVoids } from '../../../../src/core/export/mesh/fill-enclosed';
-import { keepMainComponent, triangleComponents } from '../../../../src/core/export/mesh/main-component';
+import { keepSubstantialComponents, triangleComponents } from '../../../../src/core/export/mesh/main-component';
 import { marchingCubes } from '../../../../src/core/export/mesh/marching-cubes';
 import { sampleScalarGrid } from '../../../../src/core/export/mesh/scalar-grid';
 import { surfaceArea, triangleCount, triangleCross, type TriangleMesh } from '../../../../src/core/export/mesh/triangle-mesh';
@@ -61,7 +61,7 @@ describe('marching cubes', () => {
     }
   });
 
-  it('fills a hollow shell so only its outer wall is meshed, and keeps the main component over a floater', () => {
+  it('fills a hollow shell so only its outer wall is meshed, and drops a floater', () => {
     const shell = (x: number, y: number, z: number) => {
       const d = Math.hypot(x, y, z);
       const floater = Math.hypot(x - 0.85, y - 0.85, z - 0.85) < 0.06 ? 1 : 0;
@@ -71,11 +71,21 @@ describe('marching cubes', () => {
     const hollow = marchingCubes(grid, 0.5);
     expect(triangleComponents(hollow).count).toBe(3); // outer wall, inner wall, floater
     expect(fillEnclosedVoids(grid, 0.5, 0)).toBeGreaterThan(1000);
-    const { mesh, droppedComponents } = keepMainComponent(marchingCubes(grid, 0.5));
-    expect(droppedComponents).toBe(1);
+    const { mesh, keptComponents, droppedComponents } = keepSubstantialComponents(marchingCubes(grid, 0.5), 0.1);
+    expect([keptComponents, droppedComponents]).toEqual([1, 1]);
     expectClosedAndOriented(mesh);
     // A solid ball of radius ≈ 0.56 (the shell's outer face), not a shell with an inward-facing wall.
     expect(signedVolume(mesh) / ((4 / 3) * Math.PI * 0.56 ** 3)).toBeCloseTo(1, 1);
+  });
+
+  it('keeps every substantial piece of an object in pieces (a head above its body), dropping only debris', () => {
+    const ball = (x: number, y: number, z: number, cy: number, r: number) => (Math.hypot(x, y - cy, z) < r ? 1 : 0);
+    const field = (x: number, y: number, z: number) => ball(x, y, z, -0.4, 0.4) + ball(x, y, z, 0.3, 0.22) + ball(x, y, z, 0.8, 0.04);
+    const grid = sampleScalarGrid([-1, -1, -1], 2 / 80, [81, 81, 81], field);
+    const { mesh, keptComponents, droppedComponents } = keepSubstantialComponents(marchingCubes(grid, 0.5), 0.1);
+    expect([keptComponents, droppedComponents]).toEqual([2, 1]); // the head's area is ~30 % of the body's, the debris' ~1 %
+    expectClosedAndOriented(mesh);
+    expect(signedVolume(mesh) / ((4 / 3) * Math.PI * (0.4 ** 3 + 0.22 ** 3))).toBeCloseTo(1, 1);
   });
 
   it('closes a small hole in the shell instead of meshing the inside through it', () => {
