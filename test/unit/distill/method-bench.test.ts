@@ -53,6 +53,10 @@ describe('method benchmark pieces', () => {
     expect(row!.psnr).toBeGreaterThan(5);
     expect(row!.iou).toBeGreaterThanOrEqual(0);
     expect(row!.iou).toBeLessThanOrEqual(1);
+    // One score per held-out view, around the orbit; the row's numbers are their means.
+    expect(row!.views.map((v) => v.azimuthDeg)).toEqual([20, 200]);
+    expect((row!.views[0]!.psnr + row!.views[1]!.psnr) / 2).toBeCloseTo(row!.psnr, 10);
+    expect((row!.views[0]!.iou + row!.views[1]!.iou) / 2).toBeCloseTo(row!.iou, 10);
     expect(['red-cube', 'green-cube', 'blue-cube']).toContain(result.ambiguity[0]!.nearestVariant);
     expect(result.markdown).toContain('| sds | sphere |');
     expect(result.sheet.rowLabels).toEqual(['ground truth', 'sds']);

@@ -173,8 +173,8 @@ describe('bad generation requests are refused before anything is written', () =>
 
   it('names an unknown method, setting or out-of-range value', () => {
     expect(refused({ prompt: 'a mug', method: 'dreamfusion' })).toMatch(/method must be one of sds, ism, tsm, sdi, ge3d, vdm/);
-    expect(refused({ prompt: 'a mug', methodSettings: { cfgScal: 7 } })).toMatch(/invalid sds settings: .*cfgScal/);
-    expect(refused({ prompt: 'a mug', methodSettings: { timesteps: { tRange: [0.02, 1.5] } } })).toMatch(/invalid sds settings: timesteps.tRange.1/);
+    expect(refused({ prompt: 'a mug', methodSettings: { cfgScal: 7 } })).toMatch(/invalid vdm settings: .*cfgScal/);
+    expect(refused({ prompt: 'a mug', methodSettings: { timesteps: { tRange: [0.02, 1.5] } } })).toMatch(/invalid vdm settings: timesteps.tRange.1/);
     expect(refused({ prompt: 'a mug', iterations: 0 })).toMatch(/iterations/);
     expect(refused({ prompt: 'a mug', training: { densifyInterval: 0 } })).toMatch(/3DGS training settings: densifyInterval/);
     expect(refused({ prompt: 'a mug', colour: 'red' })).toMatch(/colour/);

@@ -50,6 +50,8 @@ export interface MethodBenchRow {
   prompt: string;
   psnr: number;
   iou: number;
+  /** The held-out views one by one (PSNR, IoU at each azimuth), to see which sides a method gets wrong. */
+  views: { azimuthDeg: number; psnr: number; iou: number }[];
   wallSeconds: number;
   unetCallsPerIteration: number;
   gaussians: number;
@@ -65,6 +67,9 @@ export interface AmbiguityRow {
   commits: boolean;
 }
 
+/** Held-out views sit on an orbit starting here, so none coincides with a sector boundary or the front. */
+const HELD_OUT_AZIMUTH_OFFSET_DEG = 20;
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 interface HeldOutScore {
@@ -72,6 +77,7 @@ interface HeldOutScore {
   alphas: Float32Array[];
   psnr: number;
   iou: number;
+  perView: { psnr: number; iou: number }[];
 }
 
 function scoreHeldOut(raster: GaussianRasterizer, model: GaussianModel, views: GroundTruthView[]): HeldOutScore {
@@ -82,12 +88,8 @@ function scoreHeldOut(raster: GaussianRasterizer, model: GaussianModel, views: G
     renders.push(out.rgb.slice());
     alphas.push(out.alpha.slice());
   }
-  return {
-    renders,
-    alphas,
-    psnr: mean(views.map((v, k) => psnr(renders[k]!, v.image))),
-    iou: mean(views.map((v, k) => silhouetteIou(alphas[k]!, v.coverage))),
-  };
+  const perView = views.map((v, k) => ({ psnr: psnr(renders[k]!, v.image), iou: silhouetteIou(alphas[k]!, v.coverage) }));
+  return { renders, alphas, psnr: mean(perView.map((v) => v.psnr)), iou: mean(perView.map((v) => v.iou)), perView };
 }
 
 interface RunOutcome extends HeldOutScore {
@@ -183,7 +185,7 @@ export async function runMethodBenchmark(
     fovYDeg: cam.fovYDeg,
     width: S,
     height: S,
-    azimuthOffsetDeg: 20,
+    azimuthOffsetDeg: HELD_OUT_AZIMUTH_OFFSET_DEG,
   });
   const shown = Math.min(4, s.heldOutViews);
   const rows: MethodBenchRow[] = [];
@@ -204,6 +206,7 @@ export async function runMethodBenchmark(
         prompt: object.prompt,
         psnr: run.psnr,
         iou: run.iou,
+        views: run.perView.map((v, k) => ({ azimuthDeg: HELD_OUT_AZIMUTH_OFFSET_DEG + (360 * k) / s.heldOutViews, ...v })),
         wallSeconds: run.wallSeconds,
         unetCallsPerIteration: run.unetCalls,
         gaussians: run.gaussians,
