@@ -11,6 +11,7 @@ import { encodePatches, LATENT_CHANNELS, PATCH, rgbLatentMatrices, vaeDecoderGra
 import { DEMO_OBJECTS, NEUTRAL_WORDS } from './objects';
 import { serializeModel, type GraphValue } from './onnx-model';
 import { orbitCamera } from '../../scene/cameras/orbit';
+import { withExclusiveBuild } from '../../store/exclusive-build';
 import { renderObject } from './raycast';
 import { textEncoderGraph } from './text-encoder-graph';
 import { viewUnetGraph } from './view-unet-graph';
@@ -253,6 +254,8 @@ export function isDemoPackCurrent(dir: string, params: DemoPackParams): boolean 
 export function ensureDemoPack(home: string, kind: DemoKind = 'pixel', overrides: Omit<DemoPackParamsInput, 'kind'> = {}): BuiltDemoPack {
   const params = DemoPackParams.parse({ ...overrides, kind });
   const dir = demoPackDir(home, kind);
-  if (isDemoPackCurrent(dir, params)) return { dir, params, built: false, elapsedMs: 0 };
-  return buildDemoPack(dir, params);
+  const current = { dir, params, built: false, elapsedMs: 0 };
+  if (isDemoPackCurrent(dir, params)) return current;
+  // Another process may be building it right now; wait for it rather than delete its work.
+  return withExclusiveBuild(dir, () => (isDemoPackCurrent(dir, params) ? current : buildDemoPack(dir, params)));
 }
