@@ -21,7 +21,7 @@ export const RUN_OPTIONS = {
   threads: { type: 'string' },
 } as const;
 
-export const RUN_OPTIONS_USAGE = `[--prompt TEXT] [--negative TEXT] [--method sds|ism|tsm|sdi|ge3d|vdm] [--preset fast|balanced|quality]
+export const RUN_OPTIONS_USAGE = `[--prompt TEXT] [--negative TEXT] [--method vdm|sds|ism|tsm|sdi|ge3d] [--preset fast|balanced|quality]
               [--model demo|demo-latent|PATH] [--iters N] [--res N] [--seed N] [--batch N] [--gaussians N]
               [--max-gaussians N] [--snapshot-every N] [--method-settings JSON] [--training JSON] [--threads N]`;
 

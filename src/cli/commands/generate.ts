@@ -14,6 +14,7 @@ export const generateCommand: Command = {
   usage: `kiln generate --prompt TEXT ${RUN_OPTIONS_USAGE}
               [--project NAME] [--name NAME] [--out FILE.ply|.spz|.glb [--options JSON]] [--json] [--home DIR]
 
+The method defaults to VDM (the method benchmark's best on the demo prior) and the preset to balanced.
 --out exports the final snapshot (format from the extension; see "kiln export --help").
 Runs in this process with a progress bar; Ctrl-C stops after the current iteration and "kiln resume RUN" continues.
 The project (default "${DEFAULT_PROJECT}") is created if it does not exist.`,
