@@ -8,6 +8,7 @@ import { MethodBenchSettings, runMethodBenchmark } from '../../core/distill/benc
 import { METHODS } from '../../core/distill/registry';
 import { chwToRgbBytes, encodePngRgb } from '../../core/image/png';
 import { resolveKilnHome } from '../../core/store/kiln-home';
+import { formatZodIssues } from '../../shared/zod-issues';
 import { KilnError } from '../../shared/errors';
 import type { Benchmark } from './benchmark';
 
@@ -50,7 +51,7 @@ export const methodsBenchmark: Benchmark = {
     const kind = (values.kind ?? 'pixel') as DemoKind;
     if (!DEMO_KINDS.includes(kind) || kind === 'view') throw new KilnError('invalid-request', '--kind must be pixel or latent');
     const methods = values.methods ? String(values.methods).split(',').map((m) => m.trim()) : METHODS.map((m) => m.name);
-    const settings = MethodBenchSettings.parse({
+    const parsed = MethodBenchSettings.safeParse({
       methods,
       ...(values.objects !== undefined ? { objects: parseObjects(values.objects) } : {}),
       ...(values.iters !== undefined ? { iterations: Number(values.iters) } : {}),
@@ -59,6 +60,8 @@ export const methodsBenchmark: Benchmark = {
       ...(values.ambiguous !== undefined ? { ambiguousPrompt: values.ambiguous === 'none' ? null : String(values.ambiguous) } : {}),
       ...(values['method-settings'] !== undefined ? { methodSettings: parseJsonOption(values['method-settings'], '--method-settings') } : {}),
     });
+    if (!parsed.success) throw new KilnError('invalid-request', `invalid benchmark settings: ${formatZodIssues(parsed.error)}`);
+    const settings = parsed.data;
     const home = resolveKilnHome(values.home as string | undefined, io.env);
     const prior = await OnnxPrior.open(ensureDemoPack(home, kind).dir);
     try {

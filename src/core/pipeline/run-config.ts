@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { KilnError } from '../../shared/errors';
 import { MethodName, PresetName, RunRequest, type ParsedRunRequest, type PresetName as Preset } from '../../shared/runs';
-import { methodByName } from '../distill/registry';
+import { parseMethodSettings } from '../distill/registry';
+import { formatZodIssues } from '../../shared/zod-issues';
 import { GaussianTrainingSettings } from '../scene/gaussians/training-settings';
 
 /** The budget a preset sets. Densification and SH warm-up are scheduled as fractions of the run's length. */
@@ -73,26 +74,17 @@ export const ResolvedRunConfig = z.object({
 });
 export type ResolvedRunConfig = z.infer<typeof ResolvedRunConfig>;
 
-function formatIssues(error: z.ZodError, prefix: string): string {
-  return error.issues.map((i) => `${prefix}${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`).join('; ');
-}
-
 /** Validates a request (shared schema), applies the preset, and fills the method's and 3DGS settings' defaults. */
 export function resolveRunConfig(input: unknown): ResolvedRunConfig {
   const parsed = RunRequest.safeParse(input);
-  if (!parsed.success) throw new KilnError('invalid-request', `invalid run settings: ${formatIssues(parsed.error, '')}`);
+  if (!parsed.success) throw new KilnError('invalid-request', `invalid run settings: ${formatZodIssues(parsed.error)}`);
   const r: ParsedRunRequest = parsed.data;
   const budget = presetBudget(r.method, r.preset);
   const iterations = r.iterations ?? budget.iterations;
   const maxGaussians = r.maxGaussians ?? budget.maxGaussians;
-  const definition = methodByName(r.method);
-  const schema = definition.settings instanceof z.ZodObject ? definition.settings.strict() : definition.settings;
-  const methodSettings = schema.safeParse(r.methodSettings);
-  if (!methodSettings.success) {
-    throw new KilnError('invalid-request', `invalid ${r.method} settings: ${formatIssues(methodSettings.error, '')}`);
-  }
+  const methodSettings = parseMethodSettings(r.method, r.methodSettings);
   const training = GaussianTrainingSettings.strict().safeParse({ ...scheduledTraining(iterations, maxGaussians), ...r.training });
-  if (!training.success) throw new KilnError('invalid-request', `invalid 3DGS training settings: ${formatIssues(training.error, '')}`);
+  if (!training.success) throw new KilnError('invalid-request', `invalid 3DGS training settings: ${formatZodIssues(training.error)}`);
   return {
     version: 1,
     prompt: r.prompt,
@@ -107,7 +99,7 @@ export function resolveRunConfig(input: unknown): ResolvedRunConfig {
     initialGaussians: r.initialGaussians ?? budget.initialGaussians,
     shDegreeMax: 1,
     snapshotEvery: r.snapshotEvery ?? defaultSnapshotEvery(iterations),
-    methodSettings: methodSettings.data as Record<string, unknown>,
+    methodSettings: methodSettings as Record<string, unknown>,
     training: training.data,
     request: r as unknown as Record<string, unknown>,
   };

@@ -6,6 +6,7 @@ import { groundTruthViews, objectsForPrompt, silhouetteIou } from '../../../src/
 import { contactSheet } from '../../../src/core/distill/bench/contact-sheet';
 import { GuidanceWindow, isCurveIteration, learningCurvesSvg } from '../../../src/core/distill/bench/learning-curves';
 import { chwToRgbBytes, encodePngRgb } from '../../../src/core/image/png';
+import { runCli } from '../../../src/cli/main';
 import { evaluationOrbit } from '../../../src/core/scene/cameras/orbit-sampler';
 import { useDemoPrior } from './demo-prior-fixture';
 
@@ -71,6 +72,19 @@ describe('method benchmark pieces', () => {
       expect(Object.keys(p.terms).length).toBeGreaterThan(0);
     }
   }, 60_000);
+
+  it('refuses bad method settings before distilling anything, naming the setting', async () => {
+    const bench = (input: object) => runMethodBenchmark(fixture().prior, MethodBenchSettings.parse({ objects: ['sphere'], iterations: 5, ...input }));
+    await expect(bench({ methods: ['vdm'], methodSettings: { vdm: { cfgScal: 3 } } })).rejects.toThrow(/invalid vdm settings: .*cfgScal/);
+    await expect(bench({ methods: ['vdm'], methodSettings: { vdm: { cfgScale: 'high' } } })).rejects.toThrow(/invalid vdm settings: cfgScale: /);
+    await expect(bench({ methods: ['vdm'], methodSettings: { sds: { cfgScale: 50 } } })).rejects.toThrow(/settings given for sds, which is not among the benchmarked methods \(vdm\)/);
+    await expect(bench({ methods: ['vdmm'] })).rejects.toThrow(/unknown method "vdmm"/);
+    // From the command line, settings not keyed by method are a clear error too (not a stack trace).
+    let err = '';
+    const code = await runCli(['bench', 'methods', '--method-settings', '{"cfgScale":3}'], { out: () => {}, err: (t) => void (err += t), env: {} });
+    expect(code).not.toBe(0);
+    expect(err).toMatch(/invalid benchmark settings: methodSettings\.cfgScale: /);
+  });
 
   it('averages guidance between curve points and samples every k-th and the last iteration', () => {
     const w = new GuidanceWindow();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KilnError } from '../../../shared/errors';
 import { demoObject } from '../../diffusion/demo/objects';
 import type { Prior } from '../../diffusion/prior';
 import { GaussianRasterizer } from '../../render/gaussian-rasterizer';
@@ -8,7 +9,7 @@ import { evaluationOrbit, OrbitSamplerSettings } from '../../scene/cameras/orbit
 import { GaussianModel, SCENE_EXTENT_M } from '../../scene/gaussians/gaussian-model';
 import { initialiseRunBall } from '../../scene/gaussians/initialise';
 import { GaussianTrainingSettings } from '../../scene/gaussians/training-settings';
-import { methodByName } from '../registry';
+import { methodByName, parseMethodSettings } from '../registry';
 import { runDistillation } from '../run-loop';
 import { contactSheet } from './contact-sheet';
 import { GuidanceWindow, isCurveIteration, type Curve, type CurvePoint } from './learning-curves';
@@ -114,7 +115,7 @@ async function distil(
   const method = definition.create({
     prior,
     conditioning: await prior.encodeText(prompt),
-    settings: definition.settings.parse(s.methodSettings[methodName] ?? {}),
+    settings: parseMethodSettings(methodName, s.methodSettings[methodName]),
     rng: rng.fork(),
     prompt,
   });
@@ -177,6 +178,11 @@ export async function runMethodBenchmark(
   s: MethodBenchSettings,
   onProgress: (line: string) => void = () => {},
 ): Promise<MethodBenchResult> {
+  // Every method and its settings are checked before the first one spends minutes distilling.
+  for (const method of s.methods) parseMethodSettings(method, s.methodSettings[method]);
+  for (const method of Object.keys(s.methodSettings)) {
+    if (!s.methods.includes(method)) throw new KilnError('invalid-request', `settings given for ${method}, which is not among the benchmarked methods (${s.methods.join(', ')})`);
+  }
   const cam = prior.camera!;
   const S = cam.imageSize;
   const cameras = evaluationOrbit(s.heldOutViews, {
