@@ -139,6 +139,13 @@ describe('generating in the studio, end to end', () => {
     await reset.click();
     await expect.poll(() => cfg.inputValue()).toBe('100');
     await page.getByText('Fix the highlighted fields to generate.').waitFor({ state: 'detached' });
+    // The same after switching to a method whose default is the value the emptied box still holds (ISM and VDM: 7.5).
+    await page.getByLabel('Method').selectOption({ label: 'ISM' });
+    await cfg.fill('');
+    await page.getByText('Fix the highlighted fields to generate.').waitFor();
+    await page.getByLabel('Method').selectOption({ label: 'VDM + DCA' });
+    await expect.poll(() => cfg.inputValue()).toBe('7.5');
+    await page.getByText('Fix the highlighted fields to generate.').waitFor({ state: 'detached' });
     await page.getByText('Advanced settings').click();
   });
 

@@ -39,6 +39,9 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
   const [methods, setMethods] = useState<MethodInfo[] | null>(null);
   const [draft, setDraft] = useState<GenerateDraft>(initialDraft);
   const [iterationsText, setIterationsText] = useState('');
+  // When the settings are replaced wholesale (reset, a branch's parent, another method) their fields are rebuilt, not
+  // just given new values: a box left empty or invalid (never committed) must show the new value too.
+  const [settingsGeneration, setSettingsGeneration] = useState(0);
   const fields = useFieldProblems();
   const { busy, error, run: act } = useAsyncAction();
   const promptBox = useRef<HTMLDivElement>(null);
@@ -62,6 +65,7 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
       const stored = (parent.config.request ?? {}) as Partial<RunRequest>;
       const next = draftFromRequest({ ...stored, ...branchDraft.request }, methods);
       setDraft(next);
+      setSettingsGeneration((n) => n + 1);
       setIterationsText(next.iterations === null ? '' : String(next.iterations));
       promptBox.current?.querySelector('textarea')?.focus();
     });
@@ -104,12 +108,10 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
     void generate();
   }
 
-  // The fields are rebuilt, not just given new values: a box left empty (never committed) must show the default too.
-  const [settingsResets, setSettingsResets] = useState(0);
   function resetSettings() {
     if (!method) return;
     setDraft((d) => ({ ...d, methodSettings: defaultSettings(method.settingsSchema as JsonSchema) }));
-    setSettingsResets((n) => n + 1);
+    setSettingsGeneration((n) => n + 1);
   }
 
   function setIterations(text: string) {
@@ -196,7 +198,7 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
           <details className="advanced">
             <summary>Advanced settings</summary>
             <SchemaFields
-              key={settingsResets}
+              key={`${draft.method}:${settingsGeneration}`}
               schema={method.settingsSchema as JsonSchema}
               value={draft.methodSettings}
               onChange={(update) => setDraft((d) => ({ ...d, methodSettings: update(d.methodSettings) }))}
