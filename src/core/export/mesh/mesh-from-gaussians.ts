@@ -6,7 +6,7 @@ import { fillEnclosedVoids } from './fill-enclosed';
 import { buildGaussianCellIndex } from './gaussian-cell-index';
 import { gaussianKernels } from './gaussian-kernels';
 import { writeGlb } from './glb-writer';
-import { keepSubstantialComponents } from './main-component';
+import { keepSubstantialComponents } from './mesh-components';
 import { marchingCubes } from './marching-cubes';
 import { MeshExportSettings } from './mesh-export-settings';
 import { placeMesh } from './mesh-placement';

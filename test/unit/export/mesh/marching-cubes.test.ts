@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fillEnclosedVoids } from '../../../../src/core/export/mesh/fill-enclosed';
-import { keepSubstantialComponents, triangleComponents } from '../../../../src/core/export/mesh/main-component';
+import { keepSubstantialComponents, triangleComponents } from '../../../../src/core/export/mesh/mesh-components';
 import { marchingCubes } from '../../../../src/core/export/mesh/marching-cubes';
 import { sampleScalarGrid } from '../../../../src/core/export/mesh/scalar-grid';
 import { surfaceArea, triangleCount, triangleCross, type TriangleMesh } from '../../../../src/core/export/mesh/triangle-mesh';

@@ -42,7 +42,8 @@ export function keepSubstantialComponents(mesh: TriangleMesh, minAreaShare: numb
     triangleCross(mesh, t, n);
     area[componentOf[t]!] = area[componentOf[t]!]! + Math.hypot(n[0]!, n[1]!, n[2]!);
   }
-  const largest = Math.max(...area);
+  let largest = 0;
+  for (const a of area) largest = Math.max(largest, a); // a noisy surface can have more pieces than spread arguments allow
   const kept = area.map((a) => (a >= minAreaShare * largest ? 1 : 0));
   const keptComponents = kept.reduce((sum, k) => sum + k, 0);
   return { mesh: compactMesh(mesh, (t) => kept[componentOf[t]!] === 1), keptComponents, droppedComponents: count - keptComponents };
