@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { demoViews, ensureDemoPack, renderTrainingImages } from '../../../src/core/diffusion/demo/build-demo-pack';
 import { DemoPackParams } from '../../../src/core/diffusion/demo/demo-params';
 import { DEMO_OBJECTS } from '../../../src/core/diffusion/demo/objects';
-import { relativePose } from '../../../src/core/diffusion/demo/view-unet-graph';
+import { DEMO_POSE_CONVENTION } from '../../../src/core/diffusion/demo/view-unet-graph';
+import { poseEmbedding } from '../../../src/core/diffusion/pose-embedding';
 import { OnnxPrior } from '../../../src/core/diffusion/prior';
 import { Rng } from '../../../src/core/random/rng';
 import { makeTempHome } from '../../helpers/temp-home';
@@ -32,7 +33,7 @@ describe('view-conditioned demo prior', () => {
         [8, 3, 33, false], // snowman
       ] as const) {
         const reference = images.slice((objectIndex * views.length + refView) * D, (objectIndex * views.length + refView + 1) * D);
-        const pose = relativePose(views[refView]!, views[targetView]!);
+        const pose = poseEmbedding(views[refView]!, views[targetView]!, DEMO_POSE_CONVENTION);
         const cond = await prior.conditionOnView(reference, [pose, pose]);
         const x = await prior.sample(2, cond, { scale: 1 }, { steps: 50, rng: new Rng(objectIndex) });
         for (let i = 0; i < 2; i++) {
