@@ -1,0 +1,10 @@
+/**
+ * A foreground segmentation model (an ONNX segmentation pack, docs/reference-images.md#segmentation-packs): given an
+ * opaque photo, the probability that each pixel belongs to the object.
+ */
+export interface ForegroundSegmenter {
+  /** Shown with the mask ("segmented by <name>"). */
+  readonly name: string;
+  /** `rgb`: 3×H×W in [0, 1] (sRGB values); returns H×W in [0, 1]. */
+  segment(rgb: Float32Array, width: number, height: number): Promise<Float32Array>;
+}
