@@ -50,6 +50,15 @@ describe('built-in segmentation', () => {
     expect(at(highlight, 51, 51)).toBe(1); // 9 px inside a ~3800 px disc: filled
   });
 
+  it('the outline gets a soft alpha: a pixel half object, half backdrop is 0.5', () => {
+    const object = [0.1, 0.2, 0.9];
+    const mix = object.map((v, c) => 0.5 * v + 0.5 * GREY[c]!);
+    const mask = classicalForeground(image((x, y) => (y < 30 || y >= 70 ? GREY : x < 40 ? GREY : x === 40 ? mix : object)), settings).mask;
+    expect(at(mask, 40, 50)).toBeCloseTo(0.5, 3);
+    expect(at(mask, 41, 50)).toBe(1);
+    expect(at(mask, 39, 50)).toBe(0);
+  });
+
   it('warns always, and more when the border is busy or the object touches the edge', () => {
     const clean = classicalForeground(image((x, y) => (ring(x, y, 0, 30) ? [0.1, 0.1, 0.1] : GREY)), settings);
     expect(clean.warnings).toHaveLength(1);
