@@ -7,4 +7,5 @@ export interface ForegroundSegmenter {
   readonly name: string;
   /** `rgb`: 3×H×W in [0, 1] (sRGB values); returns H×W in [0, 1]. */
   segment(rgb: Float32Array, width: number, height: number): Promise<Float32Array>;
+  close(): Promise<void>;
 }
