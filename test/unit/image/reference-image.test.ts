@@ -1,7 +1,9 @@
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { silhouetteIou } from '../../../src/core/distill/bench/ground-truth';
 import { preprocessReferenceImage, type PreprocessedReference } from '../../../src/core/image/reference/preprocess-reference-image';
+import { pngChunk } from '../../../src/core/image/png';
 import { maskBox } from '../../../src/core/image/reference/frame-reference';
 import { KilnError } from '../../../src/shared/errors';
 import type { ReferenceImageSettingsInput } from '../../../src/shared/reference-image-settings';
@@ -63,33 +65,13 @@ function meanInside(r: PreprocessedReference, region: (x: number, y: number) => 
   return sum.map((v) => v / n);
 }
 
-function iou(a: Float32Array, b: Float32Array): number {
-  let both = 0;
-  let either = 0;
-  for (let i = 0; i < a.length; i++) {
-    const p = a[i]! >= 0.5;
-    const q = b[i]! >= 0.5;
-    if (p && q) both++;
-    if (p || q) either++;
-  }
-  return both / either;
-}
-
 /** A PNG whose header claims width × height, with a one-byte IDAT (nothing decodable behind it). */
 function pngHeaderOnly(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
-    return Buffer.concat([head, data, crc]);
-  };
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.alloc(1))), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 const S = 64;
@@ -137,7 +119,7 @@ describe('reference images: formats', () => {
     const r = await preprocessReferenceImage(await raw(3).png().toBuffer(), { size: S });
     expect(r.maskSource).toBe('built-in');
     expect(r.warnings.join(' ')).toMatch(/built-in segmentation/);
-    expect(iou(r.mask, cutout.mask)).toBeGreaterThan(0.97);
+    expect(silhouetteIou(r.mask, cutout.mask)).toBeGreaterThan(0.97);
   });
 
   it('16-bit PNG: decoded at 16 bits (a colour halfway between two 8-bit levels survives)', async () => {
@@ -185,8 +167,8 @@ describe('reference images: formats', () => {
     const b = await preprocessReferenceImage(cut, { size: S });
     expect(a.maskSource).toBe('built-in');
     expect(b.maskSource).toBe('alpha');
-    expect(iou(a.mask, reference.mask)).toBeGreaterThan(0.97);
-    expect(iou(b.mask, reference.mask)).toBeGreaterThan(0.97);
+    expect(silhouetteIou(a.mask, reference.mask)).toBeGreaterThan(0.97);
+    expect(silhouetteIou(b.mask, reference.mask)).toBeGreaterThan(0.97);
     expect(Math.abs(meanInside(b, (x) => x < S / 2 - 8)[0]! - 220 / 255)).toBeLessThan(0.05); // 8 palette colours
   });
 
@@ -202,7 +184,7 @@ describe('reference images: formats', () => {
     expect(meanInside(r, (x) => x < 48)[0]).toBeGreaterThan(0.7);
     expect(meanInside(r, (x) => x > 92)[2]).toBeGreaterThan(0.6);
     const unrotated = await preprocessReferenceImage(await raw(3).jpeg({ quality: 95 }).toBuffer(), { size: 128 });
-    expect(iou(r.mask, unrotated.mask)).toBeGreaterThan(0.9); // JPEG blocks fall differently on the turned image
+    expect(silhouetteIou(r.mask, unrotated.mask)).toBeGreaterThan(0.9); // JPEG blocks fall differently on the turned image
   });
 
   it('WebP: lossless with alpha and lossy opaque', async () => {
@@ -211,7 +193,7 @@ describe('reference images: formats', () => {
     expect(cut.maskSource).toBe('alpha');
     const photo = await preprocessReferenceImage(await raw(3).webp({ quality: 90 }).toBuffer(), { size: S });
     expect(photo.maskSource).toBe('built-in');
-    expect(iou(photo.mask, cut.mask)).toBeGreaterThan(0.95);
+    expect(silhouetteIou(photo.mask, cut.mask)).toBeGreaterThan(0.95);
   });
 
   it('the preview is the cut-out: an S×S RGBA PNG whose alpha is the mask', async () => {

@@ -3,21 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { silhouetteIou } from '../../../src/core/distill/bench/ground-truth';
 import { encodeSample, REFERENCE_SAMPLES, renderSamplePixels, SAMPLE_SIZE, writeReferenceSamples } from '../../../src/core/diffusion/demo/reference-samples';
 import { preprocessReferenceImage } from '../../../src/core/image/reference/preprocess-reference-image';
 import { packageRoot } from '../../../src/core/package-root';
 
 const DIR = join(packageRoot(), 'resources', 'reference-samples');
-
-function iou(a: Float32Array, b: Float32Array): number {
-  let both = 0;
-  let either = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i]! >= 0.5 && b[i]! >= 0.5) both++;
-    if (a[i]! >= 0.5 || b[i]! >= 0.5) either++;
-  }
-  return both / either;
-}
 
 describe('sample reference photos (resources/reference-samples)', () => {
   it.each(REFERENCE_SAMPLES.map((s) => [s.file, s] as const))('%s is what the script renders, small', async (_, sample) => {
@@ -51,6 +42,6 @@ describe('sample reference photos (resources/reference-samples)', () => {
     expect(r.maskSource).toBe(sample.kind === 'cutout' ? 'alpha' : 'built-in');
     const exactCutout = await sharp(renderSamplePixels({ ...sample, kind: 'cutout' }), { raw: { width: SAMPLE_SIZE, height: SAMPLE_SIZE, channels: 4 } }).png().toBuffer();
     const exact = await preprocessReferenceImage(exactCutout, { size: 64 });
-    expect(iou(r.mask, exact.mask)).toBeGreaterThan(0.98);
+    expect(silhouetteIou(r.mask, exact.mask)).toBeGreaterThan(0.98);
   });
 });
