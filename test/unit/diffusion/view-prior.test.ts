@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoViews, ensureDemoPack, renderTrainingImages } from '../../../src/core/diffusion/demo/build-demo-pack';
 import { DemoPackParams } from '../../../src/core/diffusion/demo/demo-params';
+import { SHADING } from '../../../src/core/diffusion/demo/raycast';
+import { REFERENCE_SAMPLES } from '../../../src/core/diffusion/demo/reference-samples';
+import { preprocessReferenceImage } from '../../../src/core/image/reference/preprocess-reference-image';
+import { packageRoot } from '../../../src/core/package-root';
 import { DEMO_OBJECTS } from '../../../src/core/diffusion/demo/objects';
 import { DEMO_POSE_CONVENTION } from '../../../src/core/diffusion/demo/view-unet-graph';
 import { poseEmbedding } from '../../../src/core/diffusion/pose-embedding';
@@ -40,6 +46,31 @@ describe('view-conditioned demo prior', () => {
           const nearest = nearestIndex(x.subarray(i * L, (i + 1) * L), centres);
           expect(DEMO_OBJECTS[Math.floor(nearest / views.length)]!.id).toBe(DEMO_OBJECTS[objectIndex]!.id);
           if (exactView) expect(nearest % views.length).toBe(targetView);
+        }
+      }
+    } finally {
+      await prior.close();
+    }
+  });
+
+  it('a sample photo, preprocessed, conditions the pack on its object (reference image → prior, end to end)', async () => {
+    const params = DemoPackParams.parse({ kind: 'view' });
+    const prior = await OnnxPrior.open(ensureDemoPack(temp.home, 'view').dir);
+    try {
+      const views = demoViews(params);
+      const centres = await prior.encode(renderTrainingImages(params));
+      const L = prior.latentSize;
+      for (const file of ['mug-cutout.png', 'snowman-photo.png']) {
+        const sample = REFERENCE_SAMPLES.find((s) => s.file === file)!;
+        // The samples are shot with the prior's own camera, so they keep their framing (no recentring) and take the
+        // prior's grey background.
+        const ref = await preprocessReferenceImage(readFileSync(join(packageRoot(), 'resources', 'reference-samples', file)), { size: prior.imageSize, recentre: false, background: [...SHADING.background] });
+        const pose = poseEmbedding(sample, { elevationDeg: 15, azimuthDeg: sample.azimuthDeg + 180 }, DEMO_POSE_CONVENTION);
+        const cond = await prior.conditionOnView(ref.image.map((v) => v * 2 - 1), [pose, pose]);
+        const x = await prior.sample(2, cond, { scale: 1 }, { steps: 50, rng: new Rng(7) });
+        for (let i = 0; i < 2; i++) {
+          const nearest = nearestIndex(x.subarray(i * L, (i + 1) * L), centres);
+          expect(DEMO_OBJECTS[Math.floor(nearest / views.length)]!.id).toBe(sample.objectId);
         }
       }
     } finally {
