@@ -1,6 +1,7 @@
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { ReferenceImageSettings } from '../../../shared/reference-image-settings';
 import { invalidImage } from './invalid-image';
+import { ushortPixels } from './ushort-pixels';
 
 export const REFERENCE_FORMATS = ['png', 'jpeg', 'webp'] as const;
 export type ReferenceFormat = (typeof REFERENCE_FORMATS)[number];
@@ -68,7 +69,7 @@ export async function decodeReferenceImage(bytes: Uint8Array, what: string, sett
   }
   const { data, info } = decoded;
   if (info.channels !== 4) throw new Error(`decodeReferenceImage: expected RGBA, sharp gave ${info.channels} channels`);
-  const rgba = new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+  const rgba = ushortPixels(data);
   let hasRealAlpha = false;
   for (let i = 3; i < rgba.length; i += 4) {
     if (rgba[i]! < OPAQUE) {

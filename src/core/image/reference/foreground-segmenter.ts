@@ -5,7 +5,7 @@
 export interface ForegroundSegmenter {
   /** Shown with the mask ("segmented by <name>"). */
   readonly name: string;
-  /** `rgb`: 3×H×W in [0, 1] (sRGB values); returns H×W in [0, 1]. */
-  segment(rgb: Float32Array, width: number, height: number): Promise<Float32Array>;
+  /** `rgba`: H×W×4, 16-bit sRGB values (alpha ignored), as decoded; returns H×W in [0, 1]. */
+  segment(rgba: Uint16Array, width: number, height: number): Promise<Float32Array>;
   close(): Promise<void>;
 }

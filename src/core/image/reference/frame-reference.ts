@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { ReferenceImageSettings } from '../../../shared/reference-image-settings';
 import type { DecodedImage } from './decode-reference-image';
+import { ushortPixels } from './ushort-pixels';
 
 /** A pixel rectangle, origin top-left. */
 export interface PixelBox {
@@ -74,7 +75,7 @@ export async function frameReference(image: DecodedImage, mask: Float32Array, bo
     .toColourspace('rgb16')
     .raw({ depth: 'ushort' })
     .toBuffer({ resolveWithObject: true });
-  const resized = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
+  const resized = ushortPixels(data);
   const left = Math.round(S / 2 - centre[0] * (rw / region.width));
   const top = Math.round(S / 2 - centre[1] * (rh / region.height));
 

@@ -41,9 +41,7 @@ async function foregroundOf(image: DecodedImage, settings: ReferenceImageSetting
     return { mask, source: 'alpha', warnings: [] };
   }
   if (segmenter) {
-    const rgb = new Float32Array(3 * plane);
-    for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) rgb[c * plane + p] = rgba[p * 4 + c]! / 65535;
-    const mask = await segmenter.segment(rgb, W, H);
+    const mask = await segmenter.segment(rgba, W, H);
     if (mask.length !== plane) throw new Error(`segmenter ${segmenter.name}: ${mask.length} mask values for a ${W}×${H} image`);
     return { mask, source: 'segmentation-pack', warnings: [] };
   }

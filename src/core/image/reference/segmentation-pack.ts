@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { modelPackError } from '../../diffusion/model-pack-error';
 import { describeValues, expectTensor, fixedDim, type TensorInfo } from '../../diffusion/onnx-metadata';
 import type { ForegroundSegmenter } from './foreground-segmenter';
+import { ushortPixels } from './ushort-pixels';
 
 /**
  * The layouts of background-removal exports Kiln accepts (docs/reference-images.md#segmentation-packs). Each fixes
@@ -95,12 +96,9 @@ export async function openSegmentationPack(dir: string): Promise<ForegroundSegme
   return {
     name: manifest.name ?? `${manifest.layout} (${dir})`,
     close: () => session.release(),
-    async segment(rgb: Float32Array, width: number, height: number): Promise<Float32Array> {
-      const plane = width * height;
-      const interleaved = new Uint16Array(plane * 3);
-      for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) interleaved[p * 3 + c] = Math.round(Math.min(1, Math.max(0, rgb[c * plane + p]!)) * 65535);
-      const { data } = await sharp(interleaved, { raw: { width, height, channels: 3 } }).resize({ width: R, height: R, fit: 'fill' }).toColourspace('rgb16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
-      const small = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
+    async segment(rgba: Uint16Array, width: number, height: number): Promise<Float32Array> {
+      const { data } = await sharp(rgba, { raw: { width, height, channels: 4 } }).removeAlpha().resize({ width: R, height: R, fit: 'fill' }).toColourspace('rgb16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+      const small = ushortPixels(data);
       const x = new Float32Array(3 * R * R);
       for (let p = 0; p < R * R; p++) for (let c = 0; c < 3; c++) x[c * R * R + p] = (small[p * 3 + c]! / 65535 - layout.mean[c]!) / layout.std[c]!;
       const out = await session.run({ [io.input.name]: new ort.Tensor('float32', x, [1, 3, R, R]) }, [io.output.name]);
@@ -119,8 +117,7 @@ export async function openSegmentationPack(dir: string): Promise<ForegroundSegme
       }
       const grey = Uint16Array.from(map, (v) => Math.round(Math.min(1, Math.max(0, v)) * 65535));
       const { data: big } = await sharp(grey, { raw: { width: R, height: R, channels: 1 } }).resize({ width, height, fit: 'fill' }).toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
-      const mask = new Uint16Array(big.buffer, big.byteOffset, big.byteLength / 2);
-      return Float32Array.from(mask, (v) => v / 65535);
+      return Float32Array.from(ushortPixels(big), (v) => v / 65535);
     },
   };
 }
