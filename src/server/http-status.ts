@@ -11,6 +11,7 @@ export function statusForError(code: KilnErrorCode): number {
     case 'conflict':
       return 409;
     case 'model-pack':
+    case 'invalid-image':
       return 422;
     default:
       return 500;

@@ -7,6 +7,8 @@ export const KILN_ERROR_CODES = [
   'storage',
   'native-addon',
   'model-pack',
+  /** A reference image that cannot be used: not an image, damaged, too large, or with nothing in the foreground. */
+  'invalid-image',
   /** The optimisation cannot go on (every Gaussian pruned); the snapshots before it are kept. */
   'optimisation',
   'internal',

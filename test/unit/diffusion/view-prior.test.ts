@@ -1,8 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoViews, ensureDemoPack, renderTrainingImages } from '../../../src/core/diffusion/demo/build-demo-pack';
 import { DemoPackParams } from '../../../src/core/diffusion/demo/demo-params';
+import { SHADING } from '../../../src/core/diffusion/demo/raycast';
+import { REFERENCE_SAMPLES } from '../../../src/core/diffusion/demo/reference-samples';
+import { preprocessReferenceImage } from '../../../src/core/image/reference/preprocess-reference-image';
+import { packageRoot } from '../../../src/core/package-root';
 import { DEMO_OBJECTS } from '../../../src/core/diffusion/demo/objects';
-import { relativePose } from '../../../src/core/diffusion/demo/view-unet-graph';
+import { DEMO_POSE_CONVENTION } from '../../../src/core/diffusion/demo/view-unet-graph';
+import { poseEmbedding } from '../../../src/core/diffusion/pose-embedding';
 import { OnnxPrior } from '../../../src/core/diffusion/prior';
 import { Rng } from '../../../src/core/random/rng';
 import { makeTempHome } from '../../helpers/temp-home';
@@ -32,13 +39,38 @@ describe('view-conditioned demo prior', () => {
         [8, 3, 33, false], // snowman
       ] as const) {
         const reference = images.slice((objectIndex * views.length + refView) * D, (objectIndex * views.length + refView + 1) * D);
-        const pose = relativePose(views[refView]!, views[targetView]!);
+        const pose = poseEmbedding(views[refView]!, views[targetView]!, DEMO_POSE_CONVENTION);
         const cond = await prior.conditionOnView(reference, [pose, pose]);
         const x = await prior.sample(2, cond, { scale: 1 }, { steps: 50, rng: new Rng(objectIndex) });
         for (let i = 0; i < 2; i++) {
           const nearest = nearestIndex(x.subarray(i * L, (i + 1) * L), centres);
           expect(DEMO_OBJECTS[Math.floor(nearest / views.length)]!.id).toBe(DEMO_OBJECTS[objectIndex]!.id);
           if (exactView) expect(nearest % views.length).toBe(targetView);
+        }
+      }
+    } finally {
+      await prior.close();
+    }
+  });
+
+  it('a sample photo, preprocessed, conditions the pack on its object (reference image → prior, end to end)', async () => {
+    const params = DemoPackParams.parse({ kind: 'view' });
+    const prior = await OnnxPrior.open(ensureDemoPack(temp.home, 'view').dir);
+    try {
+      const views = demoViews(params);
+      const centres = await prior.encode(renderTrainingImages(params));
+      const L = prior.latentSize;
+      for (const file of ['mug-cutout.png', 'snowman-photo.png']) {
+        const sample = REFERENCE_SAMPLES.find((s) => s.file === file)!;
+        // The samples are shot with the prior's own camera, so they keep their framing (no recentring) and take the
+        // prior's grey background.
+        const ref = await preprocessReferenceImage(readFileSync(join(packageRoot(), 'resources', 'reference-samples', file)), { size: prior.imageSize, recentre: false, background: [...SHADING.background] });
+        const pose = poseEmbedding(sample, { elevationDeg: 15, azimuthDeg: sample.azimuthDeg + 180 }, DEMO_POSE_CONVENTION);
+        const cond = await prior.conditionOnView(ref.image.map((v) => v * 2 - 1), [pose, pose]);
+        const x = await prior.sample(2, cond, { scale: 1 }, { steps: 50, rng: new Rng(7) });
+        for (let i = 0; i < 2; i++) {
+          const nearest = nearestIndex(x.subarray(i * L, (i + 1) * L), centres);
+          expect(DEMO_OBJECTS[Math.floor(nearest / views.length)]!.id).toBe(sample.objectId);
         }
       }
     } finally {

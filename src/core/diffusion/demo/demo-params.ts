@@ -5,7 +5,9 @@ export const DEMO_KINDS = ['pixel', 'latent', 'view'] as const;
 export type DemoKind = (typeof DEMO_KINDS)[number];
 
 /** Bump when the builder's output changes for the same parameters, so cached packs are rebuilt. */
-export const DEMO_BUILDER_VERSION = 2; // 2: view words ("front view", …) mask the training views by azimuth sector
+// 2: view words ("front view", …) mask the training views by azimuth sector; 3: view packs take Zero-1-to-3's pose
+// vector (Δpolar, not Δelevation: the first entry's sign flipped)
+export const DEMO_BUILDER_VERSION = 3;
 
 /** Everything the demo-prior builder depends on; defaults in one place. */
 export const DemoPackParams = z.object({

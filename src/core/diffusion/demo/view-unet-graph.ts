@@ -1,8 +1,10 @@
 import { GraphBuilder, int, ints } from './graph-builder';
 import { addAlphaBarLookup, addMixtureDenoiser, castIn, castOut, componentSquaredNorms, ONNX_TYPE, type MixtureSpec } from './denoiser-graph';
 import type { GraphValue } from './onnx-model';
+import { POSE_SIZE, poseEmbedding } from '../pose-embedding';
 
-export const POSE_SIZE = 4;
+/** The demo view pack is trained with Zero-1-to-3's pose vector, the layout real packs most often use. */
+export const DEMO_POSE_CONVENTION = 'zero123' as const;
 
 export interface ViewSpec {
   /** Object index of each component. */
@@ -13,16 +15,9 @@ export interface ViewSpec {
   poseSigma: number;
 }
 
-/** Pose embedding of the move from view a to view b (CONVENTIONS.md): [Δelevation rad, sin Δaz, cos Δaz, Δradius]. */
-export function relativePose(a: { elevationDeg: number; azimuthDeg: number }, b: { elevationDeg: number; azimuthDeg: number }, dRadius = 0): number[] {
-  const rad = Math.PI / 180;
-  const dAz = (b.azimuthDeg - a.azimuthDeg) * rad;
-  return [(b.elevationDeg - a.elevationDeg) * rad, Math.sin(dAz), Math.cos(dAz), dRadius];
-}
-
 /**
  * View-conditioned UNet (Zero-1-to-3 style inputs): sample [B, 2C, h, w] = x_t ‖ reference latent, timestep, pose [B, 4]
- * → out_sample [B, C, h, w]. The weight of component k is Σ_j over components j of the same object of
+ * in `DEMO_POSE_CONVENTION` → out_sample [B, C, h, w]. The weight of component k is Σ_j over components j of the same object of
  * exp(−‖ref − x_j‖²/2σ_r²)·exp(−‖pose − pose(j→k)‖²/2σ_p²): the views seen from the relative pose of any view that
  * looks like the reference. An all-zero reference (the unconditional row) drops the reference term.
  */
@@ -52,7 +47,7 @@ export function viewUnetGraph(spec: MixtureSpec, view: ViewSpec): GraphValue {
   const inv2s2 = 1 / (2 * view.poseSigma ** 2);
   for (let j = 0; j < N; j++) {
     for (let k = 0; k < N; k++) {
-      const p = relativePose(view.componentView[j]!, view.componentView[k]!);
+      const p = poseEmbedding(view.componentView[j]!, view.componentView[k]!, DEMO_POSE_CONVENTION);
       let norm = 0;
       p.forEach((value, d) => {
         pairPoses[d * N * N + j * N + k] = 2 * value * inv2s2;
