@@ -6,7 +6,7 @@ import { expect } from 'vitest';
  * so a check cannot pass vacuously.
  */
 export function expectGradientMatches(
-  values: Float32Array,
+  values: Float32Array | Float64Array,
   entries: readonly number[],
   analytic: ArrayLike<number>,
   loss: () => number,
@@ -20,7 +20,8 @@ export function expectGradientMatches(
     values[i] = saved - eps;
     const down = loss();
     values[i] = saved;
-    const numeric = (up - down) / (Math.fround(saved + eps) - Math.fround(saved - eps));
+    const step = values instanceof Float32Array ? Math.fround(saved + eps) - Math.fround(saved - eps) : 2 * eps;
+    const numeric = (up - down) / step;
     if (Math.abs(numeric) > atol) nonZero++;
     expect(Math.abs(analytic[i]! - numeric), `entry ${i}: analytic ${analytic[i]} vs numeric ${numeric}`).toBeLessThanOrEqual(atol + rtol * Math.abs(numeric));
   }
