@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { KilnError } from '../../../shared/errors';
 import { formatZodIssues } from '../../../shared/zod-issues';
+import { MeshExportSettings } from '../../export/mesh/mesh-export-settings';
 
 /** The tetrahedral grid resolutions Kiln builds (cells along each side of the generation volume's box). */
 export const TET_GRID_RESOLUTIONS = [32, 64, 128] as const;
@@ -9,6 +10,9 @@ export type TetGridResolution = (typeof TET_GRID_RESOLUTIONS)[number];
 export function isTetGridResolution(r: number): r is TetGridResolution {
   return (TET_GRID_RESOLUTIONS as readonly number[]).includes(r);
 }
+
+/** The GLB exporter's defaults, which the mesh stage's initialisation follows. */
+export const EXPORTER_DEFAULTS = MeshExportSettings.parse({});
 
 const resolutionMessage = (what: string) => `${what} must be one of ${TET_GRID_RESOLUTIONS.join(', ')}`;
 
@@ -34,10 +38,11 @@ export const DmtetSettings = z
     /** Nodes along each side of the albedo voxel grid over the same box (trilinear, 3 channels). */
     colourResolution: z.number().int().min(8).max(256).default(64),
     /**
-     * Density at which the initial surface is drawn from the Gaussians (summed opacity, as the GLB exporter's
-     * isoLevel); "auto" = the mean of the positive density at the grid vertices (threestudio's create_from).
+     * Density at which the initial surface is drawn from the Gaussians (summed opacity). The default is the GLB
+     * exporter's isoLevel, so the stage starts from the surface a splats-only export would have; "auto" is
+     * threestudio's create_from, the mean of the positive density, which sits deeper inside solid clusters of splats.
      */
-    initThreshold: z.union([z.literal('auto'), z.number().positive()]).default('auto'),
+    initThreshold: z.union([z.literal('auto'), z.number().positive()]).default(EXPORTER_DEFAULTS.isoLevel),
     /**
      * Uniform Laplacian mean‖L·V‖² on the extracted mesh. DTC123 and Magic123 weight their Laplacian term 0.1; Kiln
      * squares the norm (see regularisers.ts), which is smaller for the sub-cell offsets of a DMTet mesh, so the same

@@ -6,7 +6,7 @@ import { findEdge, type TetGrid } from './tet-grid';
 const TET_EDGES = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]] as const;
 
 /**
- * For each of the 16 inside/outside patterns of a tetrahedron's corners (bit c set: corner c has s < 0), its 0, 1
+ * For each of the 16 inside/outside patterns of a tetrahedron's corners (bit c set: corner c is inside, s ≤ 0), its 0, 1
  * or 2 triangles as local edge ids, counter-clockwise seen from outside (normal from negative to positive SDF).
  * Derived once on a reference tetrahedron of positive volume: a surface point stays strictly inside its edge, so no
  * triangle ever degenerates and the orientation found there holds for every positively oriented tetrahedron.
@@ -62,14 +62,15 @@ export interface MarchedSurface extends TriangleMesh {
 /**
  * Marching tetrahedra over the deformed grid: a surface vertex on each edge (a, b) whose SDF changes sign, at
  * v = (v_a·s_b − v_b·s_a)/(s_b − s_a), and per tetrahedron 0, 1 or 2 triangles by its sign pattern. s = 0 counts
- * as outside, so s_b − s_a never vanishes on a crossed edge.
+ * as inside (as the exporter's marching cubes counts density = iso-level), so s_b − s_a never vanishes on a crossed
+ * edge.
  */
 export function marchTetrahedra(grid: TetGrid, field: TetField): MarchedSurface {
   const { sdf } = field;
   const vertices = sdf.length;
   const inside = new Uint8Array(vertices);
   let insideCount = 0;
-  for (let v = 0; v < vertices; v++) insideCount += inside[v] = sdf[v]! < 0 ? 1 : 0;
+  for (let v = 0; v < vertices; v++) insideCount += inside[v] = sdf[v]! <= 0 ? 1 : 0;
   if (insideCount === 0 || insideCount === vertices) {
     return { positions: new Float32Array(0), indices: new Uint32Array(0), edgeVertices: new Uint32Array(0), vanished: insideCount ? 'all-inside' : 'all-outside' };
   }

@@ -106,10 +106,10 @@ function faceEdges(mesh: RegularisedMesh, f: number): [number, number, number, n
 /**
  * nvdiffrec's SDF regulariser: over the grid edges whose SDF changes sign — exactly the edges the surface's vertices
  * lie on, `surface.edgeVertices` — the binary cross-entropy of each end's σ(s) against the other end's side, mean
- * over those edges of BCE(s_a, [s_b ≥ 0]) + BCE(s_b, [s_a ≥ 0]) (s ≥ 0 is outside, as in marchTetrahedra). Each end
+ * over those edges of BCE(s_a, [s_b > 0]) + BCE(s_b, [s_a > 0]) (s > 0 is outside, as in marchTetrahedra). Each end
  * is pushed towards the other's side, so every sign flip costs: surface the images do not hold up (floaters, walls
  * hidden inside the object) collapses. The targets are constant between sign flips, so
- * ∂/∂s_a = (σ(s_a) − [s_b ≥ 0])/edges.
+ * ∂/∂s_a = (σ(s_a) − [s_b > 0])/edges.
  */
 export function sdfSignLoss(surface: Pick<MarchedSurface, 'edgeVertices'>, sdf: Float32Array, dSdf: Float32Array, weight = 1): number {
   const crossed = surface.edgeVertices.length / 2;
@@ -119,7 +119,7 @@ export function sdfSignLoss(surface: Pick<MarchedSurface, 'edgeVertices'>, sdf: 
   for (let s = 0; s < crossed; s++) {
     const a = surface.edgeVertices[2 * s]!, b = surface.edgeVertices[2 * s + 1]!;
     const sa = sdf[a]!, sb = sdf[b]!;
-    const ta = sa >= 0 ? 1 : 0, tb = sb >= 0 ? 1 : 0;
+    const ta = sa > 0 ? 1 : 0, tb = sb > 0 ? 1 : 0;
     loss += bceWithLogit(sa, tb) + bceWithLogit(sb, ta);
     dSdf[a]! += scale * (sigmoid(sa) - tb);
     dSdf[b]! += scale * (sigmoid(sb) - ta);

@@ -1,7 +1,7 @@
 import type { TetGrid } from './tet-grid';
 
 /**
- * The trainable per-vertex state of a DMTet grid: signed distance s_i (negative inside the object) and the raw
+ * The trainable per-vertex state of a DMTet grid: signed distance s_i (inside the object where s ≤ 0) and the raw
  * deformation δ_i (3 per vertex), whose offset is bounded: Δv_i = c·cell·tanh(δ_i), c = `deformationScale`.
  */
 export interface TetField {
