@@ -19,28 +19,32 @@ export function meshEdges(mesh: TriangleMesh): MeshEdges {
   const vertices = mesh.positions.length / 3;
   const halfEdges = indices.length;
   // Bucket the face-edges by their lower vertex (counting sort), then pair them within each small bucket.
+  const lower = new Uint32Array(halfEdges), upper = new Uint32Array(halfEdges);
+  for (let h = 0; h < halfEdges; h++) {
+    const from = indices[h]!, to = indices[h % 3 === 2 ? h - 2 : h + 1]!;
+    lower[h] = Math.min(from, to);
+    upper[h] = Math.max(from, to);
+  }
   const start = new Uint32Array(vertices + 1);
-  const lo = (h: number) => Math.min(indices[h]!, indices[next(h)]!);
-  const hi = (h: number) => Math.max(indices[h]!, indices[next(h)]!);
-  for (let h = 0; h < halfEdges; h++) start[lo(h) + 1]!++;
+  for (let h = 0; h < halfEdges; h++) start[lower[h]! + 1]!++;
   for (let v = 0; v < vertices; v++) start[v + 1]! += start[v]!;
   const bucket = new Uint32Array(halfEdges);
   const fill = start.slice(0, vertices);
-  for (let h = 0; h < halfEdges; h++) bucket[fill[lo(h)]!++] = h;
-  const a: number[] = [], b: number[] = [], forward: number[] = [], backward: number[] = [];
-  let unpaired = 0;
+  for (let h = 0; h < halfEdges; h++) bucket[fill[lower[h]!]!++] = h;
+  const a = new Uint32Array(halfEdges), b = new Uint32Array(halfEdges);
+  const forward = new Int32Array(halfEdges).fill(-1), backward = new Int32Array(halfEdges).fill(-1);
+  let edges = 0, unpaired = 0;
   for (let v = 0; v < vertices; v++) {
+    const first = edges;
     for (let i = start[v]!; i < start[v + 1]!; i++) {
       const h = bucket[i]!;
-      const other = hi(h);
-      let edge = -1;
-      for (let e = a.length - 1; e >= 0 && a[e] === v; e--) if (b[e] === other) edge = e;
-      if (edge < 0) {
-        edge = a.length;
-        a.push(v);
-        b.push(other);
-        forward.push(-1);
-        backward.push(-1);
+      const other = upper[h]!;
+      let edge = first;
+      while (edge < edges && b[edge] !== other) edge++;
+      if (edge === edges) {
+        a[edge] = v;
+        b[edge] = other;
+        edges++;
       }
       const face = Math.floor(h / 3);
       const slots = indices[h] === v ? forward : backward;
@@ -48,10 +52,5 @@ export function meshEdges(mesh: TriangleMesh): MeshEdges {
       else unpaired++;
     }
   }
-  return { a: Uint32Array.from(a), b: Uint32Array.from(b), forwardFace: Int32Array.from(forward), backwardFace: Int32Array.from(backward), unpaired };
-}
-
-/** The next corner of the same triangle (0 → 1 → 2 → 0). */
-function next(h: number): number {
-  return h % 3 === 2 ? h - 2 : h + 1;
+  return { a: a.slice(0, edges), b: b.slice(0, edges), forwardFace: forward.slice(0, edges), backwardFace: backward.slice(0, edges), unpaired };
 }

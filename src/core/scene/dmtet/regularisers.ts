@@ -51,12 +51,17 @@ export function normalConsistencyLoss(mesh: RegularisedMesh, edges: MeshEdges, d
   const faces = mesh.indices.length / 3;
   const unit = new Float64Array(3 * faces);
   const length = new Float64Array(faces);
+  const uv = new Float64Array(6);
   for (let f = 0; f < faces; f++) {
-    const [ux, uy, uz, vx, vy, vz] = faceEdges(mesh, f);
-    const cx = uy * vz - uz * vy, cy = uz * vx - ux * vz, cz = ux * vy - uy * vx;
+    faceEdges(mesh, f, uv);
+    const cx = uv[1]! * uv[5]! - uv[2]! * uv[4]!, cy = uv[2]! * uv[3]! - uv[0]! * uv[5]!, cz = uv[0]! * uv[4]! - uv[1]! * uv[3]!;
     const l = Math.hypot(cx, cy, cz);
     length[f] = l;
-    if (l > 0) unit.set([cx / l, cy / l, cz / l], 3 * f);
+    if (l > 0) {
+      unit[3 * f] = cx / l;
+      unit[3 * f + 1] = cy / l;
+      unit[3 * f + 2] = cz / l;
+    }
   }
   let pairs = 0;
   for (let e = 0; e < edges.a.length; e++) if (edges.forwardFace[e]! >= 0 && edges.backwardFace[e]! >= 0) pairs++;
@@ -83,24 +88,32 @@ export function normalConsistencyLoss(mesh: RegularisedMesh, edges: MeshEdges, d
     const along = nx * dx + ny * dy + nz * dz;
     const k = scale / length[f]!;
     const gx = k * (dx - along * nx), gy = k * (dy - along * ny), gz = k * (dz - along * nz);
-    const [ux, uy, uz, vx, vy, vz] = faceEdges(mesh, f);
-    const du = [vy * gz - vz * gy, vz * gx - vx * gz, vx * gy - vy * gx];
-    const dv = [gy * uz - gz * uy, gz * ux - gx * uz, gx * uy - gy * ux];
+    faceEdges(mesh, f, uv);
+    const ux = uv[0]!, uy = uv[1]!, uz = uv[2]!, vx = uv[3]!, vy = uv[4]!, vz = uv[5]!;
+    const dux = vy * gz - vz * gy, duy = vz * gx - vx * gz, duz = vx * gy - vy * gx;
+    const dvx = gy * uz - gz * uy, dvy = gz * ux - gx * uz, dvz = gx * uy - gy * ux;
     const i0 = 3 * mesh.indices[3 * f]!, i1 = 3 * mesh.indices[3 * f + 1]!, i2 = 3 * mesh.indices[3 * f + 2]!;
-    for (let x = 0; x < 3; x++) {
-      dPositions[i1 + x]! += du[x]!;
-      dPositions[i2 + x]! += dv[x]!;
-      dPositions[i0 + x]! -= du[x]! + dv[x]!;
-    }
+    dPositions[i1]! += dux;
+    dPositions[i1 + 1]! += duy;
+    dPositions[i1 + 2]! += duz;
+    dPositions[i2]! += dvx;
+    dPositions[i2 + 1]! += dvy;
+    dPositions[i2 + 2]! += dvz;
+    dPositions[i0]! -= dux + dvx;
+    dPositions[i0 + 1]! -= duy + dvy;
+    dPositions[i0 + 2]! -= duz + dvz;
   }
   return loss / pairs;
 }
 
-/** Face f's edge vectors u = p1 − p0 and v = p2 − p0. */
-function faceEdges(mesh: RegularisedMesh, f: number): [number, number, number, number, number, number] {
+/** Face f's edge vectors u = p1 − p0 and v = p2 − p0, written into out[0 … 5]. */
+function faceEdges(mesh: RegularisedMesh, f: number, out: Float64Array): void {
   const p = mesh.positions;
   const i0 = 3 * mesh.indices[3 * f]!, i1 = 3 * mesh.indices[3 * f + 1]!, i2 = 3 * mesh.indices[3 * f + 2]!;
-  return [p[i1]! - p[i0]!, p[i1 + 1]! - p[i0 + 1]!, p[i1 + 2]! - p[i0 + 2]!, p[i2]! - p[i0]!, p[i2 + 1]! - p[i0 + 1]!, p[i2 + 2]! - p[i0 + 2]!];
+  for (let x = 0; x < 3; x++) {
+    out[x] = p[i1 + x]! - p[i0 + x]!;
+    out[3 + x] = p[i2 + x]! - p[i0 + x]!;
+  }
 }
 
 /**
