@@ -1,3 +1,4 @@
+import { KilnError } from '../../../shared/errors';
 import type { TriangleMesh } from '../../export/mesh/triangle-mesh';
 import { accumulateDeformationGradient, deformedVertex, type TetField } from './tet-deformation';
 import { findEdge, type TetGrid } from './tet-grid';
@@ -48,6 +49,15 @@ function buildTriangleTable(): number[][] {
 
 /** Why an extraction has no surface: the SDF has one sign at every grid vertex. */
 export type VanishedSurface = 'all-inside' | 'all-outside';
+
+/** The error a stage raises when its surface vanished: what happened, and the way out. */
+export function surfaceVanishedError(vanished: VanishedSurface, iteration: number): KilnError {
+  const what = vanished === 'all-outside' ? 'every grid vertex ended up outside the object (the shape shrank to nothing)' : 'every grid vertex ended up inside the object (the shape filled the whole volume)';
+  return new KilnError(
+    'optimisation',
+    `the mesh vanished at iteration ${iteration}: ${what}. The snapshots before it are kept: branch from an earlier one with a lower learning rate or a smaller SDF regulariser weight, or start the mesh stage from a later stage-1 snapshot`,
+  );
+}
 
 /**
  * The surface marching tetrahedra extracts: an indexed, welded triangle mesh (one vertex per crossed grid edge,

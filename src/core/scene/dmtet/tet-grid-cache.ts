@@ -21,7 +21,8 @@ export function tetGridCachePath(home: string, resolution: number): string {
 
 /**
  * The grid of `resolution`, read from KILN_HOME/cache/tet-grids when a valid file is there, else built and written
- * (atomically, so a crash or a second process never leaves half a file). A file that is truncated, of another
+ * (atomically, so a crash or a second process never leaves half a file; when it cannot be written, the grid is
+ * still returned). A file that is truncated, of another
  * version or resolution, or whose payload does not match its checksum is rebuilt, never trusted.
  */
 export function loadTetGrid(home: string, resolution: number): { grid: TetGrid; fromCache: boolean } {
@@ -30,8 +31,12 @@ export function loadTetGrid(home: string, resolution: number): { grid: TetGrid; 
   const cached = existsSync(path) ? decodeTetGrid(readFileSync(path), resolution) : undefined;
   if (cached) return { grid: cached, fromCache: true };
   const grid = buildTetGrid(resolution);
-  mkdirSync(join(home, 'cache', 'tet-grids'), { recursive: true });
-  writeFileAtomic(path, encodeTetGrid(grid));
+  try {
+    mkdirSync(join(home, 'cache', 'tet-grids'), { recursive: true });
+    writeFileAtomic(path, encodeTetGrid(grid));
+  } catch {
+    // The cache only saves a second or two: a full disk or a read-only home must not stop the run.
+  }
   return { grid, fromCache: false };
 }
 

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { triangleCount, type TriangleMesh } from '../../../../src/core/export/mesh/triangle-mesh';
 import { Rng } from '../../../../src/core/random/rng';
 import { sampleMeshSurface } from '../../../../src/core/scene/gaussians/initialise';
-import { createTetFieldGradients, marchTetrahedra, marchTetrahedraBackward } from '../../../../src/core/scene/dmtet/marching-tets';
+import { createTetFieldGradients, marchTetrahedra, marchTetrahedraBackward, surfaceVanishedError } from '../../../../src/core/scene/dmtet/marching-tets';
 import { createTetField, maxOffsetM } from '../../../../src/core/scene/dmtet/tet-deformation';
 import { buildTetGrid } from '../../../../src/core/scene/dmtet/tet-grid';
+import { KilnError } from '../../../../src/shared/errors';
 import { expectGradientMatches, weightedSum } from './gradient-check';
 import { noisySphere, signedVolume, sphereSdf, surfaceTopology } from './sphere-fixture';
 
@@ -89,6 +90,10 @@ describe('marching tetrahedra', () => {
     expect(outside.positions.length).toBe(0);
     const inside = marchTetrahedra(grid32, createTetField(grid32, new Float32Array(grid32.positions.length / 3).fill(-0.2), 0.5));
     expect(inside.vanished).toBe('all-inside');
+    const error = surfaceVanishedError('all-outside', 120);
+    expect(error).toBeInstanceOf(KilnError);
+    expect(error.code).toBe('optimisation');
+    expect(error.message).toMatch(/iteration 120.*outside.*earlier/);
   });
 
   it('is deterministic and leaves no state behind between calls', () => {

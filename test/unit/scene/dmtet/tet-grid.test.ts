@@ -130,4 +130,12 @@ describe('tet grid cache', () => {
     expect(loadTetGrid(home, 32).fromCache).toBe(false);
     expect(loadTetGrid(home, 32).fromCache).toBe(true);
   });
+
+  it('still returns the grid when the cache cannot be written', () => {
+    home = mkdtempSync(join(tmpdir(), 'kiln-tets-'));
+    writeFileSync(join(home, 'cache'), 'a file where the cache folder should be');
+    const { grid, fromCache } = loadTetGrid(home, 32);
+    expect(fromCache).toBe(false);
+    expect(tetCount(grid)).toBe(tetCount(grid32));
+  });
 });
