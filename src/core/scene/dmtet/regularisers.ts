@@ -1,13 +1,8 @@
+import { addFaceCrossGradient, faceEdges, type DifferentiableMesh } from './face-cross';
 import type { MeshEdges } from './mesh-edges';
 import type { MarchedSurface } from './marching-tets';
 
 // Each regulariser returns its loss and adds weight·∂loss/∂(its input) into the gradient buffer it is given.
-
-/** A triangle mesh in float32 (as extracted) or float64 (for exact gradient checks). */
-export interface RegularisedMesh {
-  positions: Float32Array | Float64Array;
-  indices: Uint32Array;
-}
 
 /**
  * Uniform Laplacian smoothing, mean over vertices of ‖(L·V)_i‖² with L = D − A, i.e. (L·V)_i = Σ_j∈N(i) (v_i − v_j).
@@ -15,7 +10,7 @@ export interface RegularisedMesh {
  * (a flat patch: it would jitter there) and has the same size for any bump, while the square pulls hard on spikes
  * and gently on sub-cell ripples. Gradient: (2/N)·L·(L·V), L symmetric.
  */
-export function laplacianLoss(mesh: RegularisedMesh, edges: MeshEdges, dPositions: Float32Array | Float64Array, weight = 1): number {
+export function laplacianLoss(mesh: DifferentiableMesh, edges: MeshEdges, dPositions: Float32Array | Float64Array, weight = 1): number {
   const p = mesh.positions;
   const n = p.length / 3;
   if (n === 0) return 0;
@@ -47,7 +42,7 @@ export function laplacianLoss(mesh: RegularisedMesh, edges: MeshEdges, dPosition
  * normals of the faces on either side. Gradient through the normalisation and the cross product; a degenerate face
  * (zero area) contributes neither loss direction nor gradient.
  */
-export function normalConsistencyLoss(mesh: RegularisedMesh, edges: MeshEdges, dPositions: Float32Array | Float64Array, weight = 1): number {
+export function normalConsistencyLoss(mesh: DifferentiableMesh, edges: MeshEdges, dPositions: Float32Array | Float64Array, weight = 1): number {
   const faces = mesh.indices.length / 3;
   const unit = new Float64Array(3 * faces);
   const length = new Float64Array(faces);
@@ -82,38 +77,15 @@ export function normalConsistencyLoss(mesh: RegularisedMesh, edges: MeshEdges, d
   const scale = weight / pairs;
   for (let f = 0; f < faces; f++) {
     if (!(length[f]! > 0)) continue;
-    // d(unit)/d(cross) = (I − n nᵀ)/‖c‖; then for c = u × v: dL/du = v × g, dL/dv = g × u.
+    // d(unit)/d(cross) = (I − n nᵀ)/‖c‖.
     const nx = unit[3 * f]!, ny = unit[3 * f + 1]!, nz = unit[3 * f + 2]!;
     const dx = dUnit[3 * f]!, dy = dUnit[3 * f + 1]!, dz = dUnit[3 * f + 2]!;
     const along = nx * dx + ny * dy + nz * dz;
     const k = scale / length[f]!;
     const gx = k * (dx - along * nx), gy = k * (dy - along * ny), gz = k * (dz - along * nz);
-    faceEdges(mesh, f, uv);
-    const ux = uv[0]!, uy = uv[1]!, uz = uv[2]!, vx = uv[3]!, vy = uv[4]!, vz = uv[5]!;
-    const dux = vy * gz - vz * gy, duy = vz * gx - vx * gz, duz = vx * gy - vy * gx;
-    const dvx = gy * uz - gz * uy, dvy = gz * ux - gx * uz, dvz = gx * uy - gy * ux;
-    const i0 = 3 * mesh.indices[3 * f]!, i1 = 3 * mesh.indices[3 * f + 1]!, i2 = 3 * mesh.indices[3 * f + 2]!;
-    dPositions[i1]! += dux;
-    dPositions[i1 + 1]! += duy;
-    dPositions[i1 + 2]! += duz;
-    dPositions[i2]! += dvx;
-    dPositions[i2 + 1]! += dvy;
-    dPositions[i2 + 2]! += dvz;
-    dPositions[i0]! -= dux + dvx;
-    dPositions[i0 + 1]! -= duy + dvy;
-    dPositions[i0 + 2]! -= duz + dvz;
+    addFaceCrossGradient(mesh, f, gx, gy, gz, dPositions, uv);
   }
   return loss / pairs;
-}
-
-/** Face f's edge vectors u = p1 − p0 and v = p2 − p0, written into out[0 … 5]. */
-function faceEdges(mesh: RegularisedMesh, f: number, out: Float64Array): void {
-  const p = mesh.positions;
-  const i0 = 3 * mesh.indices[3 * f]!, i1 = 3 * mesh.indices[3 * f + 1]!, i2 = 3 * mesh.indices[3 * f + 2]!;
-  for (let x = 0; x < 3; x++) {
-    out[x] = p[i1 + x]! - p[i0 + x]!;
-    out[3 + x] = p[i2 + x]! - p[i0 + x]!;
-  }
 }
 
 /**
