@@ -4,8 +4,9 @@
       "target_name": "kiln_native",
       "sources": [
         "src/addon.cc",
-        "src/buffers.cc",
-        "src/thread_pool.cc",
+        "src/common/buffers.cc",
+        "src/common/camera.cc",
+        "src/common/thread_pool.cc",
         "src/gaussian/spherical_harmonics.cc",
         "src/gaussian/project.cc",
         "src/gaussian/rasterizer.cc",

@@ -1,11 +1,11 @@
 // Kiln's native addon (Node-API only, so the same binary loads in Node and in Electron).
-// Exposes its identity, a small buffer kernel, and the 3DGS rasterizer (src/gaussian/). Every kernel writes only
-// into typed arrays that JavaScript allocated.
+// Exposes its identity, a small buffer kernel, and the 3DGS rasterizer (src/gaussian/), with the
+// helpers every kernel shares in src/common/. Every kernel writes only into typed arrays that JavaScript allocated.
 #include <napi.h>
 
 #include <thread>
 
-#include "buffers.h"
+#include "common/buffers.h"
 #include "gaussian/napi_rasterizer.h"
 
 namespace {
