@@ -8,6 +8,8 @@ export interface GradCheckResult<G extends string = ParamGroup> {
   worst: { group: G; index: number; analytic: number; numeric: number } | null;
   /** Per group: the largest relative error. */
   byGroup: Record<string, number>;
+  /** Per group and parameter: the relative error (NaN where skipped as discontinuous). */
+  relErrors: Record<string, Float64Array>;
 }
 
 /** Parameter arrays by group name; finite differences write into them in place. */
@@ -65,11 +67,13 @@ export function gradCheck<G extends string = ParamGroup>(
     }
   }
   const floor = floorFraction * largest;
-  const result: GradCheckResult<G> = { checked: 0, discontinuous: 0, maxRelError: 0, worst: null, byGroup: {} };
+  const result: GradCheckResult<G> = { checked: 0, discontinuous: 0, maxRelError: 0, worst: null, byGroup: {}, relErrors: {} };
   for (const group of groups) {
     let groupMax = 0;
     const a = analytic[group];
     const n = numeric[group]!;
+    const errors = new Float64Array(n.length).fill(Number.NaN);
+    result.relErrors[group] = errors;
     for (let k = 0; k < n.length; k++) {
       const w = wideNumeric[group]![k]!;
       if (detectDiscontinuities && Math.abs(w - n[k]!) > 0.05 * Math.max(Math.abs(w), Math.abs(n[k]!), floor)) {
@@ -77,6 +81,7 @@ export function gradCheck<G extends string = ParamGroup>(
         continue;
       }
       const rel = Math.abs(a[k]! - n[k]!) / Math.max(Math.abs(a[k]!), Math.abs(n[k]!), floor, 1e-300);
+      errors[k] = rel;
       result.checked++;
       groupMax = Math.max(groupMax, rel);
       if (rel > result.maxRelError) {
