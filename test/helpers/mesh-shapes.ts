@@ -7,7 +7,7 @@ export function signedVolume(mesh: TriangleMesh): number {
   const p = mesh.positions;
   let v = 0;
   for (let f = 0; f < mesh.triangles.length; f += 3) {
-    const [a, b, c] = [0, 1, 2].map((i) => 3 * mesh.triangles[f + i]!);
+    const a = 3 * mesh.triangles[f]!, b = 3 * mesh.triangles[f + 1]!, c = 3 * mesh.triangles[f + 2]!;
     v += p[a]! * (p[b + 1]! * p[c + 2]! - p[b + 2]! * p[c + 1]!)
       - p[a + 1]! * (p[b]! * p[c + 2]! - p[b + 2]! * p[c]!)
       + p[a + 2]! * (p[b]! * p[c + 1]! - p[b + 1]! * p[c]!);
