@@ -47,8 +47,9 @@ interface NativeArgs {
  * across silhouette edges by their sub-pixel position, the one stage through which coverage itself has a gradient).
  * A render and its gradient:
  *   raster = rasterize(mesh, cams); attrs = interpolate(raster, A, channels); shade attrs in TS;
- *   aa = antialias(raster, shaded, C)      // include coverage(raster) as a channel for the alpha/mask
- *   { dImage, dPositions: dPosEdges } = antialiasBackward(aa, dLoss); shade backward → dAttrs image;
+ *   aa = antialias(raster, withCoverage(raster, shaded, C), C + 1)   // the last channel is the alpha/mask
+ *   { dImage, dPositions: dPosEdges } = antialiasBackward(aa, dLoss); splitCoverage(raster, dImage, C).image →
+ *   shade backward → dAttrs image;
  *   { dAttributes, dBary } = interpolateBackward(raster, A, channels, dAttrsImage);
  *   dPositions = rasterizeBackward(raster, { dBary }) + dPosEdges.
  * Outputs are freshly allocated every call.
@@ -135,11 +136,6 @@ export class MeshRasterizer {
     this.native.antialiasBackward(mesh, views, { values: aa.input, channels: aa.channels }, aa.events, dImage, grads);
     return grads;
   }
-}
-
-/** 1 where a triangle covers the pixel, else 0 (B×1×H×W): antialiased, it is the render's alpha. */
-export function coverage(raster: MeshRaster): Float32Array {
-  return Float32Array.from(raster.triangleId, (id) => (id >= 0 ? 1 : 0));
 }
 
 function pixels(raster: MeshRaster): number {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/random/rng';
 import { gradCheck } from '../../../src/core/render/gradient-check';
-import { coverage, MeshRasterizer, type MeshRaster, type TriangleMesh } from '../../../src/core/render/mesh-rasterizer';
+import { coverage, splitCoverage, withCoverage } from '../../../src/core/render/mesh-coverage';
+import { MeshRasterizer, type TriangleMesh } from '../../../src/core/render/mesh-rasterizer';
 import { toKernelCamera } from '../../../src/core/scene/cameras/camera';
 import { orbitCamera } from '../../../src/core/scene/cameras/orbit';
 import { uvSphere } from '../../helpers/mesh-shapes';
@@ -119,14 +120,13 @@ describe('mesh rasterizer gradients (finite differences)', () => {
     const dOut = weights((CHANNELS + 1) * plane, 10);
     const render = () => {
       const r = raster.rasterize(mesh, cameras);
-      const image = new Float32Array((CHANNELS + 1) * plane);
-      image.set(withCoverage(r, raster.interpolate(r, attributes, CHANNELS)));
+      const image = withCoverage(r, raster.interpolate(r, attributes, CHANNELS), CHANNELS);
       return { r, aa: raster.antialias(r, image, CHANNELS + 1) };
     };
     const loss = () => dotWith(dOut, render().aa.image);
     const { r, aa } = render();
     const back = raster.antialiasBackward(aa, dOut);
-    const interp = raster.interpolateBackward(r, attributes, CHANNELS, colourChannels(r, back.dImage));
+    const interp = raster.interpolateBackward(r, attributes, CHANNELS, splitCoverage(r, back.dImage, CHANNELS).image);
     const dPositions = raster.rasterizeBackward(r, { dBary: interp.dBary });
     for (let k = 0; k < dPositions.length; k++) dPositions[k]! += back.dPositions[k]!;
     expectGradients({ positions: mesh.positions, attributes }, { positions: dPositions, attributes: interp.dAttributes }, loss, {
@@ -138,28 +138,6 @@ describe('mesh rasterizer gradients (finite differences)', () => {
     expect(edgeShare).toBeGreaterThan(0.05);
   });
 });
-
-/** The interpolated channels, each view followed by its coverage channel (B×(C+1)×H×W). */
-function withCoverage(r: MeshRaster, channels: Float32Array): Float32Array {
-  const viewPlane = r.width * r.height;
-  const cov = coverage(r);
-  const out = new Float32Array(channels.length + cov.length);
-  for (let b = 0; b < r.cameraCount; b++) {
-    out.set(channels.subarray(b * CHANNELS * viewPlane, (b + 1) * CHANNELS * viewPlane), b * (CHANNELS + 1) * viewPlane);
-    out.set(cov.subarray(b * viewPlane, (b + 1) * viewPlane), (b * (CHANNELS + 1) + CHANNELS) * viewPlane);
-  }
-  return out;
-}
-
-/** The first CHANNELS channels of each view of a B×(C+1)×H×W image. */
-function colourChannels(r: MeshRaster, image: Float32Array): Float32Array {
-  const viewPlane = r.width * r.height;
-  const out = new Float32Array(r.cameraCount * CHANNELS * viewPlane);
-  for (let b = 0; b < r.cameraCount; b++) {
-    out.set(image.subarray(b * (CHANNELS + 1) * viewPlane, (b * (CHANNELS + 1) + CHANNELS) * viewPlane), b * CHANNELS * viewPlane);
-  }
-  return out;
-}
 
 function countNonZero(values: Float32Array, stride: number): number {
   let n = 0;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GaussianRasterizer } from '../../../src/core/render/gaussian-rasterizer';
 import type { KernelCamera } from '../../../src/core/render/kernel-camera';
-import { coverage, MeshRasterizer, type TriangleMesh } from '../../../src/core/render/mesh-rasterizer';
+import { coverage, splitCoverage, withCoverage } from '../../../src/core/render/mesh-coverage';
+import { MeshRasterizer, type TriangleMesh } from '../../../src/core/render/mesh-rasterizer';
 import { toKernelCamera, type Camera } from '../../../src/core/scene/cameras/camera';
 import { orbitCamera } from '../../../src/core/scene/cameras/orbit';
 import { allocateGaussians } from '../../../src/core/scene/gaussians/gaussian-layout';
@@ -237,6 +238,21 @@ describe('mesh rasterizer: threads and inputs', () => {
     const three = run(3);
     expect(one[5]!.length).toBeGreaterThan(6 * 50);
     one.forEach((a, k) => expect(Buffer.from(three[k]!.buffer).equals(Buffer.from(a.buffer)), `output ${k}`).toBe(true));
+  });
+
+  it('appends a coverage channel per view and splits it off again', () => {
+    const raster = new MeshRasterizer(1);
+    const cams = [lookAt([0, 0, 3], [0, 0, 0], 6), lookAt([3, 0, 0], [0, 0, 0], 6)];
+    const r = raster.rasterize(cube(), cams);
+    const image = Float32Array.from({ length: 2 * 2 * 36 }, (_, k) => k + 1);
+    const joined = withCoverage(r, image, 2);
+    expect(Array.from(joined.subarray(0, 72))).toEqual(Array.from(image.subarray(0, 72)));
+    expect(Array.from(joined.subarray(72, 108))).toEqual(Array.from(coverage(r).subarray(0, 36)));
+    expect(Array.from(joined.subarray(108, 180))).toEqual(Array.from(image.subarray(72)));
+    const split = splitCoverage(r, joined, 2);
+    expect(Array.from(split.image)).toEqual(Array.from(image));
+    expect(Array.from(split.alpha)).toEqual(Array.from(coverage(r)));
+    expect(sum(split.alpha)).toBeGreaterThan(4);
   });
 
   it('rejects malformed input with a plain Error', () => {
