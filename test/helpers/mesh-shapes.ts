@@ -1,4 +1,4 @@
-import type { TriangleMesh } from '../../src/core/render/mesh-rasterizer';
+import type { TriangleMesh } from '../../src/core/export/mesh/triangle-mesh';
 
 type Vec3 = [number, number, number];
 
@@ -6,8 +6,8 @@ type Vec3 = [number, number, number];
 export function signedVolume(mesh: TriangleMesh): number {
   const p = mesh.positions;
   let v = 0;
-  for (let f = 0; f < mesh.triangles.length; f += 3) {
-    const a = 3 * mesh.triangles[f]!, b = 3 * mesh.triangles[f + 1]!, c = 3 * mesh.triangles[f + 2]!;
+  for (let f = 0; f < mesh.indices.length; f += 3) {
+    const a = 3 * mesh.indices[f]!, b = 3 * mesh.indices[f + 1]!, c = 3 * mesh.indices[f + 2]!;
     v += p[a]! * (p[b + 1]! * p[c + 2]! - p[b + 2]! * p[c + 1]!)
       - p[a + 1]! * (p[b]! * p[c + 2]! - p[b + 2]! * p[c]!)
       + p[a + 2]! * (p[b]! * p[c + 1]! - p[b + 1]! * p[c]!);
@@ -22,8 +22,8 @@ export function cube(centre: Vec3 = [0, 0, 0], size = 1): TriangleMesh {
     for (let a = 0; a < 3; a++) positions[3 * i + a] = centre[a]! + size * (((i >> a) & 1) - 0.5);
   }
   const quads = [[0, 2, 3, 1], [4, 5, 7, 6], [0, 4, 6, 2], [1, 3, 7, 5], [0, 1, 5, 4], [2, 6, 7, 3]];
-  const triangles = Int32Array.from(quads.flatMap(([a, b, c, d]) => [a!, b!, c!, a!, c!, d!]));
-  return { positions, triangles };
+  const indices = Uint32Array.from(quads.flatMap(([a, b, c, d]) => [a!, b!, c!, a!, c!, d!]));
+  return { positions, indices };
 }
 
 /** A UV sphere (poles on Y) with `rings` latitude bands and `segments` longitude bands, wound outward. */
@@ -45,9 +45,9 @@ export function uvSphere(centre: Vec3, radius: number, rings: number, segments: 
     for (let r = 1; r < rings - 1; r++) tris.push(ring(r, s), ring(r, s + 1), ring(r + 1, s + 1), ring(r, s), ring(r + 1, s + 1), ring(r + 1, s));
     tris.push(south, ring(rings - 1, s), ring(rings - 1, s + 1));
   }
-  const mesh = { positions: Float32Array.from(points), triangles: Int32Array.from(tris) };
+  const mesh = { positions: Float32Array.from(points), indices: Uint32Array.from(tris) };
   if (signedVolume(mesh) < 0) {
-    for (let f = 0; f < mesh.triangles.length; f += 3) [mesh.triangles[f + 1], mesh.triangles[f + 2]] = [mesh.triangles[f + 2]!, mesh.triangles[f + 1]!];
+    for (let f = 0; f < mesh.indices.length; f += 3) [mesh.indices[f + 1], mesh.indices[f + 2]] = [mesh.indices[f + 2]!, mesh.indices[f + 1]!];
   }
   return mesh;
 }

@@ -38,6 +38,10 @@ int32_t* intsOf(const Napi::Object& obj, const char* key, size_t want) {
   return typedOf<int32_t, napi_int32_array>(obj, key, want, "Int32Array", "ints");
 }
 
+uint32_t* uintsOf(const Napi::Object& obj, const char* key, size_t want) {
+  return typedOf<uint32_t, napi_uint32_array>(obj, key, want, "Uint32Array", "ints");
+}
+
 float* optionalFloatsOf(const Napi::Object& obj, const char* key, size_t want) {
   if (!obj.Has(key)) return nullptr;
   Napi::Value v = obj.Get(key);

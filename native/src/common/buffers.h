@@ -22,6 +22,8 @@ FloatView float32Arg(const Napi::CallbackInfo& info, size_t index, const char* n
 float* floatsOf(const Napi::Object& obj, const char* key, size_t want);
 // The Int32Array `obj[key]` of exactly `want` elements.
 int32_t* intsOf(const Napi::Object& obj, const char* key, size_t want);
+// The Uint32Array `obj[key]` of exactly `want` elements.
+uint32_t* uintsOf(const Napi::Object& obj, const char* key, size_t want);
 // `obj[key]` if it is present and not null/undefined, else nullptr.
 float* optionalFloatsOf(const Napi::Object& obj, const char* key, size_t want);
 // The integer `obj[key]` in [lo, hi].

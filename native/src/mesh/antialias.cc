@@ -98,7 +98,8 @@ bool findBlend(const Mesh& m, const ViewGeometry& g, const std::vector<int32_t>&
   for (int k = 0; k < 3; ++k) {
     const int32_t across = neighbours[3 * static_cast<size_t>(f) + k];
     if (across >= 0 && g.facing[across] == g.facing[f]) continue;
-    const int32_t va = m.triangles[3 * f + k], vb = m.triangles[3 * f + (k + 1) % 3];
+    const int32_t va = static_cast<int32_t>(m.triangles[3 * f + k]);
+    const int32_t vb = static_cast<int32_t>(m.triangles[3 * f + (k + 1) % 3]);
     if (!g.inFront[va] || !g.inFront[vb]) continue;
     const Crossing c = crossing(&g.screen[2 * static_cast<size_t>(va)], &g.screen[2 * static_cast<size_t>(vb)], x, y,
                                 axis, occluderFirst);

@@ -10,8 +10,8 @@ std::vector<int32_t> edgeNeighbours(const Mesh& mesh) {
   std::vector<std::pair<uint64_t, int32_t>> keyed(edges);
   for (size_t e = 0; e < edges; ++e) {
     const size_t f = e / 3, k = e % 3;
-    const uint64_t a = static_cast<uint32_t>(mesh.triangles[3 * f + k]);
-    const uint64_t b = static_cast<uint32_t>(mesh.triangles[3 * f + (k + 1) % 3]);
+    const uint64_t a = mesh.triangles[3 * f + k];
+    const uint64_t b = mesh.triangles[3 * f + (k + 1) % 3];
     keyed[e] = {a < b ? (a << 32 | b) : (b << 32 | a), static_cast<int32_t>(e)};
   }
   std::sort(keyed.begin(), keyed.end());

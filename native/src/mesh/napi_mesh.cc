@@ -19,10 +19,10 @@ Mesh meshOf(const Napi::Object& o) {
   m.vertexCount = intOf(o, "vertexCount", 0, 1 << 28);
   m.triangleCount = intOf(o, "triangleCount", 0, 1 << 28);
   m.positions = floatsOf(o, "positions", 3 * static_cast<size_t>(m.vertexCount));
-  m.triangles = intsOf(o, "triangles", 3 * static_cast<size_t>(m.triangleCount));
+  m.triangles = uintsOf(o, "indices", 3 * static_cast<size_t>(m.triangleCount));
   for (size_t k = 0; k < 3 * static_cast<size_t>(m.triangleCount); ++k)
-    if (m.triangles[k] < 0 || m.triangles[k] >= m.vertexCount)
-      throw Napi::RangeError::New(env, "triangles[" + std::to_string(k) + "] is not a vertex index");
+    if (m.triangles[k] >= static_cast<uint32_t>(m.vertexCount))
+      throw Napi::RangeError::New(env, "indices[" + std::to_string(k) + "] is not a vertex index");
   return m;
 }
 

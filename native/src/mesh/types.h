@@ -10,7 +10,7 @@ namespace kiln::mesh {
 
 struct Mesh {
   const float* positions = nullptr;   // V×3, world space
-  const int32_t* triangles = nullptr;  // F×3 vertex indices
+  const uint32_t* triangles = nullptr;  // F×3 vertex indices (each < vertexCount)
   int vertexCount = 0;
   int triangleCount = 0;
 };

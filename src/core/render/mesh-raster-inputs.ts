@@ -1,10 +1,5 @@
+import type { TriangleMesh } from '../export/mesh/triangle-mesh';
 import type { KernelCamera } from './kernel-camera';
-
-/** A triangle mesh in world space (Y up, right-handed): positions V×3, triangles F×3 vertex indices. */
-export interface TriangleMesh {
-  positions: Float32Array;
-  triangles: Int32Array;
-}
 
 function checkFinite(values: Float32Array, what: string): void {
   for (let k = 0; k < values.length; k++) {
@@ -14,18 +9,18 @@ function checkFinite(values: Float32Array, what: string): void {
 
 /** Checks the mesh's shape, finiteness and indices (programmer errors: a plain Error). */
 export function checkMesh(mesh: TriangleMesh): void {
-  const { positions, triangles } = mesh;
+  const { positions, indices } = mesh;
   if (!(positions instanceof Float32Array) || positions.length % 3 !== 0) {
     throw new Error('mesh.positions must be a Float32Array of V × 3 floats');
   }
-  if (!(triangles instanceof Int32Array) || triangles.length % 3 !== 0) {
-    throw new Error('mesh.triangles must be an Int32Array of F × 3 vertex indices');
+  if (!(indices instanceof Uint32Array) || indices.length % 3 !== 0) {
+    throw new Error('mesh.indices must be a Uint32Array of F × 3 vertex indices');
   }
   checkFinite(positions, 'mesh.positions');
   const vertexCount = positions.length / 3;
-  for (let k = 0; k < triangles.length; k++) {
-    const v = triangles[k]!;
-    if (v < 0 || v >= vertexCount) throw new Error(`mesh.triangles[${k}] = ${v} is not a vertex index (V = ${vertexCount})`);
+  for (let k = 0; k < indices.length; k++) {
+    const v = indices[k]!;
+    if (v >= vertexCount) throw new Error(`mesh.indices[${k}] = ${v} is not a vertex index (V = ${vertexCount})`);
   }
 }
 

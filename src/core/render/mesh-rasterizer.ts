@@ -1,9 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { packKernelCameras, type KernelCamera } from './kernel-camera';
-import { checkCameras, checkChannels, checkMesh, type TriangleMesh } from './mesh-raster-inputs';
+import type { TriangleMesh } from '../export/mesh/triangle-mesh';
+import { checkCameras, checkChannels, checkMesh } from './mesh-raster-inputs';
 import { loadNativeAddon, type NativeMesh, type NativeMeshRasterizer, type NativeMeshViews } from './native-addon';
-
-export type { TriangleMesh } from './mesh-raster-inputs';
 
 /**
  * What rasterize() returns and every later stage reads: per pixel of B views (channels-first), the covering
@@ -143,9 +142,9 @@ function pixels(raster: MeshRaster): number {
 }
 
 function nativeArgs(raster: MeshRaster): NativeArgs {
-  const { positions, triangles } = raster.mesh;
+  const { positions, indices } = raster.mesh;
   return {
-    mesh: { positions, triangles, vertexCount: positions.length / 3, triangleCount: triangles.length / 3 },
+    mesh: { positions, indices, vertexCount: positions.length / 3, triangleCount: indices.length / 3 },
     views: { cameras: packKernelCameras(raster.cameras), cameraCount: raster.cameraCount, width: raster.width, height: raster.height },
   };
 }

@@ -40,7 +40,7 @@ export interface NativeGaussianRasterizer {
 /** A mesh as the native mesh kernels read it. */
 export interface NativeMesh {
   positions: Float32Array;
-  triangles: Int32Array;
+  indices: Uint32Array;
   vertexCount: number;
   triangleCount: number;
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { GaussianRasterizer } from '../../../src/core/render/gaussian-rasterizer';
 import type { KernelCamera } from '../../../src/core/render/kernel-camera';
 import { coverage, splitCoverage, withCoverage } from '../../../src/core/render/mesh-coverage';
-import { MeshRasterizer, type TriangleMesh } from '../../../src/core/render/mesh-rasterizer';
+import type { TriangleMesh } from '../../../src/core/export/mesh/triangle-mesh';
+import { MeshRasterizer } from '../../../src/core/render/mesh-rasterizer';
 import { toKernelCamera, type Camera } from '../../../src/core/scene/cameras/camera';
 import { orbitCamera } from '../../../src/core/scene/cameras/orbit';
 import { allocateGaussians } from '../../../src/core/scene/gaussians/gaussian-layout';
@@ -42,14 +43,14 @@ function rayTriangle(d: Vec3, v0: Vec3, v1: Vec3, v2: Vec3): { z: number; b: Vec
 }
 
 function quad(corners: Vec3[]): TriangleMesh {
-  return { positions: Float32Array.from(corners.flat()), triangles: Int32Array.from([0, 1, 2, 0, 2, 3]) };
+  return { positions: Float32Array.from(corners.flat()), indices: Uint32Array.from([0, 1, 2, 0, 2, 3]) };
 }
 
 function merge(a: TriangleMesh, b: TriangleMesh): TriangleMesh {
   const offset = a.positions.length / 3;
   return {
     positions: Float32Array.from([...a.positions, ...b.positions]),
-    triangles: Int32Array.from([...a.triangles, ...Array.from(b.triangles, (v) => v + offset)]),
+    indices: Uint32Array.from([...a.indices, ...Array.from(b.indices, (v) => v + offset)]),
   };
 }
 
@@ -103,7 +104,7 @@ describe('mesh rasterizer: rasterize', () => {
     const mesh: TriangleMesh = {
       // Camera looks down world −Z: z = +0.5 is behind it; the triangle crosses the near plane (camera depth 0.8).
       positions: Float32Array.from([-2, -0.6, -3, 1.5, -0.4, -0.3, 0.2, 0.9, 0.5, 0.6, 1.0, -2.5, -1.2, 0.2, -1.5, 0.3, -1, -2]),
-      triangles: Int32Array.from([0, 1, 2, 3, 4, 5]),
+      indices: Uint32Array.from([0, 1, 2, 3, 4, 5]),
     };
     const r = raster.rasterize(mesh, [cam]);
     const vertex = (i: number) => toCam(cam, [mesh.positions[3 * i]!, mesh.positions[3 * i + 1]!, mesh.positions[3 * i + 2]!]);
@@ -259,7 +260,7 @@ describe('mesh rasterizer: threads and inputs', () => {
     const raster = new MeshRasterizer(1);
     const cam = lookAt([0, 0, 3], [0, 0, 0], 8);
     const mesh = cube();
-    expect(() => raster.rasterize({ ...mesh, triangles: Int32Array.from([0, 1, 8]) }, [cam])).toThrow(/not a vertex index/);
+    expect(() => raster.rasterize({ ...mesh, indices: Uint32Array.from([0, 1, 8]) }, [cam])).toThrow(/not a vertex index/);
     expect(() => raster.rasterize({ ...mesh, positions: Float32Array.from([0, 0, Number.NaN]) }, [cam])).toThrow(/finite/);
     expect(() => raster.rasterize({ ...mesh, positions: new Float32Array(5) }, [cam])).toThrow(/V × 3/);
     expect(() => raster.rasterize(mesh, [])).toThrow(/at least one camera/);
