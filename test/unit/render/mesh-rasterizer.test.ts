@@ -157,6 +157,22 @@ describe('mesh rasterizer: rasterize', () => {
     }
   });
 
+  it('antialiases silhouettes made of triangles much smaller than a pixel', () => {
+    // A finely tessellated sphere (≈16k triangles) at 48²: the pixel next to the background is rarely covered by a
+    // triangle that owns the silhouette edge. On the optical axis it projects to a disc of radius f·r / √(d² − r²).
+    const [r, d] = [0.5, 3];
+    const mesh = uvSphere([0, 0, 0], r, 64, 128);
+    const cam = lookAt([0, 0, d], [0, 0, 0], 48);
+    const radius = (cam.fx * r) / Math.sqrt(d * d - r * r);
+    const raster = new MeshRasterizer(2);
+    const rast = raster.rasterize(mesh, [cam]);
+    const aa = raster.antialias(rast, coverage(rast), 1);
+    const area = Math.PI * radius * radius;
+    expect(Math.abs(sum(aa.image) - area) / area, `antialiased ${sum(aa.image)} vs ${area}`).toBeLessThan(0.005);
+    // Nearly every pixel pair the outline crosses is blended: a closed curve of length L crosses ≈ 4L/π pairs.
+    expect(aa.events.length / 6).toBeGreaterThan(0.9 * ((4 / Math.PI) * 2 * Math.PI * radius));
+  });
+
   it('puts a mesh sphere on the same pixels as a Gaussian blob at the same place', () => {
     const centre: Vec3 = [0.35, -0.2, 0.15];
     const cams = [
