@@ -117,7 +117,8 @@ std::vector<std::pair<int32_t, int32_t>> silhouetteEdges(const Mesh& m, const Vi
 // crossing is nearest the occluder's (the edge of the occluder's own surface; ties go to the earlier edge).
 std::vector<Blend> chooseBlends(const ViewGeometry& g, const std::vector<std::pair<int32_t, int32_t>>& edges,
                                 const int32_t* ids, const float* depth, int view, int width, int height) {
-  std::vector<Blend> best(2 * static_cast<size_t>(width) * height);
+  std::vector<int32_t> slot(2 * static_cast<size_t>(width) * height, -1);  // pair → its entry in `blends`
+  std::vector<Blend> blends;
   const double inf = std::numeric_limits<double>::infinity();
   auto consider = [&](int x, int y, int axis, int32_t va, int32_t vb) {
     const size_t p = static_cast<size_t>(y) * width + x;
@@ -132,9 +133,14 @@ std::vector<Blend> chooseBlends(const ViewGeometry& g, const std::vector<std::pa
     const double zEdge = 1.0 / ((1 - c.s) / g.z[va] + c.s / g.z[vb]);  // 1/z is linear along the projected edge
     const double zOther = ids[other] < 0 ? inf : depth[other];
     if (!(zEdge < zOther)) return;
-    Blend& blend = best[2 * p + axis];
     const double score = std::fabs(zEdge - depth[occluder]);
-    if (!(score < blend.score)) return;
+    int32_t& k = slot[2 * p + axis];
+    if (k >= 0 && !(score < blends[k].score)) return;
+    if (k < 0) {
+      k = static_cast<int32_t>(blends.size());
+      blends.emplace_back();
+    }
+    Blend& blend = blends[k];
     const int32_t event[kEventInts] = {view, static_cast<int32_t>(occluder), static_cast<int32_t>(other), axis, va, vb};
     std::memcpy(blend.event, event, sizeof event);
     blend.score = score;
@@ -160,7 +166,12 @@ std::vector<Blend> chooseBlends(const ViewGeometry& g, const std::vector<std::pa
       }
     }
   }
-  return best;
+  // In pair order, so the blends (and their sums) do not depend on the order edges were met in.
+  std::vector<Blend> ordered;
+  ordered.reserve(blends.size());
+  for (const int32_t k : slot)
+    if (k >= 0) ordered.push_back(blends[k]);
+  return ordered;
 }
 
 }  // namespace
@@ -181,7 +192,6 @@ std::vector<int32_t> antialias(const Mesh& mesh, const Views& views, const Raste
     const float* in = image.values + static_cast<size_t>(b) * C * plane;
     float* o = out + static_cast<size_t>(b) * C * plane;
     for (const Blend& blend : blends) {
-      if (blend.score == std::numeric_limits<double>::infinity()) continue;
       events.insert(events.end(), blend.event, blend.event + kEventInts);
       for (int c = 0; c < C; ++c) {
         const size_t t = c * plane + blend.target, s = c * plane + blend.source;

@@ -45,11 +45,12 @@ void pixelBox(const double v[3][3], const Camera& cam, int box[4]) {
   if (!(lo[0] <= hi[0]) || !std::isfinite(lo[0]) || !std::isfinite(hi[0]) || !std::isfinite(lo[1]) ||
       !std::isfinite(hi[1]))
     return;
-  // Pixel i's centre is i + 0.5; one pixel of slack keeps rounding from dropping a boundary pixel.
-  box[0] = static_cast<int>(std::max(0.0, std::floor(lo[0] - 0.5) - 1));
-  box[1] = static_cast<int>(std::min(static_cast<double>(cam.width), std::floor(hi[0] - 0.5) + 2));
-  box[2] = static_cast<int>(std::max(0.0, std::floor(lo[1] - 0.5) - 1));
-  box[3] = static_cast<int>(std::min(static_cast<double>(cam.height), std::floor(hi[1] - 0.5) + 2));
+  // Pixel i's centre is i + 0.5; a 10⁻³ px margin keeps rounding from dropping a centre on the box's edge.
+  constexpr double kMargin = 1e-3;
+  box[0] = static_cast<int>(std::max(0.0, std::ceil(lo[0] - 0.5 - kMargin)));
+  box[1] = static_cast<int>(std::min(static_cast<double>(cam.width), std::floor(hi[0] - 0.5 + kMargin) + 1));
+  box[2] = static_cast<int>(std::max(0.0, std::ceil(lo[1] - 0.5 - kMargin)));
+  box[3] = static_cast<int>(std::min(static_cast<double>(cam.height), std::floor(hi[1] - 0.5 + kMargin) + 1));
   if (box[0] >= box[1] || box[2] >= box[3]) box[0] = box[1] = box[2] = box[3] = 0;
 }
 
