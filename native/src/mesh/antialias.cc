@@ -155,12 +155,15 @@ std::vector<Blend> chooseBlends(const ViewGeometry& g, const std::vector<std::pa
     for (int axis = 0; axis < 2; ++axis) {
       const int u = axis, w = 1 - axis;  // pairs run along u; the edge is cut by the centre lines w = i + 0.5
       if (a[w] == b[w]) continue;
-      const int lo = std::max(0, static_cast<int>(std::ceil(std::min(a[w], b[w]) - 0.5)));
-      const int hi = std::min(size[w] - 1, static_cast<int>(std::floor(std::max(a[w], b[w]) - 0.5)));
-      for (int line = lo; line <= hi; ++line) {
+      // Clamped in double before any conversion: a vertex just beyond the near plane projects very far out.
+      const double lo = std::max(0.0, std::ceil(std::min(a[w], b[w]) - 0.5));
+      const double hi = std::min(size[w] - 1.0, std::floor(std::max(a[w], b[w]) - 0.5));
+      if (!(lo <= hi)) continue;
+      for (int line = static_cast<int>(lo); line <= hi; ++line) {
         const double s = (line + 0.5 - a[w]) / (b[w] - a[w]);
-        const int first = static_cast<int>(std::floor(a[u] + s * (b[u] - a[u]) - 0.5));
-        if (first < 0 || first + 1 >= size[u]) continue;
+        const double at = a[u] + s * (b[u] - a[u]) - 0.5;  // the pair's first pixel, fractionally
+        if (!(at >= 0 && at < size[u] - 1)) continue;
+        const int first = static_cast<int>(at);
         if (axis == 0) consider(first, line, 0, va, vb);
         else consider(line, first, 1, va, vb);
       }
