@@ -206,12 +206,12 @@ std::vector<int32_t> antialias(const Mesh& mesh, const Views& views, const Raste
 }
 
 void antialiasBackward(const Mesh& mesh, const Views& views, const Image& image, const int32_t* events, int count,
-                       const float* dOut, float* dImage, float* dPositions, ThreadPool& pool) {
+                       const float* dOut, float* dImage, float* dPositions) {
   const size_t plane = static_cast<size_t>(views.pixels());
   const int C = image.channels;
   std::memcpy(dImage, dOut, sizeof(float) * plane * C * views.count);
   std::vector<double> total(3 * static_cast<size_t>(mesh.vertexCount), 0.0);
-  (void)pool;  // a few blends per silhouette pixel: cheaper in order than handed out
+  // A few blends per silhouette pixel: cheaper taken in order than handed to the pool.
   for (int e = 0; e < count; ++e) {
     const int32_t* ev = events + kEventInts * e;
     const int b = ev[0], axis = ev[3], va = ev[4], vb = ev[5];

@@ -35,6 +35,6 @@ std::vector<int32_t> antialias(const Mesh& mesh, const Views& views, const Raste
 
 // Overwrites dImage (B×channels×H×W) and dPositions (V×3) with the gradients of the blends `events` (count blends).
 void antialiasBackward(const Mesh& mesh, const Views& views, const Image& image, const int32_t* events, int count,
-                       const float* dOut, float* dImage, float* dPositions, ThreadPool& pool);
+                       const float* dOut, float* dImage, float* dPositions);
 
 }  // namespace kiln::mesh
