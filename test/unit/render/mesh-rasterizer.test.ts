@@ -272,6 +272,18 @@ describe('mesh rasterizer: threads and inputs', () => {
     expect(sum(split.alpha)).toBeGreaterThan(4);
   });
 
+  it('renders an empty mesh (a surface that vanished) as empty, with zero gradients', () => {
+    const raster = new MeshRasterizer(2);
+    const empty: TriangleMesh = { positions: new Float32Array(0), indices: new Uint32Array(0) };
+    const r = raster.rasterize(empty, [lookAt([0, 0, 3], [0, 0, 0], 8)]);
+    expect(Array.from(new Set(r.triangleId))).toEqual([-1]);
+    const aa = raster.antialias(r, withCoverage(r, raster.interpolate(r, new Float32Array(0), 2), 2), 3);
+    expect(aa.events.length).toBe(0);
+    expect(sum(aa.image)).toBe(0);
+    expect(raster.rasterizeBackward(r, { dBary: new Float32Array(2 * 64) }).length).toBe(0);
+    expect(raster.antialiasBackward(aa, new Float32Array(3 * 64)).dPositions.length).toBe(0);
+  });
+
   it('rejects malformed input with a plain Error', () => {
     const raster = new MeshRasterizer(1);
     const cam = lookAt([0, 0, 3], [0, 0, 0], 8);
