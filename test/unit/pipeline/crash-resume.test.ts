@@ -78,7 +78,7 @@ beforeAll(async () => {
   const store = openKilnStore(temp.home);
   try {
     const [run] = store.runs.listRuns();
-    referenceSplats = store.runs.latestSnapshot(run!.id)!.splatsBlob;
+    referenceSplats = store.runs.latestSnapshot(run!.id)!.payloadBlob;
   } finally {
     store.close();
   }
@@ -108,8 +108,8 @@ describe('a run killed with SIGKILL at random moments', () => {
       const iterations = snapshots.map((s) => s.iteration);
       expect(iterations.every((it, k) => k === 0 || it > iterations[k - 1]!)).toBe(true);
       expect(iterations.at(-1)).toBe(30);
-      for (const s of snapshots) store.blobs.read(s.splatsBlob, { verify: true });
-      expect(snapshots.at(-1)!.splatsBlob).toBe(referenceSplats);
+      for (const s of snapshots) store.blobs.read(s.payloadBlob, { verify: true });
+      expect(snapshots.at(-1)!.payloadBlob).toBe(referenceSplats);
     } finally {
       store.close();
     }
@@ -128,7 +128,7 @@ describe('a run killed with SIGKILL at random moments', () => {
     expect(resumed.code, resumed.err).toBe(0);
     const store = openKilnStore(temp.home);
     try {
-      expect(store.runs.latestSnapshot(run.id)!.splatsBlob).toBe(referenceSplats);
+      expect(store.runs.latestSnapshot(run.id)!.payloadBlob).toBe(referenceSplats);
     } finally {
       store.close();
     }
