@@ -18,12 +18,14 @@ export const RUN_OPTIONS = {
   'snapshot-every': { type: 'string' },
   'method-settings': { type: 'string' },
   training: { type: 'string' },
+  stages: { type: 'string' },
   threads: { type: 'string' },
 } as const;
 
 export const RUN_OPTIONS_USAGE = `[--prompt TEXT] [--negative TEXT] [--method vdm|sds|ism|tsm|sdi|ge3d] [--preset fast|balanced|quality]
               [--model demo|demo-latent|PATH] [--iters N] [--res N] [--seed N] [--batch N] [--gaussians N]
-              [--max-gaussians N] [--snapshot-every N] [--method-settings JSON] [--training JSON] [--threads N]`;
+              [--max-gaussians N] [--snapshot-every N] [--method-settings JSON] [--training JSON] [--threads N]
+              [--stages JSON] (the run's stages in order, e.g. '[{"representation":"gaussians","iterations":400}]')`;
 
 function integer(values: Record<string, unknown>, key: string): number | undefined {
   const raw = values[key];
@@ -45,6 +47,18 @@ export function jsonObjectOption(values: Record<string, unknown>, key: string): 
   throw new KilnError('invalid-request', `--${key} must be a JSON object, e.g. --${key} '{"cfgScale": 7.5}'`);
 }
 
+function jsonArrayOption(values: Record<string, unknown>, key: string): unknown[] | undefined {
+  const raw = values[key];
+  if (raw === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(String(raw));
+    if (Array.isArray(parsed)) return parsed;
+  } catch {
+    // fall through to the message below
+  }
+  throw new KilnError('invalid-request', `--${key} must be a JSON array, e.g. --${key} '[{"representation": "gaussians"}]'`);
+}
+
 /** The fields the options set (only those given), in the shape of the shared RunRequest. */
 export function runFieldsFromOptions(values: Record<string, unknown>): Record<string, unknown> {
   const fields: Record<string, unknown> = {
@@ -62,6 +76,7 @@ export function runFieldsFromOptions(values: Record<string, unknown>): Record<st
     snapshotEvery: integer(values, 'snapshot-every'),
     methodSettings: jsonObjectOption(values, 'method-settings'),
     training: jsonObjectOption(values, 'training'),
+    stages: jsonArrayOption(values, 'stages'),
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }

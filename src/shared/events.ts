@@ -13,16 +13,15 @@ export const StudioEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run.snapshot'), snapshot: Snapshot }),
   /**
    * The live Gaussians while a run trains (throttled, about once a second), so the viewport moves between
-   * snapshots. The payload is compact Gaussians (shared/compact-gaussians): inline as base64, or a blob hash.
-   * Decode with `decodeLiveSplats` (renderer/src/api/snapshot-payload.ts).
+   * snapshots. The payload is compact Gaussians (shared/compact-gaussians) in base64. Decode with
+   * `decodeLiveSplats` (renderer/src/api/snapshot-payload.ts).
    */
   z.object({
     type: z.literal('run.splats'),
     runId: RunId,
     iteration: z.number().int(),
     gaussians: z.number().int(),
-    blob: z.string().optional(),
-    payloadBase64: z.string().optional(),
+    payloadBase64: z.string(),
   }),
   /** Completed, cancelled, paused or failed (then `run.error` says why). */
   z.object({ type: z.literal('run.finished'), run: Run }),

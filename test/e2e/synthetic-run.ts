@@ -29,6 +29,7 @@ export function writeSyntheticRun(home: string, options: { projectName: string; 
       projectId: project.id,
       name: `synthetic ${options.count / 1000}k`,
       config: { prompt: 'a synthetic ball', method: 'sds' },
+      method: 'sds',
       seed: 7,
       targetIterations: iterations,
     });
@@ -50,12 +51,14 @@ export function writeSyntheticRun(home: string, options: { projectName: string; 
     for (let k = 0; k < options.snapshots; k++) {
       const [r, gg, b] = snapshotColour(k);
       for (let i = 0; i < g.count; i++) g.shDc.set([(r - 0.5) / SH_C0, (gg - 0.5) / SH_C0, (b - 0.5) / SH_C0], 3 * i);
-      const splatsBlob = store.blobs.put(encodeCompactGaussians(g));
+      const payloadBlob = store.blobs.put(encodeCompactGaussians(g));
       store.runs.addSnapshot({
         runId: run.id,
         iteration: (k + 1) * 10,
+        stage: 0,
         gaussians: g.count,
-        splatsBlob,
+        payloadKind: 'splats',
+        payloadBlob,
         checkpointBlob: null,
         thumbnailBlob: null,
         metrics: {},

@@ -1,5 +1,5 @@
 import { Rng } from '../../src/core/random/rng';
-import { allocateGaussians, type GaussianArrays } from '../../src/core/scene/gaussians/gaussian-layout';
+import { allocateGaussians, type GaussianArrays } from '../../src/shared/gaussians/gaussian-layout';
 
 export interface RandomSceneOptions {
   count: number;

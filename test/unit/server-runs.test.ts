@@ -41,7 +41,7 @@ describe('runs over the StudioApi', () => {
     // Thumbnails and splat payloads are served by hash.
     const png = await fetch(`${studio.url}/api/blobs/${timeline.at(-1)!.thumbnailBlob}`);
     expect(png.headers.get('content-type')).toBe('image/png');
-    const splats = await fetch(`${studio.url}/api/blobs/${timeline.at(-1)!.splatsBlob}`);
+    const splats = await fetch(`${studio.url}/api/blobs/${timeline.at(-1)!.payloadBlob}`);
     expect((await splats.arrayBuffer()).byteLength).toBeGreaterThan(100);
     expect((await fetch(`${studio.url}/api/blobs/${'0'.repeat(64)}`)).status).toBe(404);
     expect((await fetch(`${studio.url}/api/blobs/..%2Fkiln.db`)).status).toBe(400);
@@ -64,7 +64,7 @@ describe('runs over the StudioApi', () => {
     expect((await finished(branch.id)).status).toBe('completed');
     const branchStart = (await call<Snapshot[]>('runs.timeline', { runId: branch.id }))[0]!;
     const parentAt = (await call<Snapshot[]>('runs.timeline', { runId: run.id })).find((s) => s.iteration === paused.lastIteration)!;
-    expect(branchStart.splatsBlob).toBe(parentAt.splatsBlob);
+    expect(branchStart.payloadBlob).toBe(parentAt.payloadBlob);
 
     studio.events.length = 0;
     await call('runs.resume', { runId: run.id });

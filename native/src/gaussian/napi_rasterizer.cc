@@ -37,6 +37,28 @@ Napi::Object statsObject(Napi::Env env, const RasterStats& s) {
   return o;
 }
 
+// Marks the externals forward() returns, so backward() refuses anything else.
+constexpr napi_type_tag kContextTag = {0x6b696c6e67617573ULL, 0x73666f7277617264ULL};
+
+// A forward pass's context as an opaque JS value; V8 is told its size so that garbage collection keeps up.
+Napi::External<ForwardContext> wrapContext(Napi::Env env, std::unique_ptr<ForwardContext> context) {
+  const int64_t bytes = static_cast<int64_t>(context->bytes());
+  auto external = Napi::External<ForwardContext>::New(env, context.release(), [bytes](Napi::Env e, ForwardContext* c) {
+    delete c;
+    Napi::MemoryManagement::AdjustExternalMemory(e, -bytes);
+  });
+  Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+  external.TypeTag(&kContextTag);
+  return external;
+}
+
+const ForwardContext& contextOf(const Napi::Value& value) {
+  Napi::Env env = value.Env();
+  if (!value.IsExternal() || !value.As<Napi::External<ForwardContext>>().CheckTypeTag(&kContextTag))
+    throw Napi::TypeError::New(env, "backward() needs the context a forward() returned");
+  return *value.As<Napi::External<ForwardContext>>().Data();
+}
+
 class GaussianRasterizer : public Napi::ObjectWrap<GaussianRasterizer> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -54,6 +76,7 @@ class GaussianRasterizer : public Napi::ObjectWrap<GaussianRasterizer> {
   Napi::Value Threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), impl_->threads()); }
 
   // forward(params, { cameras, cameraCount, width, height, shDegree, background }, { rgb, alpha, depth, radii })
+  //   → { fragments, pairs, context }
   Napi::Value Forward(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (info.Length() < 3 || !info[1].IsObject() || !info[2].IsObject())
@@ -70,37 +93,42 @@ class GaussianRasterizer : public Napi::ObjectWrap<GaussianRasterizer> {
     const size_t plane = static_cast<size_t>(width) * height * cameraCount;
     ForwardOutputs out{floatsOf(outs, "rgb", 3 * plane), floatsOf(outs, "alpha", plane), floatsOf(outs, "depth", plane),
                        floatsOf(outs, "radii", static_cast<size_t>(cameraCount) * params.count)};
-    width_ = width;
-    height_ = height;
-    cameraCount_ = cameraCount;
-    return statsObject(env, impl_->forward(params, cameras, cameraCount, width, height, shDegree, background, out));
+    auto context = std::make_unique<ForwardContext>();
+    const RasterStats stats =
+        impl_->forward(params, cameras, cameraCount, width, height, shDegree, background, out, *context);
+    Napi::Object result = statsObject(env, stats);
+    result.Set("context", wrapContext(env, std::move(context)));
+    return result;
   }
 
-  // backward(params, { dRgb, dAlpha?, dDepth? }, grads { means, ... }, meanGrad2D)
+  // backward(context, params, { dRgb, dAlpha?, dDepth? }, grads { means, ... }, meanGrad2D)
   Napi::Value Backward(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (info.Length() < 4 || !info[1].IsObject() || !info[2].IsObject())
-      throw Napi::TypeError::New(env, "backward(params, upstream, grads, meanGrad2D) needs four arguments");
-    const Params params = paramsOf(info[0]);
-    if (!impl_->hasForwardState(params.count))
-      throw Napi::Error::New(env, "backward() needs a forward() with the same Gaussians first");
-    const size_t plane = static_cast<size_t>(width_) * height_ * cameraCount_;
-    Napi::Object up = info[1].As<Napi::Object>();
+    if (info.Length() < 5 || !info[2].IsObject() || !info[3].IsObject())
+      throw Napi::TypeError::New(env, "backward(context, params, upstream, grads, meanGrad2D) needs five arguments");
+    const ForwardContext& context = contextOf(info[0]);
+    const Params params = paramsOf(info[1]);
+    if (params.count != context.count)
+      throw Napi::Error::New(env, "backward() needs the Gaussians its forward() rendered (the count differs)");
+    const size_t cameraCount = context.views.size();
+    const size_t plane = cameraCount == 0 ? 0
+                                          : static_cast<size_t>(context.views[0].cam.width) *
+                                                context.views[0].cam.height * cameraCount;
+    Napi::Object up = info[2].As<Napi::Object>();
     BackwardInputs in{floatsOf(up, "dRgb", 3 * plane), optionalFloatsOf(up, "dAlpha", plane),
                       optionalFloatsOf(up, "dDepth", plane)};
-    Napi::Object g = info[2].As<Napi::Object>();
+    Napi::Object g = info[3].As<Napi::Object>();
     const size_t n = static_cast<size_t>(params.count);
     Grads grads{floatsOf(g, "means", 3 * n), floatsOf(g, "logScales", 3 * n), floatsOf(g, "quats", 4 * n),
                 floatsOf(g, "opacityLogits", n), floatsOf(g, "shDc", 3 * n),
                 floatsOf(g, "shRest", 3 * n * params.restPerChannel())};
-    kiln::FloatView mg = kiln::float32Arg(info, 3, "meanGrad2D");
-    if (mg.length != 2 * n * cameraCount_)
-      throw Napi::RangeError::New(env, describe("meanGrad2D", mg.length, 2 * n * cameraCount_));
-    return statsObject(env, impl_->backward(params, in, grads, mg.data));
+    kiln::FloatView mg = kiln::float32Arg(info, 4, "meanGrad2D");
+    if (mg.length != 2 * n * cameraCount)
+      throw Napi::RangeError::New(env, describe("meanGrad2D", mg.length, 2 * n * cameraCount));
+    return statsObject(env, impl_->backward(context, params, in, grads, mg.data));
   }
 
   std::unique_ptr<Rasterizer> impl_;
-  int width_ = 0, height_ = 0, cameraCount_ = 0;
 };
 
 Napi::Value RasterConstants(const Napi::CallbackInfo& info) {

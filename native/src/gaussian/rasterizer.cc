@@ -149,7 +149,8 @@ double Rasterizer::compositeForward(View& view, int /*shDegree*/, const float bg
   return total;
 }
 
-double Rasterizer::compositeBackward(const View& view, const float* dRgb, const float* dAlpha, const float* dDepth) {
+double Rasterizer::compositeBackward(const View& view, const float background[3], const float* dRgb, const float* dAlpha,
+                                     const float* dDepth) {
   const int W = view.cam.width, H = view.cam.height;
   const size_t plane = static_cast<size_t>(W) * H;
   const int tilesX = (W + kTile - 1) / kTile, tilesY = (H + kTile - 1) / kTile;
@@ -176,9 +177,9 @@ double Rasterizer::compositeBackward(const View& view, const float* dRgb, const 
       gB[p] = inside ? dRgb[2 * plane + pix] : 0.0f;
       gA[p] = inside && dAlpha ? dAlpha[pix] : 0.0f;
       gD[p] = inside && dDepth ? dDepth[pix] : 0.0f;
-      b0[p] = finalT[p] * background_[0];
-      b1[p] = finalT[p] * background_[1];
-      b2[p] = finalT[p] * background_[2];
+      b0[p] = finalT[p] * background[0];
+      b1[p] = finalT[p] * background[1];
+      b2[p] = finalT[p] * background[2];
       bD[p] = 0;
     }
     const int start = view.tileStart[tile];
@@ -236,16 +237,26 @@ double Rasterizer::compositeBackward(const View& view, const float* dRgb, const 
   return total;
 }
 
+size_t ForwardContext::bytes() const {
+  size_t total = sizeof(ForwardContext);
+  for (const View& v : views)
+    total += v.projected.capacity() * sizeof(Projected) +
+             (v.tileStart.capacity() + v.tileList.capacity() + v.lastCount.capacity()) * sizeof(int) +
+             v.finalT.capacity() * sizeof(float);
+  return total;
+}
+
 RasterStats Rasterizer::forward(const Params& params, const float* packedCameras, int cameraCount, int width,
-                                int height, int shDegree, const float background[3], const ForwardOutputs& out) {
+                                int height, int shDegree, const float background[3], const ForwardOutputs& out,
+                                ForwardContext& context) {
   RasterStats stats;
-  views_.resize(cameraCount);
-  count_ = params.count;
-  shDegree_ = shDegree;
-  std::memcpy(background_, background, sizeof background_);
+  context.views.resize(cameraCount);
+  context.count = params.count;
+  context.shDegree = shDegree;
+  std::memcpy(context.background, background, sizeof context.background);
   const size_t plane = static_cast<size_t>(width) * height;
   for (int b = 0; b < cameraCount; ++b) {
-    View& view = views_[b];
+    View& view = context.views[b];
     view.cam = unpackCamera(packedCameras + b * kPackedCameraFloats, width, height);
     project(params, view, shDegree);
     bin(view);
@@ -258,7 +269,8 @@ RasterStats Rasterizer::forward(const Params& params, const float* packedCameras
   return stats;
 }
 
-RasterStats Rasterizer::backward(const Params& params, const BackwardInputs& in, const Grads& grads, float* meanGrad2D) {
+RasterStats Rasterizer::backward(const ForwardContext& context, const Params& params, const BackwardInputs& in,
+                                 const Grads& grads, float* meanGrad2D) {
   RasterStats stats;
   const size_t n = static_cast<size_t>(params.count);
   const int rest = params.restPerChannel();
@@ -269,11 +281,11 @@ RasterStats Rasterizer::backward(const Params& params, const BackwardInputs& in,
   std::fill(grads.shDc, grads.shDc + 3 * n, 0.0f);
   std::fill(grads.shRest, grads.shRest + 3 * n * rest, 0.0f);
   std::vector<ScreenGrad> screen(n);
-  for (size_t b = 0; b < views_.size(); ++b) {
-    const View& view = views_[b];
+  for (size_t b = 0; b < context.views.size(); ++b) {
+    const View& view = context.views[b];
     const size_t plane = static_cast<size_t>(view.cam.width) * view.cam.height;
     stats.pairs += static_cast<double>(view.tileList.size());
-    stats.fragments += compositeBackward(view, in.dRgb + b * 3 * plane, in.dAlpha ? in.dAlpha + b * plane : nullptr,
+    stats.fragments += compositeBackward(view, context.background, in.dRgb + b * 3 * plane, in.dAlpha ? in.dAlpha + b * plane : nullptr,
                                          in.dDepth ? in.dDepth + b * plane : nullptr);
     std::fill(screen.begin(), screen.end(), ScreenGrad{});
     for (size_t k = 0; k < view.tileList.size(); ++k) {
@@ -295,7 +307,7 @@ RasterStats Rasterizer::backward(const Params& params, const BackwardInputs& in,
       mg[2 * i] = screen[i].u * 0.5f * view.cam.width;
       mg[2 * i + 1] = screen[i].v * 0.5f * view.cam.height;
       if (view.projected[i].radius == 0) return;
-      projectGaussianBackward(params, i, view.cam, shDegree_, view.projected[i], screen[i], grads);
+      projectGaussianBackward(params, i, view.cam, context.shDegree, view.projected[i], screen[i], grads);
     }, 256);
   }
   return stats;

@@ -29,19 +29,9 @@ struct RasterStats {
   double pairs = 0;      // (tile, Gaussian) pairs
 };
 
-class Rasterizer {
- public:
-  explicit Rasterizer(int threads) : pool_(threads) {}
-  int threads() const { return pool_.size(); }
-
-  RasterStats forward(const Params& params, const float* packedCameras, int cameraCount, int width, int height,
-                      int shDegree, const float background[3], const ForwardOutputs& out);
-  // Requires the preceding forward() with the same parameters and cameras. Overwrites grads and meanGrad2D (B×N×2).
-  RasterStats backward(const Params& params, const BackwardInputs& in, const Grads& grads, float* meanGrad2D);
-
-  bool hasForwardState(int count) const { return !views_.empty() && count_ == count; }
-
- private:
+// What one forward pass leaves for its backward pass: per camera the projected Gaussians, the tile lists and the
+// per-pixel compositing state. The rasterizer keeps none of it, so any number of passes can be in flight.
+struct ForwardContext {
   struct View {
     Camera cam;
     std::vector<Projected> projected;
@@ -50,18 +40,37 @@ class Rasterizer {
     std::vector<float> finalT;   // per pixel
     std::vector<int> lastCount;  // per pixel: list entries up to and including its last contributor
   };
+  std::vector<View> views;
+  int count = 0;
+  int shDegree = 0;
+  float background[3] = {0, 0, 0};
+
+  size_t bytes() const;
+};
+
+class Rasterizer {
+ public:
+  explicit Rasterizer(int threads) : pool_(threads) {}
+  int threads() const { return pool_.size(); }
+
+  // Fills `context` (replacing what it held) with what backward() needs.
+  RasterStats forward(const Params& params, const float* packedCameras, int cameraCount, int width, int height,
+                      int shDegree, const float background[3], const ForwardOutputs& out, ForwardContext& context);
+  // Gradients of the forward() that filled `context`, with the same parameters. Overwrites grads and meanGrad2D (B×N×2).
+  RasterStats backward(const ForwardContext& context, const Params& params, const BackwardInputs& in, const Grads& grads,
+                       float* meanGrad2D);
+
+ private:
+  using View = ForwardContext::View;
 
   void project(const Params& params, View& view, int shDegree);
   void bin(View& view);
   double compositeForward(View& view, int shDegree, const float background[3], float* rgb, float* alpha, float* depth);
-  double compositeBackward(const View& view, const float* dRgb, const float* dAlpha, const float* dDepth);
+  double compositeBackward(const View& view, const float background[3], const float* dRgb, const float* dAlpha,
+                           const float* dDepth);
 
   ThreadPool pool_;
-  std::vector<View> views_;
-  int count_ = 0;
-  int shDegree_ = 0;
-  float background_[3] = {0, 0, 0};
-  std::vector<float> pairGrads_;  // 10 floats per (tile, Gaussian) pair of one view
+  std::vector<float> pairGrads_;  // scratch: 10 floats per (tile, Gaussian) pair of one view, rewritten by each backward
 };
 
 }  // namespace kiln::gs

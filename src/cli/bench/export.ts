@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPORT_FORMATS, exportGaussians, findExportFormat, type ExportFormat } from '../../core/export/formats';
 import { Rng } from '../../core/random/rng';
-import type { GaussianArrays } from '../../core/scene/gaussians/gaussian-layout';
+import type { GaussianArrays } from '../../shared/gaussians/gaussian-layout';
 import { initialiseBall, logit } from '../../core/scene/gaussians/initialise';
 import { median } from '../../core/stats';
 import type { Benchmark } from './benchmark';

@@ -4,7 +4,7 @@ import { Rng } from '../../core/random/rng';
 import { median, timeRuns } from '../../core/stats';
 import { toKernelCamera } from '../../core/scene/cameras/camera';
 import { orbitCamera } from '../../core/scene/cameras/orbit';
-import { allocateGaussians, type GaussianArrays } from '../../core/scene/gaussians/gaussian-layout';
+import { allocateGaussians, type GaussianArrays } from '../../shared/gaussians/gaussian-layout';
 import { initialiseBall, logit } from '../../core/scene/gaussians/initialise';
 import type { Benchmark } from './benchmark';
 
@@ -39,9 +39,8 @@ function smallGradCheck(): number {
   const weights = new Rng(2).fillNormal(new Float32Array(3 * 24 * 20));
   const opts = { shDegree: 3, background: [0.1, 0.1, 0.1] as [number, number, number] };
   const loss = () => raster.forward(g, [cam], opts).rgb.reduce((s, v, k) => s + v * weights[k]!, 0);
-  loss();
   const grads = allocateGaussians(g.count, 3);
-  raster.backward(g, { dRgb: weights }, grads);
+  raster.backward(raster.forward(g, [cam], opts), g, { dRgb: weights }, grads);
   const steps = { means: 3e-4, logScales: 1e-3, quats: 1e-3, opacityLogits: 1e-3, shDc: 1e-3, shRest: 1e-3 };
   return gradCheck(g, grads, loss, steps, 1e-2, true).maxRelError;
 }
@@ -70,9 +69,9 @@ export const rasterBenchmark: Benchmark = {
           let fragments = 0;
           const fwd = await timeRuns(() => (fragments = raster.forward(g, [cam], opts).stats.fragments), repeats);
           const bwd = await timeRuns(() => {
-            raster.forward(g, [cam], opts);
+            const render = raster.forward(g, [cam], opts);
             const start = performance.now();
-            raster.backward(g, { dRgb }, grads);
+            raster.backward(render, g, { dRgb }, grads);
             return performance.now() - start;
           }, repeats);
           // timeRuns times the forward too; subtract the forward median for the backward alone.

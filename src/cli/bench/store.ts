@@ -3,8 +3,8 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../core/random/rng';
 import { median, quantile } from '../../core/stats';
-import { decodeCompactGaussians, encodeCompactGaussians } from '../../core/scene/gaussians/compact-gaussians';
-import { PARAM_GROUPS, type GaussianArrays } from '../../core/scene/gaussians/gaussian-layout';
+import { decodeCompactGaussians, encodeCompactGaussians } from '../../shared/gaussians/compact-gaussians';
+import { PARAM_GROUPS, type GaussianArrays } from '../../shared/gaussians/gaussian-layout';
 import { syntheticObject } from '../../core/scene/gaussians/synthetic-object';
 import { MAX_SH_DEGREE } from '../../core/scene/gaussians/spherical-harmonics';
 import { resolveKilnHome } from '../../core/store/kiln-home';
@@ -118,6 +118,7 @@ function measureScrub(store: KilnStore, blobs: BenchBlobs, shDegreeMax: number):
       projectId: project.id,
       name: 'bench store',
       config: { method: 'bench', prompt: 'bench store' },
+      method: 'bench',
       seed: 1,
       targetIterations: 10 * SCRUB_SNAPSHOTS,
     });
@@ -126,8 +127,8 @@ function measureScrub(store: KilnStore, blobs: BenchBlobs, shDegreeMax: number):
     for (let s = 0; s < SCRUB_SNAPSHOTS; s++) {
       const bytes = encodeCompactGaussians(driftedCopy(base, s + 1));
       payloadBytes = bytes.byteLength;
-      const splatsBlob = blobs.put(bytes);
-      runs.addSnapshot({ runId: run.id, iteration: 10 * s, gaussians: SCRUB_GAUSSIANS, splatsBlob, checkpointBlob: null, thumbnailBlob: null, metrics: { loss: 1 / (s + 1) } });
+      const payloadBlob = blobs.put(bytes);
+      runs.addSnapshot({ runId: run.id, iteration: 10 * s, stage: 0, gaussians: SCRUB_GAUSSIANS, payloadKind: 'splats', payloadBlob, checkpointBlob: null, thumbnailBlob: null, metrics: { loss: 1 / (s + 1) } });
     }
     const order = Array.from({ length: SCRUB_SNAPSHOTS }, (_, s) => 10 * s);
     const rng = new Rng(2024);
@@ -139,7 +140,7 @@ function measureScrub(store: KilnStore, blobs: BenchBlobs, shDegreeMax: number):
       const t0 = performance.now();
       const row = runs.getSnapshot(run.id, iteration);
       const t1 = performance.now();
-      const bytes = blobs.read(row.splatsBlob);
+      const bytes = blobs.read(row.payloadBlob);
       const t2 = performance.now();
       const g = decodeCompactGaussians(bytes);
       const t3 = performance.now();

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { KilnError } from '../../shared/errors';
 import { executeRun, type StopRequest } from '../../core/pipeline/generation';
 import type { EngineMessage } from '../../core/studio/engine-launcher';
+import { toWireRun, toWireSnapshot } from '../../core/studio/wire';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { openKilnStore } from '../../core/store/kiln-store';
 import { HOME_OPTION, type Command } from '../command';
@@ -40,10 +41,10 @@ export const engineRunCommand: Command = {
         runId,
         {
           onProgress: (progress) => void send({ type: 'progress', progress }),
-          onSnapshot: ({ checkpointBlob: _, ...snapshot }) => void send({ type: 'snapshot', snapshot }),
-          onLiveSplats: ({ iteration, gaussians, payload }) => {
+          onSnapshot: (snapshot) => void send({ type: 'snapshot', snapshot: toWireSnapshot(snapshot) }),
+          onLivePayload: ({ iteration, kind, size: gaussians, payload }) => {
             // A host that has not taken the last one yet gets none: live splats are a view, never a queue.
-            if (liveInFlight) return;
+            if (liveInFlight || kind !== 'splats') return;
             liveInFlight = true;
             const payloadBase64 = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('base64');
             void send({ type: 'splats', runId, iteration, gaussians, payloadBase64 }).finally(() => (liveInFlight = false));
@@ -52,10 +53,10 @@ export const engineRunCommand: Command = {
           stopRequested: () => stop,
         },
       );
-      await send({ type: 'finished', run: withoutPid(done) });
+      await send({ type: 'finished', run: toWireRun(done) });
       return 0;
     } catch (err) {
-      await send({ type: 'finished', run: withoutPid(store.runs.getRun(runId)) });
+      await send({ type: 'finished', run: toWireRun(store.runs.getRun(runId)) });
       if (err instanceof KilnError) throw err;
       io.err(`${(err as Error).stack ?? String(err)}\n`);
       return 1;
@@ -65,5 +66,3 @@ export const engineRunCommand: Command = {
     }
   },
 };
-
-const withoutPid = <T extends { pid: unknown }>({ pid: _, ...rest }: T) => rest;

@@ -3,10 +3,6 @@
  * ε̃ = ε_∅ + s·(ε_y − ε_∅) (s = 1 is conditional only). Perp-Neg (METHODS.md §8):
  * ε̃ = ε_∅ + s·(ε_pos − Σ_i w_i·ε_neg,i^⊥), where ⊥ removes the component along ε_pos, per image.
  */
-export interface PerpNegOptions {
-  /** One weight per negative conditioning row. */
-  weights: readonly number[];
-}
 
 /** Writes ε̃ into `out` at `offset` when given (saves a copy on the hot path), else into a new array. */
 export function classifierFreeGuidance(uncond: Float32Array, cond: Float32Array, scale: number, out = new Float32Array(cond.length), offset = 0): Float32Array {

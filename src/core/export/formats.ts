@@ -3,7 +3,7 @@ import { basename, dirname, extname } from 'node:path';
 import { z } from 'zod';
 import { KilnError } from '../../shared/errors';
 import { storageError, writeFileAtomic } from '../fs/atomic-file';
-import type { GaussianArrays } from '../scene/gaussians/gaussian-layout';
+import type { GaussianArrays } from '../../shared/gaussians/gaussian-layout';
 import { glbFormat } from './glb-format';
 import { writeInriaPly } from './ply/ply-writer';
 import { SogOptionsSchema, writeSog } from './sog';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { GaussianArrays } from '../scene/gaussians/gaussian-layout';
+import type { GaussianArrays } from '../../shared/gaussians/gaussian-layout';
 import { gaussiansToSplatTable, loadSplatTransform } from './splat-transform-table';
 
 export const SogOptionsSchema = z

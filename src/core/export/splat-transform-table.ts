@@ -1,6 +1,6 @@
 import type * as SplatTransformModule from '@playcanvas/splat-transform';
 import type { DataTable } from '@playcanvas/splat-transform';
-import type { GaussianArrays } from '../scene/gaussians/gaussian-layout';
+import type { GaussianArrays } from '../../shared/gaussians/gaussian-layout';
 import { gaussiansToInriaColumns } from './ply/inria-columns';
 
 type SplatTransform = typeof SplatTransformModule;

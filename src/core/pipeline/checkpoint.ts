@@ -1,13 +1,14 @@
 import type { RngState } from '../random/rng';
-import { groupWidths, PARAM_GROUPS, type GaussianArrays, type ParamGroup } from '../scene/gaussians/gaussian-layout';
-import type { GaussianModelState } from '../scene/gaussians/gaussian-model';
+import type { RepresentationState } from '../scene/representation';
 import { decodeBundle, encodeBundle } from '../store/binary-bundle';
 
 /** What resuming a run at a snapshot needs beyond its configuration. */
 export interface Checkpoint {
-  /** Iterations completed. */
+  /** The stage it was taken in (index into the config's stages). */
+  stage: number;
+  /** Iterations of the run completed (over all stages). */
   iteration: number;
-  model: GaussianModelState;
+  representation: RepresentationState;
   /** The loop's RNG (cameras, timesteps, noise). */
   loopRng: RngState;
   methodState: unknown;
@@ -15,13 +16,24 @@ export interface Checkpoint {
   elapsedMs: number;
 }
 
-const SETS = ['params', 'm', 'v'] as const;
+const FORMAT = 2;
 
 interface CheckpointMeta {
+  format: typeof FORMAT;
+  stage: number;
+  iteration: number;
+  representation: Record<string, unknown>;
+  loopRng: RngState;
+  methodState: unknown;
+  elapsedMs: number;
+}
+
+/** Format 1 (before runs were stages): a Gaussian model's fields at the top level, the only stage implied. */
+interface LegacyMeta {
   iteration: number;
   count: number;
   shDegreeMax: number;
-  steps: Record<ParamGroup, number>;
+  steps: Record<string, number>;
   shDegree: number;
   openedOpacityReset: boolean;
   modelRng: RngState;
@@ -31,57 +43,28 @@ interface CheckpointMeta {
 }
 
 export function encodeCheckpoint(c: Checkpoint): Uint8Array[] {
-  const m = c.model;
-  const arrays: Record<string, Float32Array> = {};
-  for (const set of SETS) for (const group of PARAM_GROUPS) arrays[`${set}.${group}`] = m[set][group];
-  arrays.gradAccum = m.gradAccum;
-  arrays.gradViews = m.gradViews;
-  arrays.maxRadius = m.maxRadius;
   const meta: CheckpointMeta = {
+    format: FORMAT,
+    stage: c.stage,
     iteration: c.iteration,
-    count: m.params.count,
-    shDegreeMax: m.params.shDegreeMax,
-    steps: m.steps,
-    shDegree: m.shDegree,
-    openedOpacityReset: m.openedOpacityReset,
-    modelRng: m.rng,
+    representation: c.representation.meta,
     loopRng: c.loopRng,
     methodState: c.methodState ?? null,
     elapsedMs: c.elapsedMs,
   };
-  return encodeBundle(meta, arrays);
+  return encodeBundle(meta, c.representation.arrays);
 }
 
+/** Reads checkpoints of both formats; a format-1 one (an older home's paused run) resumes as stage 0. */
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const { meta, arrays } = decodeBundle(bytes);
-  const k = meta as CheckpointMeta;
-  const widths = groupWidths(k.shDegreeMax);
-  const take = (name: string, width: number) => {
-    const a = arrays[name];
-    if (!a || a.length !== width * k.count) throw new Error(`checkpoint array ${name} has the wrong size`);
-    return a;
-  };
-  const set = (prefix: string): GaussianArrays => {
-    const g = { count: k.count, shDegreeMax: k.shDegreeMax } as GaussianArrays;
-    for (const group of PARAM_GROUPS) g[group] = take(`${prefix}.${group}`, widths[group]);
-    return g;
-  };
-  return {
-    iteration: k.iteration,
-    model: {
-      params: set('params'),
-      m: set('m'),
-      v: set('v'),
-      steps: k.steps,
-      gradAccum: take('gradAccum', 1),
-      gradViews: take('gradViews', 1),
-      maxRadius: take('maxRadius', 1),
-      shDegree: k.shDegree,
-      openedOpacityReset: k.openedOpacityReset,
-      rng: k.modelRng,
-    },
-    loopRng: k.loopRng,
-    methodState: k.methodState,
-    elapsedMs: k.elapsedMs,
-  };
+  const m = meta as Partial<CheckpointMeta>;
+  if (m.format === FORMAT) {
+    const k = meta as CheckpointMeta;
+    return { stage: k.stage, iteration: k.iteration, representation: { meta: k.representation, arrays }, loopRng: k.loopRng, methodState: k.methodState, elapsedMs: k.elapsedMs };
+  }
+  if (m.format !== undefined) throw new Error(`checkpoint format ${String(m.format)} is newer than this Kiln reads`);
+  const k = meta as LegacyMeta;
+  const representation = { count: k.count, shDegreeMax: k.shDegreeMax, steps: k.steps, shDegree: k.shDegree, openedOpacityReset: k.openedOpacityReset, rng: k.modelRng };
+  return { stage: 0, iteration: k.iteration, representation: { meta: representation, arrays }, loopRng: k.loopRng, methodState: k.methodState, elapsedMs: k.elapsedMs };
 }

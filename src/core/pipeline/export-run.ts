@@ -1,7 +1,7 @@
 import { KilnError } from '../../shared/errors';
 import { resolve } from 'node:path';
 import { exportFormatForPath, exportGaussians, findExportFormat, type ExportResult } from '../export/formats';
-import { decodeCompactGaussians } from '../scene/gaussians/compact-gaussians';
+import { decodeCompactGaussians } from '../../shared/gaussians/compact-gaussians';
 import type { KilnStore } from '../store/kiln-store';
 
 export interface RunExportRequest {
@@ -32,5 +32,8 @@ export function loadSnapshotGaussians(store: KilnStore, runId: string, iteration
   const run = store.runs.getRun(runId);
   const snapshot = iteration === undefined ? store.runs.latestSnapshot(run.id) : store.runs.getSnapshot(run.id, iteration);
   if (!snapshot) throw new KilnError('not-found', `run ${run.id.slice(0, 8)} has no snapshot yet; nothing to export`);
-  return { run, snapshot, gaussians: decodeCompactGaussians(store.blobs.read(snapshot.splatsBlob)) };
+  if (snapshot.payloadKind !== 'splats') {
+    throw new KilnError('invalid-request', `snapshot ${snapshot.iteration} of run ${run.id.slice(0, 8)} holds a ${snapshot.payloadKind}, not Gaussians; export a snapshot of a Gaussian stage`);
+  }
+  return { run, snapshot, gaussians: decodeCompactGaussians(store.blobs.read(snapshot.payloadBlob)) };
 }

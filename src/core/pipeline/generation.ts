@@ -1,21 +1,17 @@
 import { KilnError } from '../../shared/errors';
-import type { RunProgress } from '../../shared/runs';
+import type { PayloadKind, RunProgress } from '../../shared/runs';
 import { SHADING } from '../diffusion/demo/raycast';
-import type { Prior } from '../diffusion/prior';
-import type { GuidanceMethod, GuidanceResult } from '../distill/guidance';
-import { methodByName } from '../distill/registry';
-import { runDistillation } from '../distill/run-loop';
-import { GaussianRasterizer } from '../render/gaussian-rasterizer';
-import { Rng } from '../random/rng';
+import type { Conditioning, Prior } from '../diffusion/prior';
+import type { GuidanceResult } from '../distill/guidance';
 import type { OrbitSamplerSettings } from '../scene/cameras/orbit-sampler';
-import { decodeCompactGaussians, encodeCompactGaussians } from '../scene/gaussians/compact-gaussians';
-import { GaussianModel, SCENE_EXTENT_M } from '../scene/gaussians/gaussian-model';
-import { initialiseRunBall } from '../scene/gaussians/initialise';
+import type { SnapshotPayload } from '../scene/representation';
 import type { BlobStore } from '../store/blob-store';
 import type { RunRecord, RunRepository, SnapshotRecord } from '../store/run-repository';
-import { decodeCheckpoint, encodeCheckpoint } from './checkpoint';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint';
 import { checkModelAndPrompts, openRunPrior, trainingSampler } from './open-run-prior';
-import { isSnapshotIteration, ResolvedRunConfig } from './run-config';
+import { isSnapshotIteration, ResolvedRunConfig, stageStart, totalIterations } from './run-config';
+import { runStage } from './stage-runner';
+import { openStage, type StageSession } from './stage-session';
 import { renderThumbnail } from './thumbnail';
 import { chwToRgbBytes, encodePngRgb } from '../image/png';
 
@@ -29,6 +25,16 @@ export interface RunEnvironment {
 
 export type StopRequest = 'cancel' | 'pause' | null;
 
+/** The live payload between snapshots (compact splats, or a mesh in a mesh stage). */
+export interface LivePayload {
+  iteration: number;
+  stage: number;
+  kind: PayloadKind;
+  /** Primitives in it (Gaussians, faces). */
+  size: number;
+  payload: Uint8Array;
+}
+
 export interface RunHooks {
   onProgress?(progress: RunProgress): void;
   onSnapshot?(snapshot: SnapshotRecord): void;
@@ -36,49 +42,48 @@ export interface RunHooks {
   stopRequested?(): StopRequest;
   /** Minimum time between progress reports (the last iteration always reports). */
   progressIntervalMs?: number;
-  /** The live Gaussians between snapshots (a compact payload), at most once per `liveIntervalMs`. */
-  onLiveSplats?(live: { iteration: number; gaussians: number; payload: Uint8Array }): void;
+  /** The live representation between snapshots, at most once per `liveIntervalMs`. */
+  onLivePayload?(live: LivePayload): void;
   /**
-   * Minimum time between live splats and between x̂₀ previews in progress reports (PNG data URLs). Without it
+   * Minimum time between live payloads and between x̂₀ previews in progress reports (PNG data URLs). Without it
    * neither is produced: encoding them costs time the command line has no use for.
    */
   liveIntervalMs?: number;
 }
-
-/** The only stage today; the DMTet refinement stage will follow it. */
-const STAGE = '3dgs';
 
 /** Splat colour behind the object: the demo prior's studio grey, or white for real packs (as threestudio uses). */
 export function priorBackground(prior: Prior): [number, number, number] {
   return prior.manifest.demo ? [...SHADING.background] : [1, 1, 1];
 }
 
-interface Session {
+interface RunSession {
   run: RunRecord;
   config: ResolvedRunConfig;
   prior: Prior;
-  model: GaussianModel;
-  method: GuidanceMethod;
-  loopRng: Rng;
-  raster: GaussianRasterizer;
+  conditioning: Conditioning;
   sampler: OrbitSamplerSettings;
   background: [number, number, number];
-  startIteration: number;
-  /** Optimisation time before this session (restored from the checkpoint). */
-  priorElapsedMs: number;
+}
+
+/** Where a run (re)starts: a stage, and what that stage starts from. */
+interface StartingPoint {
+  stage: number;
+  from?: SnapshotPayload;
+  checkpoint?: Checkpoint;
 }
 
 /**
- * Runs (or resumes) a run to its end, a cancel or a pause: samples views, applies the method's guidance, steps the
- * Gaussians, and commits snapshots on the schedule — each one's blobs on disk before its row. The RNG streams are
- * forked in a fixed order from the seed, so a run is a pure function of its config (and resuming at a snapshot
+ * Runs (or resumes) a run to its end, a cancel or a pause, stage after stage: each stage samples views, applies its
+ * method's guidance, steps its representation, and commits snapshots on its schedule — each one's blobs on disk
+ * before its row; the next stage starts from the last snapshot's payload. The RNG streams are forked in a fixed
+ * order from the seed, so a run is a pure function of its config (and resuming at any snapshot, in any stage,
  * reproduces the uninterrupted run bit for bit).
  */
 export async function executeRun(env: RunEnvironment, runId: string, hooks: RunHooks = {}): Promise<RunRecord> {
   env.runs.setStatus(runId, 'running', { pid: process.pid });
-  let session: Session | undefined;
+  let session: RunSession | undefined;
   try {
-    session = await openSession(env, runId);
+    session = await openRun(env, runId);
     const outcome = await optimise(env, session, hooks);
     return env.runs.setStatus(runId, outcome);
   } catch (err) {
@@ -94,139 +99,155 @@ export async function executeRun(env: RunEnvironment, runId: string, hooks: RunH
   }
 }
 
-async function openSession(env: RunEnvironment, runId: string): Promise<Session> {
+async function openRun(env: RunEnvironment, runId: string): Promise<RunSession> {
   const run = env.runs.getRun(runId);
   const config = ResolvedRunConfig.parse(run.config);
   checkModelAndPrompts(config.model, config.prompt, config.negativePrompt);
   const prior = await openRunPrior(env.home, config.model, env.threads);
   try {
-    const rng = new Rng(config.seed);
-    const definition = methodByName(config.method);
-    const method = definition.create({
-      prior,
-      conditioning: await prior.encodeText(config.prompt, config.negativePrompt),
-      settings: definition.settings.parse(config.methodSettings),
-      rng: rng.fork(),
-      prompt: config.prompt,
-      negativePrompt: config.negativePrompt,
-    });
-    const initRng = rng.fork();
-    const modelRng = rng.fork();
-    const loopRng = rng.fork();
-    const latest = env.runs.latestSnapshot(runId);
-    let startIteration = 0;
-    let priorElapsedMs = 0;
-    let model: GaussianModel;
-    if (latest?.checkpointBlob) {
-      const checkpoint = decodeCheckpoint(env.blobs.read(latest.checkpointBlob));
-      model = new GaussianModel(checkpoint.model.params, config.training, SCENE_EXTENT_M, modelRng);
-      model.importState(checkpoint.model);
-      method.loadState?.(checkpoint.methodState);
-      loopRng.setState(checkpoint.loopRng);
-      startIteration = checkpoint.iteration;
-      priorElapsedMs = checkpoint.elapsedMs;
-    } else {
-      model = new GaussianModel(initialParams(env, run, config, initRng), config.training, SCENE_EXTENT_M, modelRng);
-    }
     if (config.resolution !== null && config.resolution !== prior.imageSize) {
       throw new KilnError('invalid-request', `this model works at ${prior.imageSize}×${prior.imageSize} pixels; set the resolution to ${prior.imageSize} or leave it out`);
     }
-    const sampler = trainingSampler(prior);
-    const raster = new GaussianRasterizer(env.threads);
-    return { run, config, prior, model, method, loopRng, raster, sampler, background: priorBackground(prior), startIteration, priorElapsedMs };
+    const conditioning = await prior.encodeText(config.prompt, config.negativePrompt);
+    return { run, config, prior, conditioning, sampler: trainingSampler(prior), background: priorBackground(prior) };
   } catch (err) {
     await prior.close();
     throw err;
   }
 }
 
-/** A branch starts from its parent's snapshot exactly as stored; a new run from a fuzzy ball of Gaussians. */
-function initialParams(env: RunEnvironment, run: RunRecord, config: ResolvedRunConfig, rng: Rng) {
-  if (run.parentRunId !== null && run.parentIteration !== null) {
-    const parent = env.runs.getSnapshot(run.parentRunId, run.parentIteration);
-    return decodeCompactGaussians(env.blobs.read(parent.splatsBlob));
+/**
+ * The newest checkpoint's stage, or the stage after it when that one had finished; a new run's first stage, from
+ * its branch parent's snapshot or from scratch.
+ */
+function startingPoint(env: RunEnvironment, s: RunSession): StartingPoint {
+  const latest = env.runs.latestSnapshot(s.run.id);
+  if (latest?.checkpointBlob) {
+    const checkpoint = decodeCheckpoint(env.blobs.read(latest.checkpointBlob));
+    const stage = s.config.stages[checkpoint.stage];
+    if (!stage || checkpoint.stage !== latest.stage) {
+      throw new Error(`run ${s.run.id.slice(0, 8)}: the checkpoint of snapshot ${latest.iteration} is of stage ${checkpoint.stage}, its row says ${latest.stage}`);
+    }
+    if (checkpoint.iteration - stageStart(s.config, checkpoint.stage) < stage.iterations) return { stage: checkpoint.stage, checkpoint };
+    return { stage: checkpoint.stage + 1, from: payloadOf(env, latest) };
   }
-  return initialiseRunBall(config.initialGaussians, config.shDegreeMax, config.training, SCENE_EXTENT_M, rng);
+  const { parentRunId, parentIteration } = s.run;
+  if (parentRunId !== null && parentIteration !== null) return { stage: 0, from: payloadOf(env, env.runs.getSnapshot(parentRunId, parentIteration)) };
+  return { stage: 0 };
 }
 
-async function optimise(env: RunEnvironment, s: Session, hooks: RunHooks): Promise<'completed' | 'cancelled' | 'paused'> {
-  const { config, model } = s;
+const payloadOf = (env: RunEnvironment, snapshot: SnapshotRecord): SnapshotPayload => ({ kind: snapshot.payloadKind, bytes: env.blobs.read(snapshot.payloadBlob) });
+
+async function optimise(env: RunEnvironment, s: RunSession, hooks: RunHooks): Promise<'completed' | 'cancelled' | 'paused'> {
+  const { config } = s;
+  const target = totalIterations(config);
+  const start = startingPoint(env, s);
   const started = performance.now();
-  const elapsed = () => s.priorElapsedMs + performance.now() - started;
-  if (env.runs.latestSnapshot(s.run.id) === undefined) writeSnapshot(env, s, 0, elapsed(), undefined, hooks);
+  const firstIteration = start.checkpoint?.iteration ?? stageStart(config, start.stage);
+  const priorElapsedMs = start.checkpoint?.elapsedMs ?? 0;
+  const elapsed = () => priorElapsedMs + performance.now() - started;
   let lastReport = -Infinity;
   let lastPreview = -Infinity;
   let lastLive = -Infinity;
   let stop: StopRequest = null;
   const interval = hooks.progressIntervalMs ?? 250;
   const liveInterval = hooks.liveIntervalMs;
-  await runDistillation(
-    model,
-    s.raster,
-    s.method,
-    {
-      iterations: config.iterations,
-      startIteration: s.startIteration,
-      batchSize: config.batchSize,
+  let from = start.from;
+  for (let index = start.stage; index < config.stages.length; index++) {
+    const resumed = index === start.stage ? start.checkpoint : undefined;
+    const stage = openStage({
+      prior: s.prior,
+      conditioning: s.conditioning,
+      prompt: config.prompt,
+      negativePrompt: config.negativePrompt,
+      seed: config.seed,
+      index,
+      stage: config.stages[index]!,
+      threads: env.threads,
+      from,
+      checkpoint: resumed,
+    });
+    const offset = stageStart(config, index);
+    // A run's first snapshot is its starting state; a later stage's start is the stage before's last snapshot.
+    if (index === 0 && env.runs.latestSnapshot(s.run.id) === undefined) writeSnapshot(env, s, stage, 0, elapsed(), undefined, hooks);
+    let lastPayload: SnapshotPayload | undefined;
+    const done = await runStage(stage, {
+      startIteration: resumed ? resumed.iteration - offset : 0,
       sampler: s.sampler,
       background: s.background,
-      onIteration: ({ iteration, result }) => {
+      onIteration: ({ iteration, result, size }) => {
         stop = hooks.stopRequested?.() ?? null;
+        const runIteration = offset + iteration;
         const now = performance.now();
-        const last = iteration === config.iterations;
+        const last = runIteration === target;
         if (last || stop || now - lastReport >= interval) {
           lastReport = now;
-          const rate = (iteration - s.startIteration) / Math.max(1e-9, (now - started) / 1000);
+          const rate = (runIteration - firstIteration) / Math.max(1e-9, (now - started) / 1000);
           const showPreview = liveInterval !== undefined && result.x0Preview !== undefined && now - lastPreview >= liveInterval;
           if (showPreview) lastPreview = now;
           hooks.onProgress?.({
             runId: s.run.id,
-            iteration,
-            targetIterations: config.iterations,
-            stage: STAGE,
+            iteration: runIteration,
+            targetIterations: target,
+            stage: stage.stage.representation,
+            stageIndex: index,
+            stageCount: config.stages.length,
             t: result.t,
             terms: result.terms,
-            gaussians: model.count,
+            gaussians: size,
             iterationsPerSecond: rate,
-            etaSeconds: rate > 0 ? (config.iterations - iteration) / rate : null,
+            etaSeconds: rate > 0 ? (target - runIteration) / rate : null,
             ...(showPreview ? { preview: previewDataUrl(result.x0Preview!) } : {}),
           });
         }
-        if (hooks.onLiveSplats && liveInterval !== undefined && now - lastLive >= liveInterval) {
+        if (hooks.onLivePayload && liveInterval !== undefined && now - lastLive >= liveInterval) {
           lastLive = now;
-          hooks.onLiveSplats({ iteration, gaussians: model.count, payload: encodeCompactGaussians(model.params) });
+          const { kind, bytes } = stage.representation.payload();
+          hooks.onLivePayload({ iteration: runIteration, stage: index, kind, size, payload: bytes });
         }
-        if (stop || isSnapshotIteration(iteration, config.iterations, config.snapshotEvery)) {
-          writeSnapshot(env, s, iteration, elapsed(), result, hooks);
+        if (stop || isSnapshotIteration(iteration, stage.stage.iterations, stage.stage.snapshotEvery)) {
+          lastPayload = writeSnapshot(env, s, stage, runIteration, elapsed(), result, hooks);
         }
         return stop === null;
       },
-    },
-    s.loopRng,
-  );
-  if (stop === 'cancel') return 'cancelled';
-  if (stop === 'pause') return 'paused';
+    });
+    if (stop === 'cancel') return 'cancelled';
+    if (stop === 'pause') return 'paused';
+    if (done !== stage.stage.iterations || !lastPayload) throw new Error(`stage ${index} ended at ${done} of ${stage.stage.iterations} iterations without its last snapshot`);
+    // The next stage starts from the bytes stored, exactly as a resume at this boundary would read them back.
+    from = lastPayload;
+  }
   return 'completed';
 }
 
 /**
- * Writes the snapshot's payloads (compact splats, thumbnail, full checkpoint) to the blob store, then commits the
- * row; the previous checkpoint is dropped in the same transaction and its file deleted after the commit.
+ * Writes the snapshot's payloads (the representation's payload, thumbnail, full checkpoint) to the blob store, then
+ * commits the row; the previous checkpoint is dropped in the same transaction and its file deleted after the commit.
+ * Returns the payload it stored.
  */
-function writeSnapshot(env: RunEnvironment, s: Session, iteration: number, elapsedMs: number, result: GuidanceResult | undefined, hooks: RunHooks): void {
-  const { model } = s;
-  const splatsBlob = env.blobs.put(encodeCompactGaussians(model.params));
-  const thumbnailBlob = env.blobs.put(renderThumbnail(s.raster, model.params, model.shDegree, s.sampler, s.background));
+function writeSnapshot(env: RunEnvironment, s: RunSession, stage: StageSession, iteration: number, elapsedMs: number, result: GuidanceResult | undefined, hooks: RunHooks): SnapshotPayload {
+  const { representation } = stage;
+  const payload = representation.payload();
+  const payloadBlob = env.blobs.put(payload.bytes);
+  const thumbnailBlob = env.blobs.put(renderThumbnail(representation, s.sampler, s.background));
   const checkpointBlob = env.blobs.put(
-    encodeCheckpoint({ iteration, model: model.exportState(), loopRng: s.loopRng.getState(), methodState: s.method.saveState?.(), elapsedMs }),
+    encodeCheckpoint({
+      stage: stage.index,
+      iteration,
+      representation: representation.saveState(),
+      loopRng: stage.loopRng.getState(),
+      methodState: stage.method.saveState?.(),
+      elapsedMs,
+    }),
   );
   const metrics: Record<string, number> = { elapsedMs, ...(result ? { t: result.t, ...prefixed(result.terms) } : {}) };
   const { droppedCheckpoints } = env.runs.addSnapshot(
-    { runId: s.run.id, iteration, gaussians: model.count, splatsBlob, checkpointBlob, thumbnailBlob, metrics },
+    { runId: s.run.id, iteration, stage: stage.index, gaussians: representation.size, payloadKind: payload.kind, payloadBlob, checkpointBlob, thumbnailBlob, metrics },
     { keepOnlyNewestCheckpoint: true },
   );
   for (const hash of droppedCheckpoints) if (!env.runs.isBlobReferenced(hash)) env.blobs.delete(hash);
   hooks.onSnapshot?.(env.runs.getSnapshot(s.run.id, iteration));
+  return payload;
 }
 
 /** A 3×S×S image in [0, 1] as a PNG data URL. */

@@ -1,124 +1,186 @@
 import { z } from 'zod';
 import { KilnError } from '../../shared/errors';
-import { MethodName, PresetName, RunRequest, type ParsedRunRequest, type PresetName as Preset } from '../../shared/runs';
+import { MethodName, PresetName, RepresentationName, RunRequest, type ParsedRunRequest, type StageRequest } from '../../shared/runs';
 import { parseMethodSettings } from '../distill/registry';
 import { formatZodIssues } from '../../shared/zod-issues';
+import { representationByName } from '../scene/registry';
 import { GaussianTrainingSettings } from '../scene/gaussians/training-settings';
+import { presetStages } from './presets';
 
-/** The budget a preset sets. Densification and SH warm-up are scheduled as fractions of the run's length. */
-interface PresetBudget {
-  iterations: number;
-  batchSize: number;
-  initialGaussians: number;
-  maxGaussians: number;
-}
-
-const BASE_PRESETS: Record<Preset, PresetBudget> = {
-  fast: { iterations: 300, batchSize: 1, initialGaussians: 1000, maxGaussians: 10_000 },
-  balanced: { iterations: 800, batchSize: 2, initialGaussians: 2000, maxGaussians: 30_000 },
-  quality: { iterations: 2000, batchSize: 4, initialGaussians: 4000, maxGaussians: 100_000 },
-};
-
-/**
- * Per-method adjustments: GE3D and SDI call the UNet several times per iteration (multi-step inversion), so their
- * fast preset spends fewer iterations for a similar wall time.
- */
-const METHOD_PRESET_ADJUSTMENTS: Partial<Record<MethodName, Partial<Record<Preset, Partial<PresetBudget>>>>> = {
-  ge3d: { fast: { iterations: 200 } },
-  sdi: { fast: { iterations: 200 } },
-};
-
-export function presetBudget(method: MethodName, preset: Preset): PresetBudget {
-  return { ...BASE_PRESETS[preset], ...METHOD_PRESET_ADJUSTMENTS[method]?.[preset] };
-}
-
-/** The schedule fractions of the method benchmark's 3DGS configuration (BENCH_TRAINING at 800 iterations). */
-function scheduledTraining(iterations: number, maxGaussians: number) {
-  const at = (fraction: number) => Math.max(1, Math.round(iterations * fraction));
-  return {
-    positionLrInit: 1.6e-3,
-    positionLrFinal: 1.6e-5,
-    densifyFrom: at(1 / 8),
-    densifyUntil: at(5 / 8),
-    densifyInterval: at(1 / 8),
-    opacityResetInterval: 0,
-    shDegreeInterval: at(1 / 2),
-    maxGaussians,
-  };
-}
-
-/** Snapshot spacing: about 25 over the run, at least every iteration. */
+/** Snapshot spacing: about 25 over a stage, at least every iteration. */
 export function defaultSnapshotEvery(iterations: number): number {
   return Math.max(1, Math.round(iterations / 25));
 }
 
-/** What the engine runs: every value explicit, stored with the run so a resume never depends on preset tables. */
-export const ResolvedRunConfig = z.object({
-  version: z.literal(1),
+/** One stage as the engine runs it: every value explicit. */
+export const ResolvedStage = z.object({
+  representation: RepresentationName,
+  method: MethodName,
+  methodSettings: z.record(z.string(), z.unknown()),
+  iterations: z.number().int().positive(),
+  batchSize: z.number().int().positive(),
+  snapshotEvery: z.number().int().positive(),
+  /** The representation's resolved settings (its definition's `settings` schema). */
+  settings: z.record(z.string(), z.unknown()),
+});
+export type ResolvedStage = z.infer<typeof ResolvedStage>;
+
+const ResolvedRunConfigV2 = z.object({
+  version: z.literal(2),
   prompt: z.string(),
   negativePrompt: z.string(),
-  method: MethodName,
   preset: PresetName,
   model: z.string(),
   seed: z.number().int(),
-  iterations: z.number().int().positive(),
   resolution: z.number().int().positive().nullable(),
-  batchSize: z.number().int().positive(),
-  initialGaussians: z.number().int().positive(),
-  shDegreeMax: z.number().int().min(0).max(3),
-  snapshotEvery: z.number().int().positive(),
-  methodSettings: z.record(z.string(), z.unknown()),
-  training: GaussianTrainingSettings,
+  stages: z.array(ResolvedStage).min(1),
   /** The request as the artist gave it (branches start from it). */
   request: z.record(z.string(), z.unknown()),
 });
-export type ResolvedRunConfig = z.infer<typeof ResolvedRunConfig>;
 
-/** Validates a request (shared schema), applies the preset, and fills the method's and 3DGS settings' defaults. */
+/** Version 1, stored by Kiln before runs were stages: one implicit Gaussian stage. Read, never written. */
+const ResolvedRunConfigV1 = z
+  .object({
+    version: z.literal(1),
+    prompt: z.string(),
+    negativePrompt: z.string(),
+    method: MethodName,
+    preset: PresetName,
+    model: z.string(),
+    seed: z.number().int(),
+    iterations: z.number().int().positive(),
+    resolution: z.number().int().positive().nullable(),
+    batchSize: z.number().int().positive(),
+    initialGaussians: z.number().int().positive(),
+    shDegreeMax: z.number().int().min(0).max(3),
+    snapshotEvery: z.number().int().positive(),
+    methodSettings: z.record(z.string(), z.unknown()),
+    training: GaussianTrainingSettings,
+    request: z.record(z.string(), z.unknown()),
+  })
+  .transform(
+    (v1): z.output<typeof ResolvedRunConfigV2> => ({
+      version: 2,
+      prompt: v1.prompt,
+      negativePrompt: v1.negativePrompt,
+      preset: v1.preset,
+      model: v1.model,
+      seed: v1.seed,
+      resolution: v1.resolution,
+      stages: [
+        {
+          representation: 'gaussians',
+          method: v1.method,
+          methodSettings: v1.methodSettings,
+          iterations: v1.iterations,
+          batchSize: v1.batchSize,
+          snapshotEvery: v1.snapshotEvery,
+          settings: { initialGaussians: v1.initialGaussians, shDegreeMax: v1.shDegreeMax, training: v1.training },
+        },
+      ],
+      request: v1.request,
+    }),
+  );
+
+/**
+ * What the engine runs: every value explicit, stored with the run so a resume never depends on preset tables.
+ * Reads version 1 configs (homes written before runs were stages) as their one-stage equivalent.
+ */
+export const ResolvedRunConfig = z.union([ResolvedRunConfigV2, ResolvedRunConfigV1]);
+export type ResolvedRunConfig = z.output<typeof ResolvedRunConfigV2>;
+
+/** Iterations of the whole run, over all its stages. */
+export function totalIterations(config: ResolvedRunConfig): number {
+  return config.stages.reduce((sum, s) => sum + s.iterations, 0);
+}
+
+/** The run iteration at which stage `index` starts (snapshots are numbered over the whole run). */
+export function stageStart(config: ResolvedRunConfig, index: number): number {
+  return config.stages.slice(0, index).reduce((sum, s) => sum + s.iterations, 0);
+}
+
+/** The request's stage list: its own, or the preset's. */
+function requestedStages(r: ParsedRunRequest): z.output<typeof RunRequest>['stages'] & object {
+  return r.stages ?? presetStages(r.method, r.preset).map((p) => ({ representation: p.representation, settings: {} }));
+}
+
+/** The run-wide fields that are shorthand for a Gaussian stage's settings. */
+function gaussianShorthand(r: ParsedRunRequest): Record<string, unknown> {
+  return {
+    ...(r.initialGaussians !== undefined ? { initialGaussians: r.initialGaussians } : {}),
+    ...(r.maxGaussians !== undefined ? { maxGaussians: r.maxGaussians } : {}),
+    ...(Object.keys(r.training).length > 0 ? { training: r.training } : {}),
+  };
+}
+
+function resolveStage(r: ParsedRunRequest, stage: z.output<typeof RunRequest>['stages'] & object, index: number): ResolvedStage {
+  const s = stage[index]!;
+  const definition = representationByName(s.representation);
+  if (index > 0) {
+    const before = representationByName(stage[index - 1]!.representation);
+    if (!definition.startsFrom.includes(before.payloadKind)) {
+      throw new KilnError('invalid-request', `stage ${index + 1} (${s.representation}) cannot start from the ${before.payloadKind} that stage ${index} (${before.name}) produces`);
+    }
+  }
+  const preset = presetStages(r.method, r.preset).find((p) => p.representation === s.representation);
+  const method = s.method ?? r.method;
+  const iterations = s.iterations ?? r.iterations ?? preset?.iterations;
+  const batchSize = s.batchSize ?? r.batchSize ?? preset?.batchSize;
+  if (iterations === undefined || batchSize === undefined) {
+    throw new KilnError('invalid-request', `the ${r.preset} preset has no ${s.representation} stage; give stage ${index + 1} its iterations and batchSize`);
+  }
+  const methodSettings = parseMethodSettings(method, s.methodSettings ?? (method === r.method ? r.methodSettings : {}));
+  const shorthand = s.representation === 'gaussians' ? gaussianShorthand(r) : {};
+  return {
+    representation: s.representation,
+    method,
+    methodSettings: methodSettings as Record<string, unknown>,
+    iterations,
+    batchSize,
+    snapshotEvery: r.snapshotEvery ?? defaultSnapshotEvery(iterations),
+    settings: definition.resolveSettings(preset?.settings ?? {}, { ...shorthand, ...s.settings }, iterations) as Record<string, unknown>,
+  };
+}
+
+/** Validates a request (shared schema), applies the preset, and fills the methods' and representations' defaults. */
 export function resolveRunConfig(input: unknown): ResolvedRunConfig {
   const parsed = RunRequest.safeParse(input);
   if (!parsed.success) throw new KilnError('invalid-request', `invalid run settings: ${formatZodIssues(parsed.error)}`);
-  const r: ParsedRunRequest = parsed.data;
-  const budget = presetBudget(r.method, r.preset);
-  const iterations = r.iterations ?? budget.iterations;
-  const maxGaussians = r.maxGaussians ?? budget.maxGaussians;
-  const methodSettings = parseMethodSettings(r.method, r.methodSettings);
-  const training = GaussianTrainingSettings.strict().safeParse({ ...scheduledTraining(iterations, maxGaussians), ...r.training });
-  if (!training.success) throw new KilnError('invalid-request', `invalid 3DGS training settings: ${formatZodIssues(training.error)}`);
+  const r = parsed.data;
+  const stages = requestedStages(r);
   return {
-    version: 1,
+    version: 2,
     prompt: r.prompt,
     negativePrompt: r.negativePrompt,
-    method: r.method,
     preset: r.preset,
     model: r.model,
     seed: r.seed,
-    iterations,
     resolution: r.resolution ?? null,
-    batchSize: r.batchSize ?? budget.batchSize,
-    initialGaussians: r.initialGaussians ?? budget.initialGaussians,
-    shDegreeMax: 1,
-    snapshotEvery: r.snapshotEvery ?? defaultSnapshotEvery(iterations),
-    methodSettings: methodSettings as Record<string, unknown>,
-    training: training.data,
+    stages: stages.map((_, index) => resolveStage(r, stages, index)),
     request: r as unknown as Record<string, unknown>,
   };
 }
 
 /**
- * A branch's configuration: the parent's request with the overrides applied. A different method starts from that
- * method's defaults (the parent's method settings mean nothing to it); the same method merges them.
+ * A branch's configuration: the parent's request with the overrides applied, starting in the stage of the
+ * snapshot it branches from (`fromStage`; earlier stages are done). A different method starts from that method's
+ * defaults (the parent's method settings mean nothing to it); the same method merges them.
  */
-export function branchConfig(parent: ResolvedRunConfig, overrides: Record<string, unknown>): ResolvedRunConfig {
+export function branchConfig(parent: ResolvedRunConfig, overrides: Record<string, unknown>, fromStage = 0): ResolvedRunConfig {
   const base = parent.request;
   const sameMethod = overrides.method === undefined || overrides.method === base.method;
   const methodSettings = sameMethod
     ? { ...(base.methodSettings as Record<string, unknown>), ...(overrides.methodSettings as Record<string, unknown> | undefined) }
     : (overrides.methodSettings ?? {});
-  return resolveRunConfig({ ...base, ...overrides, methodSettings });
+  const request: Record<string, unknown> = { ...base, ...overrides, methodSettings };
+  if (fromStage > 0 && overrides.stages === undefined) {
+    const parsed = RunRequest.safeParse(request);
+    if (parsed.success) request.stages = requestedStages(parsed.data).slice(fromStage) satisfies StageRequest[];
+  }
+  return resolveRunConfig(request);
 }
 
-/** Iterations at which a run snapshots: 0, every `every`, four times as dense in the first tenth, and the last. */
+/** Iterations of a stage (1-based counts within it) that snapshot: 0, every `every`, four times as dense in the first tenth, and the last. */
 export function isSnapshotIteration(iteration: number, total: number, every: number): boolean {
   if (iteration === 0 || iteration === total) return true;
   const early = Math.max(1, Math.floor(every / 4));

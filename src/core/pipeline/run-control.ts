@@ -2,13 +2,18 @@ import { KilnError } from '../../shared/errors';
 import type { RunStatus } from '../../shared/runs';
 import type { RunRecord, RunRepository } from '../store/run-repository';
 import { checkModelAndPrompts } from './open-run-prior';
-import { branchConfig, resolveRunConfig, ResolvedRunConfig } from './run-config';
+import { REPRESENTATIONS, representationByName } from '../scene/registry';
+import { branchConfig, resolveRunConfig, ResolvedRunConfig, totalIterations } from './run-config';
 
 /** Validates a generation request and records the run (nothing runs yet: `executeRun` does that). */
 export function createRun(runs: RunRepository, projectId: string, request: unknown, name?: string): RunRecord {
   const config = resolveRunConfig(request);
+  const first = representationByName(config.stages[0]!.representation);
+  if (!first.startsFromScratch) {
+    throw new KilnError('invalid-request', `a run cannot start with a ${first.name} stage; start with a stage that starts from nothing (${REPRESENTATIONS.filter((r) => r.startsFromScratch).map((r) => r.name).join(', ')}), or branch from a snapshot`);
+  }
   checkModelAndPrompts(config.model, config.prompt, config.negativePrompt);
-  return runs.createRun({ projectId, name, config, seed: config.seed, targetIterations: config.iterations });
+  return runs.createRun({ projectId, name, config, method: config.stages[0]!.method, seed: config.seed, targetIterations: totalIterations(config) });
 }
 
 /**
@@ -17,15 +22,20 @@ export function createRun(runs: RunRepository, projectId: string, request: unkno
  */
 export function createBranch(runs: RunRepository, runId: string, iteration: number, overrides: Record<string, unknown>, name?: string): RunRecord {
   const parent = runs.getRun(runId);
-  runs.getSnapshot(runId, iteration); // a clear error when there is no snapshot there
-  const config = branchConfig(ResolvedRunConfig.parse(parent.config), overrides);
+  const snapshot = runs.getSnapshot(runId, iteration); // a clear error when there is no snapshot there
+  const config = branchConfig(ResolvedRunConfig.parse(parent.config), overrides, snapshot.stage);
+  const first = representationByName(config.stages[0]!.representation);
+  if (!first.startsFrom.includes(snapshot.payloadKind)) {
+    throw new KilnError('invalid-request', `a branch from snapshot ${iteration} (${snapshot.payloadKind}) cannot start with a ${first.name} stage, which starts from ${first.startsFrom.join(' or ')}`);
+  }
   checkModelAndPrompts(config.model, config.prompt, config.negativePrompt);
   return runs.createRun({
     projectId: parent.projectId,
     name: name ?? `${parent.name} ↳ ${iteration}`,
     config,
+    method: config.stages[0]!.method,
     seed: config.seed,
-    targetIterations: config.iterations,
+    targetIterations: totalIterations(config),
     parentRunId: runId,
     parentIteration: iteration,
   });

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import type { GaussianArrays } from '../scene/gaussians/gaussian-layout';
+import type { GaussianArrays } from '../../shared/gaussians/gaussian-layout';
 import { packKernelCameras, type KernelCamera } from './kernel-camera';
-import { loadNativeAddon, type NativeGaussianRasterizer, type NativeRasterStats } from './native-addon';
+import { loadNativeAddon, type NativeForwardContext, type NativeGaussianRasterizer, type NativeRasterStats } from './native-addon';
 
 export interface RenderOptions {
   /** Active SH degree (≤ the model's shDegreeMax); SH warm-up raises it during training. */
@@ -10,7 +10,10 @@ export interface RenderOptions {
   background: [number, number, number];
 }
 
-/** A batch of renders, channels-first: rgb B×3×H×W, alpha and depth B×H×W, radii B×N (0 = not drawn). */
+/**
+ * A batch of renders, channels-first: rgb B×3×H×W, alpha and depth B×H×W, radii B×N (0 = not drawn); and the
+ * context its backward pass consumes. Each forward() allocates its own buffers: a render stays valid after the next.
+ */
 export interface RenderBatch {
   cameraCount: number;
   width: number;
@@ -20,6 +23,7 @@ export interface RenderBatch {
   depth: Float32Array;
   radii: Float32Array;
   stats: NativeRasterStats;
+  readonly context: NativeForwardContext;
 }
 
 export interface Upstream {
@@ -29,12 +33,12 @@ export interface Upstream {
 }
 
 /**
- * The native 3DGS rasterizer. Output buffers are allocated here (JS-owned, so the addon works under Electron) and
- * reused while the batch shape stays the same: callers copy what they keep past the next forward().
+ * The native 3DGS rasterizer, stateless between calls: forward() returns the renders with the context that
+ * backward() consumes (docs/architecture.md, "Layers"). Output buffers are allocated here (JS-owned, so the addon
+ * works under Electron).
  */
 export class GaussianRasterizer {
   private readonly native: NativeGaussianRasterizer;
-  private outputs: RenderBatch | null = null;
 
   constructor(threads: number = availableParallelism()) {
     this.native = new (loadNativeAddon().GaussianRasterizer)(threads);
@@ -50,49 +54,34 @@ export class GaussianRasterizer {
     if (cameras.some((c) => c.width !== width || c.height !== height)) {
       throw new Error('all cameras of a batch must share one image size');
     }
-    const out = this.outputsFor(cameras.length, width, height, g.count);
-    out.stats = this.native.forward(
-      g,
-      {
-        cameras: packKernelCameras(cameras),
-        cameraCount: cameras.length,
-        width,
-        height,
-        shDegree: opts.shDegree,
-        background: Float32Array.from(opts.background),
-      },
-      out,
-    );
-    return out;
-  }
-
-  /** Gradients of the last forward(): overwrites `grads` and returns the per-view screen-space mean gradients. */
-  backward(
-    g: GaussianArrays,
-    upstream: Upstream,
-    grads: GaussianArrays,
-    meanGrad2D: Float32Array = new Float32Array(2 * g.count * (this.outputs?.cameraCount ?? 1)),
-  ): { meanGrad2D: Float32Array; stats: NativeRasterStats } {
-    const stats = this.native.backward(g, upstream, grads, meanGrad2D);
-    return { meanGrad2D, stats };
-  }
-
-  private outputsFor(cameraCount: number, width: number, height: number, count: number): RenderBatch {
-    const o = this.outputs;
-    if (o && o.cameraCount === cameraCount && o.width === width && o.height === height && o.radii.length === cameraCount * count) {
-      return o;
-    }
+    const cameraCount = cameras.length;
     const plane = cameraCount * width * height;
-    this.outputs = {
-      cameraCount,
-      width,
-      height,
+    const outputs = {
       rgb: new Float32Array(3 * plane),
       alpha: new Float32Array(plane),
       depth: new Float32Array(plane),
-      radii: new Float32Array(cameraCount * count),
-      stats: { fragments: 0, pairs: 0 },
+      radii: new Float32Array(cameraCount * g.count),
     };
-    return this.outputs;
+    const { context, ...stats } = this.native.forward(
+      g,
+      { cameras: packKernelCameras(cameras), cameraCount, width, height, shDegree: opts.shDegree, background: Float32Array.from(opts.background) },
+      outputs,
+    );
+    return { cameraCount, width, height, ...outputs, stats, context };
+  }
+
+  /**
+   * Gradients of `render` (a forward() of these Gaussians): overwrites `grads` and returns the per-view
+   * screen-space mean gradients (B×N×2).
+   */
+  backward(
+    render: RenderBatch,
+    g: GaussianArrays,
+    upstream: Upstream,
+    grads: GaussianArrays,
+    meanGrad2D: Float32Array = new Float32Array(2 * g.count * render.cameraCount),
+  ): { meanGrad2D: Float32Array; stats: NativeRasterStats } {
+    const stats = this.native.backward(render.context, g, upstream, grads, meanGrad2D);
+    return { meanGrad2D, stats };
   }
 }

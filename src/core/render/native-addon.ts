@@ -22,14 +22,21 @@ export interface NativeGaussianParams {
   shRest: Float32Array;
 }
 
+/** What a forward pass leaves for its backward pass (projected Gaussians, tile lists, per-pixel state), held natively. */
+declare const forwardContextBrand: unique symbol;
+export interface NativeForwardContext {
+  readonly [forwardContextBrand]: true;
+}
+
 export interface NativeGaussianRasterizer {
   readonly threads: number;
   forward(
     params: NativeGaussianParams,
     view: { cameras: Float32Array; cameraCount: number; width: number; height: number; shDegree: number; background: Float32Array },
     outputs: { rgb: Float32Array; alpha: Float32Array; depth: Float32Array; radii: Float32Array },
-  ): NativeRasterStats;
+  ): NativeRasterStats & { context: NativeForwardContext };
   backward(
+    context: NativeForwardContext,
     params: NativeGaussianParams,
     upstream: { dRgb: Float32Array; dAlpha?: Float32Array | null; dDepth?: Float32Array | null },
     grads: Omit<NativeGaussianParams, 'count' | 'shDegreeMax'>,
@@ -100,8 +107,6 @@ export interface NativeMeshRasterizer {
 export interface NativeAddon {
   version(): string;
   hardwareThreads(): number;
-  /** y += alpha · x, in place. */
-  axpy(alpha: number, x: Float32Array, y: Float32Array): void;
   GaussianRasterizer: new (threads?: number) => NativeGaussianRasterizer;
   rasterConstants(): Record<string, number>;
   MeshRasterizer: new (threads?: number) => NativeMeshRasterizer;

@@ -57,6 +57,11 @@ export const MIGRATIONS: readonly string[] = [
      name      TEXT NOT NULL,
      added_at  TEXT NOT NULL
    );`,
+  // Runs are stages (docs/architecture.md, "Runs are stages"): each snapshot records its stage and what its payload
+  // holds; snapshots written before were all Gaussians of a run's only stage.
+  `ALTER TABLE snapshots RENAME COLUMN splats_blob TO payload_blob;
+   ALTER TABLE snapshots ADD COLUMN stage INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE snapshots ADD COLUMN payload_kind TEXT NOT NULL DEFAULT 'splats';`,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { KilnError } from '../../shared/errors';
-import type { Run, RunStatus, Snapshot } from '../../shared/runs';
+import { PayloadKind, type Run, type RunStatus, type Snapshot } from '../../shared/runs';
 
 interface RunRow {
   id: string;
@@ -27,7 +27,9 @@ interface SnapshotRow {
   iteration: number;
   created_at: string;
   gaussians: number;
-  splats_blob: string;
+  stage: number;
+  payload_kind: string;
+  payload_blob: string;
   checkpoint_blob: string | null;
   thumbnail_blob: string | null;
   metrics: string;
@@ -45,8 +47,10 @@ export interface SnapshotRecord extends Snapshot {
 export interface NewRun {
   projectId: string;
   name?: string;
-  /** The resolved configuration; `method` and `prompt` fields, when present, are also kept as columns. */
+  /** The resolved configuration; its `prompt` field, when present, is also kept as a column. */
   config: unknown;
+  /** The method the run list shows (its first stage's). */
+  method: string;
   seed: number;
   targetIterations: number;
   parentRunId?: string | null;
@@ -56,8 +60,10 @@ export interface NewRun {
 export interface NewSnapshot {
   runId: string;
   iteration: number;
+  stage: number;
   gaussians: number;
-  splatsBlob: string;
+  payloadKind: PayloadKind;
+  payloadBlob: string;
   checkpointBlob: string | null;
   thumbnailBlob: string | null;
   metrics: Record<string, number>;
@@ -101,8 +107,10 @@ function toSnapshot(row: SnapshotRow): SnapshotRecord {
     runId: row.run_id,
     iteration: row.iteration,
     createdAt: row.created_at,
+    stage: row.stage,
     gaussians: row.gaussians,
-    splatsBlob: row.splats_blob,
+    payloadKind: PayloadKind.parse(row.payload_kind),
+    payloadBlob: row.payload_blob,
     thumbnailBlob: row.thumbnail_blob,
     checkpointBlob: row.checkpoint_blob,
     hasCheckpoint: row.checkpoint_blob !== null,
@@ -126,7 +134,7 @@ export class RunRepository {
     const id = randomUUID();
     const stamp = this.now().toISOString();
     const prompt = stringField(input.config, 'prompt');
-    const method = stringField(input.config, 'method');
+    const method = input.method;
     this.db
       .prepare(
         `INSERT INTO runs (id, project_id, name, status, method, prompt, seed, target_iterations, config, parent_run_id,
@@ -206,10 +214,10 @@ export class RunRepository {
         }
         this.db
           .prepare(
-            `INSERT OR REPLACE INTO snapshots (run_id, iteration, created_at, gaussians, splats_blob, checkpoint_blob, thumbnail_blob, metrics)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT OR REPLACE INTO snapshots (run_id, iteration, created_at, stage, gaussians, payload_kind, payload_blob, checkpoint_blob, thumbnail_blob, metrics)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(s.runId, s.iteration, this.now().toISOString(), s.gaussians, s.splatsBlob, s.checkpointBlob, s.thumbnailBlob, JSON.stringify(s.metrics));
+          .run(s.runId, s.iteration, this.now().toISOString(), s.stage, s.gaussians, s.payloadKind, s.payloadBlob, s.checkpointBlob, s.thumbnailBlob, JSON.stringify(s.metrics));
         this.db.prepare('UPDATE runs SET updated_at = ? WHERE id = ?').run(this.now().toISOString(), s.runId);
         return { droppedCheckpoints: dropped.filter((h) => h !== s.checkpointBlob) };
       })
@@ -268,7 +276,7 @@ export class RunRepository {
     return (
       this.db
         .prepare(
-          `SELECT 1 FROM snapshots WHERE splats_blob = @h OR checkpoint_blob = @h OR thumbnail_blob = @h
+          `SELECT 1 FROM snapshots WHERE payload_blob = @h OR checkpoint_blob = @h OR thumbnail_blob = @h
            UNION ALL SELECT 1 FROM assets WHERE blob = @h LIMIT 1`,
         )
         .get({ h: hash }) !== undefined
@@ -279,7 +287,7 @@ export class RunRepository {
   referencedBlobs(): Set<string> {
     const rows = this.db
       .prepare(
-        `SELECT splats_blob AS h FROM snapshots UNION SELECT checkpoint_blob FROM snapshots WHERE checkpoint_blob IS NOT NULL
+        `SELECT payload_blob AS h FROM snapshots UNION SELECT checkpoint_blob FROM snapshots WHERE checkpoint_blob IS NOT NULL
          UNION SELECT thumbnail_blob FROM snapshots WHERE thumbnail_blob IS NOT NULL
          UNION SELECT blob FROM assets WHERE blob IS NOT NULL`,
       )

@@ -1,21 +1,11 @@
 import { KilnError } from '../../shared/errors';
-import type { Run, Snapshot } from '../../shared/runs';
+import type { Run } from '../../shared/runs';
 import { assertResumable, createBranch, createRun, liveStatus } from '../pipeline/run-control';
 import type { KilnStore } from '../store/kiln-store';
-import type { RunRecord, SnapshotRecord } from '../store/run-repository';
+import type { RunRecord } from '../store/run-repository';
 import type { EngineHandle, EngineLauncher, EngineMessage } from './engine-launcher';
 import type { EventBus } from './event-bus';
-
-/** A run as clients see it: its live status, no process id. */
-export function toWireRun(run: RunRecord): Run {
-  const { pid: _, ...rest } = run;
-  return { ...rest, status: liveStatus(run) };
-}
-
-export function toWireSnapshot(snapshot: SnapshotRecord): Snapshot {
-  const { checkpointBlob: _, ...rest } = snapshot;
-  return rest;
-}
+import { toWireRun } from './wire';
 
 /** Starts, stops and watches engine processes for the StudioApi, turning their messages into events. */
 export class RunHost {

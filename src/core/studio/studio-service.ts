@@ -10,7 +10,8 @@ import { EventBus } from './event-bus';
 import { ModelRegistry } from './model-registry';
 import { PromptChecker } from './prompt-checker';
 import { exportRunToBlob } from './run-export';
-import { RunHost, toWireRun, toWireSnapshot } from './run-host';
+import { RunHost } from './run-host';
+import { toWireRun, toWireSnapshot } from './wire';
 
 /**
  * The engine behind the StudioApi: one per Kiln home. Transports (Electron IPC, `kiln serve`) call `handlers`

@@ -1,10 +1,10 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { demoObject } from '../../../src/core/diffusion/demo/objects';
-import { runMethodBenchmark, MethodBenchSettings } from '../../../src/core/distill/bench/method-bench';
-import { groundTruthViews, objectsForPrompt, silhouetteIou } from '../../../src/core/distill/bench/ground-truth';
-import { contactSheet } from '../../../src/core/distill/bench/contact-sheet';
-import { GuidanceWindow, isCurveIteration, learningCurvesSvg } from '../../../src/core/distill/bench/learning-curves';
+import { runMethodBenchmark, MethodBenchSettings } from '../../../src/core/pipeline/bench/method-bench';
+import { groundTruthViews, objectsForPrompt, silhouetteIou } from '../../../src/core/pipeline/bench/ground-truth';
+import { contactSheet } from '../../../src/core/pipeline/bench/contact-sheet';
+import { GuidanceWindow, isCurveIteration, learningCurvesSvg } from '../../../src/core/pipeline/bench/learning-curves';
 import { chwToRgbBytes, encodePngRgb } from '../../../src/core/image/png';
 import { runCli } from '../../../src/cli/main';
 import { evaluationOrbit } from '../../../src/core/scene/cameras/orbit-sampler';

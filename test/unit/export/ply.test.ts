@@ -13,7 +13,7 @@ import { gaussiansToInriaColumns, inriaPropertyNames } from '../../../src/core/e
 import { convertPlyFrame, shRestSignsForHalfTurnX } from '../../../src/core/export/ply/ply-frame';
 import { readInriaPly, readPlyVertices } from '../../../src/core/export/ply/ply-reader';
 import { writeInriaPly } from '../../../src/core/export/ply/ply-writer';
-import { PARAM_GROUPS, type GaussianArrays } from '../../../src/core/scene/gaussians/gaussian-layout';
+import { PARAM_GROUPS, type GaussianArrays } from '../../../src/shared/gaussians/gaussian-layout';
 import { quatToRotation } from '../../../src/core/scene/gaussians/quaternion';
 import { evalShBasis, shCoeffCount } from '../../../src/core/scene/gaussians/spherical-harmonics';
 import { KilnError } from '../../../src/shared/errors';

@@ -1,5 +1,5 @@
 import { Rng } from '../../../src/core/random/rng';
-import { allocateGaussians, type GaussianArrays } from '../../../src/core/scene/gaussians/gaussian-layout';
+import { allocateGaussians, type GaussianArrays } from '../../../src/shared/gaussians/gaussian-layout';
 
 /** Gaussians with every parameter random (unit quaternions, SH rest in SPZ's [−1, 1] range) for export tests. */
 export function randomGaussians(count: number, shDegreeMax: number, seed = 1): GaussianArrays {

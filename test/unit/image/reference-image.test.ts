@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { silhouetteIou } from '../../../src/core/distill/bench/ground-truth';
+import { silhouetteIou } from '../../../src/core/pipeline/bench/ground-truth';
 import { preprocessReferenceImage, type PreprocessedReference } from '../../../src/core/image/reference/preprocess-reference-image';
 import { pngChunk } from '../../../src/core/image/png';
 import { maskBox } from '../../../src/core/image/reference/frame-reference';

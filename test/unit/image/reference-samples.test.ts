@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { silhouetteIou } from '../../../src/core/distill/bench/ground-truth';
+import { silhouetteIou } from '../../../src/core/pipeline/bench/ground-truth';
 import { encodeSample, REFERENCE_SAMPLES, renderSamplePixels, SAMPLE_SIZE, writeReferenceSamples } from '../../../src/core/diffusion/demo/reference-samples';
 import { preprocessReferenceImage } from '../../../src/core/image/reference/preprocess-reference-image';
 import { packageRoot } from '../../../src/core/package-root';

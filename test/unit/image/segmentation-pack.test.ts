@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { silhouetteIou } from '../../../src/core/distill/bench/ground-truth';
+import { silhouetteIou } from '../../../src/core/pipeline/bench/ground-truth';
 import { GraphBuilder, ints } from '../../../src/core/diffusion/demo/graph-builder';
 import { serializeModel } from '../../../src/core/diffusion/demo/onnx-model';
 import { preprocessReferenceImage } from '../../../src/core/image/reference/preprocess-reference-image';

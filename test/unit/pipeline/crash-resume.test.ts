@@ -12,6 +12,12 @@ import { makeTempHome } from '../../helpers/temp-home';
 const KILN = join(resolve(__dirname, '../../..'), 'bin', 'kiln.mjs');
 const temp = makeTempHome('kiln-crash-');
 const ARGS = ['--prompt', 'a blue cube', '--seed', '5', '--iters', '30', '--snapshot-every', '4', '--batch', '1', '--gaussians', '300', '--threads', '1'];
+/** The same budget in two stages (two Gaussian stages with different methods): kills land around the boundary. */
+const STAGES = JSON.stringify([
+  { representation: 'gaussians', iterations: 15, method: 'sds' },
+  { representation: 'gaussians', iterations: 15, method: 'ism' },
+]);
+const TWO_STAGE_ARGS = [...ARGS, '--stages', STAGES];
 
 interface Exit {
   code: number | null;
@@ -51,9 +57,9 @@ function progress(): { runs: number; snapshots: number } {
 }
 
 /** Starts `kiln generate` and resolves once its own run has committed `snapshots` snapshots. */
-async function generateUntil(project: string, snapshots: number) {
+async function generateUntil(project: string, snapshots: number, args = ARGS) {
   const runsBefore = progress().runs;
-  const started = kiln(['generate', ...ARGS, '--project', project]);
+  const started = kiln(['generate', ...args, '--project', project]);
   await waitFor(() => {
     const p = progress();
     return p.runs > runsBefore && p.snapshots >= snapshots;
@@ -69,19 +75,48 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
   }
 }
 
-let referenceSplats: string;
-
-beforeAll(async () => {
-  const { done } = kiln(['generate', ...ARGS, '--project', 'reference']);
-  const exit = await done;
+/** The final payload of an uninterrupted run. */
+async function referencePayload(args: string[], project: string): Promise<string> {
+  const exit = await kiln(['generate', ...args, '--project', project]).done;
   expect(exit.code, exit.err).toBe(0);
   const store = openKilnStore(temp.home);
   try {
-    const [run] = store.runs.listRuns();
-    referenceSplats = store.runs.latestSnapshot(run!.id)!.splatsBlob;
+    return store.runs.latestSnapshot((JSON.parse(exit.out) as { id: string }).id)!.payloadBlob;
   } finally {
     store.close();
   }
+}
+
+/** Kills `kiln generate` with SIGKILL after `afterSnapshots` snapshots and `delayMs`, checks the database, resumes. */
+async function killAndResume(args: string[], afterSnapshots: number, delayMs: number) {
+  const { child, done } = await generateUntil('crash', afterSnapshots, args);
+  await sleep(delayMs);
+  child.kill('SIGKILL');
+  const killed = await done;
+  expect(killed.signal, 'the run finished before the kill: lengthen it').toBe('SIGKILL');
+  const store = openKilnStore(temp.home);
+  try {
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const run = store.runs.listRuns().at(-1)!;
+    expect(liveStatus(run)).toBe('interrupted');
+    const resumed = await kiln(['resume', run.id.slice(0, 8)]).done;
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(JSON.parse(resumed.out).status).toBe('completed');
+    const snapshots = store.runs.listSnapshots(run.id);
+    const iterations = snapshots.map((s) => s.iteration);
+    expect(iterations.every((it, k) => k === 0 || it > iterations[k - 1]!)).toBe(true);
+    expect(iterations.at(-1)).toBe(30);
+    for (const s of snapshots) store.blobs.read(s.payloadBlob, { verify: true });
+    return snapshots;
+  } finally {
+    store.close();
+  }
+}
+
+let referenceSplats: string;
+
+beforeAll(async () => {
+  referenceSplats = await referencePayload(ARGS, 'reference');
 }, 120_000);
 
 afterAll(() => temp.cleanup());
@@ -91,28 +126,8 @@ describe('a run killed with SIGKILL at random moments', () => {
   const trials = Array.from({ length: 5 }, (_, i) => ({ trial: i + 1, afterSnapshots: rng.int(1, 6), delayMs: rng.int(0, 120) }));
 
   it.each(trials)('trial $trial: killed after $afterSnapshots snapshots + $delayMs ms, the database is intact and resume finishes identically', async ({ afterSnapshots, delayMs }) => {
-    const { child, done } = await generateUntil('crash', afterSnapshots);
-    await sleep(delayMs);
-    child.kill('SIGKILL');
-    const killed = await done;
-    expect(killed.signal, 'the run finished before the kill: lengthen it').toBe('SIGKILL');
-    const store = openKilnStore(temp.home);
-    try {
-      expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const run = store.runs.listRuns().at(-1)!;
-      expect(liveStatus(run)).toBe('interrupted');
-      const resumed = await kiln(['resume', run.id.slice(0, 8)]).done;
-      expect(resumed.code, resumed.err).toBe(0);
-      expect(JSON.parse(resumed.out).status).toBe('completed');
-      const snapshots = store.runs.listSnapshots(run.id);
-      const iterations = snapshots.map((s) => s.iteration);
-      expect(iterations.every((it, k) => k === 0 || it > iterations[k - 1]!)).toBe(true);
-      expect(iterations.at(-1)).toBe(30);
-      for (const s of snapshots) store.blobs.read(s.splatsBlob, { verify: true });
-      expect(snapshots.at(-1)!.splatsBlob).toBe(referenceSplats);
-    } finally {
-      store.close();
-    }
+    const snapshots = await killAndResume(ARGS, afterSnapshots, delayMs);
+    expect(snapshots.at(-1)!.payloadBlob).toBe(referenceSplats);
   }, 120_000);
 
   it('stops cleanly on Ctrl-C (SIGINT) after the current iteration, and resumes to the same result', async () => {
@@ -128,9 +143,23 @@ describe('a run killed with SIGKILL at random moments', () => {
     expect(resumed.code, resumed.err).toBe(0);
     const store = openKilnStore(temp.home);
     try {
-      expect(store.runs.latestSnapshot(run.id)!.splatsBlob).toBe(referenceSplats);
+      expect(store.runs.latestSnapshot(run.id)!.payloadBlob).toBe(referenceSplats);
     } finally {
       store.close();
     }
+  }, 120_000);
+});
+
+describe('a two-stage run killed around its stage boundary', () => {
+  let reference: string;
+  beforeAll(async () => {
+    reference = await referencePayload(TWO_STAGE_ARGS, 'reference-stages');
+  }, 120_000);
+
+  // Stage 0 snapshots at 0, 1, 4, 8, 12 and 15 (its last, the boundary); stage 1 at 16, 19, 23, 27, 30.
+  it.each([5, 6, 7])('killed after %i snapshots, resumes into the right stage and finishes identically', async (afterSnapshots) => {
+    const snapshots = await killAndResume(TWO_STAGE_ARGS, afterSnapshots, 0);
+    expect(snapshots.map((s) => [s.iteration, s.stage])).toEqual([0, 1, 4, 8, 12, 15, 16, 19, 23, 27, 30].map((it) => [it, it <= 15 ? 0 : 1]));
+    expect(snapshots.at(-1)!.payloadBlob).toBe(reference);
   }, 120_000);
 });

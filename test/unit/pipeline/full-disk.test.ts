@@ -48,7 +48,7 @@ describe.skipIf(!mounted)('a full disk during a run', () => {
       const leftovers = readdirSync(store.blobs.root, { recursive: true }).filter((f) => String(f).endsWith('.tmp'));
       expect(leftovers).toEqual([]);
       expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-      for (const s of store.runs.listSnapshots(run.id)) store.blobs.read(s.splatsBlob, { verify: true });
+      for (const s of store.runs.listSnapshots(run.id)) store.blobs.read(s.payloadBlob, { verify: true });
 
       rmSync(filler);
       const done = await executeRun(env, run.id);

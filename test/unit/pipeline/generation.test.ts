@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInriaPlyFile } from '../../../src/core/export/ply/ply-reader';
 import { decodeCheckpoint } from '../../../src/core/pipeline/checkpoint';
 import { exportRunSnapshot } from '../../../src/core/pipeline/export-run';
-import { decodeCompactGaussians } from '../../../src/core/scene/gaussians/compact-gaussians';
+import { decodeCompactGaussians } from '../../../src/shared/gaussians/compact-gaussians';
 import { executeRun, type RunHooks } from '../../../src/core/pipeline/generation';
 import { isSnapshotIteration } from '../../../src/core/pipeline/run-config';
 import { createBranch, createRun } from '../../../src/core/pipeline/run-control';
+import { gaussianStateFromRecord } from '../../../src/core/scene/gaussians/gaussian-state';
 import { openKilnStore, type KilnStore } from '../../../src/core/store/kiln-store';
 import type { RunRequest } from '../../../src/shared/runs';
 import { makeTempHome } from '../../helpers/temp-home';
@@ -64,7 +65,7 @@ describe('generation runs', () => {
     expect(expected).toEqual([0, 2, 8, 16, 24]);
     expect(snapshots.map((s) => s.hasCheckpoint)).toEqual([false, false, false, false, true]);
     for (const s of snapshots) {
-      expect(store.blobs.has(s.splatsBlob)).toBe(true);
+      expect(store.blobs.has(s.payloadBlob)).toBe(true);
       expect(store.blobs.read(s.thumbnailBlob!).subarray(1, 4).toString()).toBe('PNG');
     }
     // Dropped checkpoints are deleted from disk, not just unlinked.
@@ -73,9 +74,9 @@ describe('generation runs', () => {
 
   it('is deterministic for a seed and differs for another seed', async () => {
     const again = await generate(REQUEST);
-    expect(finalState(again.id).last.splatsBlob).toBe(finalState(reference.id).last.splatsBlob);
+    expect(finalState(again.id).last.payloadBlob).toBe(finalState(reference.id).last.payloadBlob);
     const other = await generate({ ...REQUEST, seed: 4 });
-    expect(finalState(other.id).last.splatsBlob).not.toBe(finalState(reference.id).last.splatsBlob);
+    expect(finalState(other.id).last.payloadBlob).not.toBe(finalState(reference.id).last.payloadBlob);
   }, 120_000);
 
   it('pauses after the current iteration with a snapshot, and resuming reproduces the uninterrupted run exactly', async () => {
@@ -87,14 +88,14 @@ describe('generation runs', () => {
     expect(resumed.status).toBe('completed');
     const iterations = store.runs.listSnapshots(paused.id).map((s) => s.iteration);
     expect(iterations).toEqual([0, 2, 8, 11, 16, 24]);
-    const a = finalState(reference.id).checkpoint.model;
-    const b = finalState(paused.id).checkpoint.model;
+    const a = gaussianStateFromRecord(finalState(reference.id).checkpoint.representation);
+    const b = gaussianStateFromRecord(finalState(paused.id).checkpoint.representation);
     expect(b.params.count).toBe(a.params.count);
     for (const group of ['means', 'logScales', 'quats', 'opacityLogits', 'shDc', 'shRest'] as const) {
       expect(Buffer.from(b.params[group].buffer).equals(Buffer.from(a.params[group].buffer))).toBe(true);
       expect(Buffer.from(b.v[group].buffer).equals(Buffer.from(a.v[group].buffer))).toBe(true);
     }
-    expect(finalState(paused.id).last.splatsBlob).toBe(finalState(reference.id).last.splatsBlob);
+    expect(finalState(paused.id).last.payloadBlob).toBe(finalState(reference.id).last.payloadBlob);
   }, 120_000);
 
   it('reports progress with rate, ETA, Gaussians and the method terms', async () => {
@@ -114,7 +115,7 @@ describe('generation runs', () => {
     const done = await resume(branch.id);
     expect(done.status).toBe('completed');
     const first = store.runs.getSnapshot(branch.id, 0);
-    expect(first.splatsBlob).toBe(store.runs.getSnapshot(reference.id, 8).splatsBlob);
+    expect(first.payloadBlob).toBe(store.runs.getSnapshot(reference.id, 8).payloadBlob);
     expect(first.gaussians).toBe(store.runs.getSnapshot(reference.id, 8).gaussians);
   }, 60_000);
 });
@@ -148,7 +149,7 @@ describe('exporting a run', () => {
     const path = join(temp.home, 'cube.ply');
     const result = await exportRunSnapshot(store, { runId: run.id, iteration: 2, path });
     expect(result).toMatchObject({ format: 'ply', iteration: 2, path });
-    const shown = decodeCompactGaussians(store.blobs.read(store.runs.getSnapshot(run.id, 2).splatsBlob));
+    const shown = decodeCompactGaussians(store.blobs.read(store.runs.getSnapshot(run.id, 2).payloadBlob));
     const read = readInriaPlyFile(path);
     expect(read.count).toBe(shown.count);
     expect(Array.from(read.opacityLogits)).toEqual(Array.from(shown.opacityLogits));

@@ -6,7 +6,7 @@ import type { TriangleMesh } from '../../../src/core/export/mesh/triangle-mesh';
 import { MeshRasterizer } from '../../../src/core/render/mesh-rasterizer';
 import { toKernelCamera, type Camera } from '../../../src/core/scene/cameras/camera';
 import { orbitCamera } from '../../../src/core/scene/cameras/orbit';
-import { allocateGaussians } from '../../../src/core/scene/gaussians/gaussian-layout';
+import { allocateGaussians } from '../../../src/shared/gaussians/gaussian-layout';
 import { cube, uvSphere } from '../../helpers/mesh-shapes';
 
 type Vec3 = [number, number, number];

@@ -6,7 +6,7 @@ import { RASTER } from '../../../src/core/render/raster-constants';
 import { referenceBackward, referenceForward } from '../../../src/core/render/reference/reference-rasterizer';
 import { toKernelCamera } from '../../../src/core/scene/cameras/camera';
 import { orbitCamera } from '../../../src/core/scene/cameras/orbit';
-import { allocateGaussians, PARAM_GROUPS } from '../../../src/core/scene/gaussians/gaussian-layout';
+import { allocateGaussians, PARAM_GROUPS } from '../../../src/shared/gaussians/gaussian-layout';
 import { randomGaussians, toFloat64 } from '../../helpers/random-gaussians';
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -66,9 +66,9 @@ describe('native 3DGS rasterizer', () => {
     const dDepth = rng.fillNormal(new Float32Array(plane * cams.length), 0.3);
     const opts = { shDegree: 3, background: [0.3, 0.2, 0.1] as [number, number, number] };
     const raster = new GaussianRasterizer(2);
-    raster.forward(g, cams, opts);
+    const render = raster.forward(g, cams, opts);
     const grads = allocateGaussians(g.count, 3);
-    const { meanGrad2D } = raster.backward(g, { dRgb, dAlpha, dDepth }, grads);
+    const { meanGrad2D } = raster.backward(render, g, { dRgb, dAlpha, dDepth }, grads);
 
     const g64 = toFloat64(g);
     const sum = Object.fromEntries(PARAM_GROUPS.map((k) => [k, new Float64Array(g[k].length)]));
@@ -102,10 +102,9 @@ describe('native 3DGS rasterizer', () => {
     const runs = [1, 2, 3].map((threads) => {
       const raster = new GaussianRasterizer(threads);
       const out = raster.forward(g, cams, { shDegree: 2, background: [0, 0, 0] });
-      const rgb = out.rgb.slice();
       const grads = allocateGaussians(g.count, 2);
-      raster.backward(g, { dRgb }, grads);
-      return { rgb, grads };
+      raster.backward(out, g, { dRgb }, grads);
+      return { rgb: out.rgb, grads };
     });
     for (const run of runs.slice(1)) {
       expect(Buffer.from(run.rgb.buffer).equals(Buffer.from(runs[0]!.rgb.buffer))).toBe(true);
@@ -122,8 +121,37 @@ describe('native 3DGS rasterizer', () => {
     expect(() => raster.forward({ ...g, quats: new Float64Array(16) as unknown as Float32Array }, view, outs)).toThrow(/quats must be a Float32Array/);
     expect(() => raster.forward(g, { ...view, shDegree: 2 }, outs)).toThrow(/shDegree must be an integer in \[0, 1\]/);
     expect(() => raster.forward(g, view, { ...outs, rgb: new Float32Array(10) })).toThrow(/rgb has 10 floats/);
-    const fresh = new (loadNativeAddon().GaussianRasterizer)(1);
     const grads = allocateGaussians(4, 1);
-    expect(() => fresh.backward(g, { dRgb: new Float32Array(192) }, grads, new Float32Array(8))).toThrow(/forward\(\) with the same Gaussians first/);
+    const dRgb = new Float32Array(192);
+    const backward = raster.backward.bind(raster) as (...args: unknown[]) => unknown;
+    expect(() => backward({}, g, { dRgb }, grads, new Float32Array(8))).toThrow(/the context a forward\(\) returned/);
+    const { context } = raster.forward(g, view, outs);
+    const fewer = randomGaussians({ count: 3, shDegreeMax: 1, seed: 1 });
+    expect(() => raster.backward(context, fewer, { dRgb }, allocateGaussians(3, 1), new Float32Array(6))).toThrow(/the count differs/);
+    expect(() => raster.backward(context, g, { dRgb }, grads, new Float32Array(7))).toThrow(/meanGrad2D has 7 floats, expected 8/);
+    expect(() => backward(context, g, { dRgb }, grads, new Float64Array(8))).toThrow(/meanGrad2D must be a Float32Array/);
+  });
+
+  it('keeps no state between calls: a backward uses its own forward, whatever was rendered since', () => {
+    const raster = new GaussianRasterizer(2);
+    const a = randomGaussians({ count: 50, shDegreeMax: 1, seed: 21, extent: 0.8 });
+    const b = randomGaussians({ count: 70, shDegreeMax: 1, seed: 22, extent: 0.8 });
+    const opts = { shDegree: 1, background: [0.1, 0.2, 0.3] as [number, number, number] };
+    const camsA = cameras(32, 24);
+    const dRgb = new Rng(4).fillNormal(new Float32Array(3 * 32 * 24 * camsA.length));
+    const gradsOf = (render: ReturnType<GaussianRasterizer['forward']>) => {
+      const grads = allocateGaussians(a.count, 1);
+      const { meanGrad2D } = raster.backward(render, a, { dRgb }, grads);
+      return { grads, meanGrad2D };
+    };
+    const alone = gradsOf(raster.forward(a, camsA, opts));
+    const first = raster.forward(a, camsA, opts);
+    const rgbBefore = first.rgb.slice();
+    const other = raster.forward(b, cameras(16, 16).slice(0, 1), { shDegree: 0, background: [1, 1, 1] });
+    const interleaved = gradsOf(first);
+    expect(Buffer.from(first.rgb.buffer).equals(Buffer.from(rgbBefore.buffer))).toBe(true);
+    expect(other.rgb).not.toBe(first.rgb);
+    for (const k of PARAM_GROUPS) expect(Buffer.from(interleaved.grads[k].buffer).equals(Buffer.from(alone.grads[k].buffer)), k).toBe(true);
+    expect(Buffer.from(interleaved.meanGrad2D.buffer).equals(Buffer.from(alone.meanGrad2D.buffer))).toBe(true);
   });
 });

@@ -108,27 +108,28 @@ describe('the generate panel’s requests', () => {
     const request = runRequestFromDraft(draft, METHOD_INFOS);
     expect(request.methodSettings).toEqual({ pixelClip: { enabled: true, threshold: 0.1 } });
     const config = resolveRunConfig(request);
-    expect(config.methodSettings).toEqual(draft.methodSettings);
-    expect(config.iterations).toBe(40);
+    const [stage] = config.stages;
+    expect(stage!.methodSettings).toEqual(draft.methodSettings);
+    expect(stage!.iterations).toBe(40);
     expect(config.seed).toBe(7);
-    expect(config.method).toBe('tsm');
+    expect(stage!.method).toBe('tsm');
   });
 
   it('leaves iterations to the preset when the field is empty', () => {
     const draft = withMethod({ ...initialDraft(), prompt: 'a mug', preset: 'fast' }, METHOD_INFOS, 'sds');
-    expect(resolveRunConfig(runRequestFromDraft(draft, METHOD_INFOS)).iterations).toBe(300);
+    expect(resolveRunConfig(runRequestFromDraft(draft, METHOD_INFOS)).stages[0]!.iterations).toBe(300);
   });
 
   it('prefills a branch from the parent’s request and branches with what the panel shows', () => {
     const parent = resolveRunConfig({ prompt: 'a blue cube', method: 'ism', seed: 3, methodSettings: { cfgScale: 5, noiseOffset: 0.2 } });
     const draft = draftFromRequest(parent.request, METHOD_INFOS);
     expect(draft.prompt).toBe('a blue cube');
-    expect(draft.methodSettings).toEqual(parent.methodSettings);
+    expect(draft.methodSettings).toEqual(parent.stages[0]!.methodSettings);
 
     // Reset one of the parent's changes to its default: the branch must not inherit the parent's value.
     const edited = { ...draft, seed: 9, methodSettings: { ...draft.methodSettings, noiseOffset: 0.1 } };
     const branch = branchConfig(parent, branchOverridesFromDraft(edited));
-    expect(branch.methodSettings).toEqual(edited.methodSettings);
+    expect(branch.stages[0]!.methodSettings).toEqual(edited.methodSettings);
     expect(branch.seed).toBe(9);
   });
 
@@ -136,7 +137,7 @@ describe('the generate panel’s requests', () => {
     const parent = resolveRunConfig({ prompt: 'a snowman', method: 'sds', methodSettings: { cfgScale: 50 } });
     const draft = withMethod(draftFromRequest(parent.request, METHOD_INFOS), METHOD_INFOS, 'vdm');
     const branch = branchConfig(parent, branchOverridesFromDraft(draft));
-    expect(branch.method).toBe('vdm');
-    expect(branch.methodSettings).toEqual(METHODS.find((m) => m.name === 'vdm')!.settings.parse({}));
+    expect(branch.stages[0]!.method).toBe('vdm');
+    expect(branch.stages[0]!.methodSettings).toEqual(METHODS.find((m) => m.name === 'vdm')!.settings.parse({}));
   });
 });

@@ -9,8 +9,8 @@ import {
   decodeCompactGaussians,
   encodeCompactGaussians,
   readCompactGaussiansHeader,
-} from '../../../src/core/scene/gaussians/compact-gaussians';
-import { PARAM_GROUPS, type GaussianArrays } from '../../../src/core/scene/gaussians/gaussian-layout';
+} from '../../../src/shared/gaussians/compact-gaussians';
+import { PARAM_GROUPS, type GaussianArrays } from '../../../src/shared/gaussians/gaussian-layout';
 import { syntheticObject } from '../../../src/core/scene/gaussians/synthetic-object';
 import { psnr } from '../../../src/core/scene/gaussians/photometric-fit';
 import { KilnError } from '../../../src/shared/errors';

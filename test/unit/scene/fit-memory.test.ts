@@ -5,7 +5,7 @@ import { Rng } from '../../../src/core/random/rng';
 import { GaussianRasterizer } from '../../../src/core/render/gaussian-rasterizer';
 import { toKernelCamera } from '../../../src/core/scene/cameras/camera';
 import { OrbitSamplerSettings, sampleOrbitView } from '../../../src/core/scene/cameras/orbit-sampler';
-import { groupWidths } from '../../../src/core/scene/gaussians/gaussian-layout';
+import { groupWidths } from '../../../src/shared/gaussians/gaussian-layout';
 import { GaussianModel } from '../../../src/core/scene/gaussians/gaussian-model';
 import { initialiseBall } from '../../../src/core/scene/gaussians/initialise';
 import { fitToImages } from '../../../src/core/scene/gaussians/photometric-fit';

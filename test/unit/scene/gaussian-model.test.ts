@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { adamStep, AdamSettings } from '../../../src/core/optim/adam';
 import { exponentialDecay } from '../../../src/core/optim/lr-schedule';
 import { Rng } from '../../../src/core/random/rng';
-import { PARAM_GROUPS } from '../../../src/core/scene/gaussians/gaussian-layout';
+import { PARAM_GROUPS } from '../../../src/shared/gaussians/gaussian-layout';
 import { GaussianModel } from '../../../src/core/scene/gaussians/gaussian-model';
 import { initialiseBall, logit } from '../../../src/core/scene/gaussians/initialise';
 import { GaussianTrainingSettings } from '../../../src/core/scene/gaussians/training-settings';

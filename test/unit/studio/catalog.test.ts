@@ -3,6 +3,7 @@ import { METHOD_NAMES, PRESET_NAMES } from '../../../src/shared/runs';
 import { listExportFormats, listMethods } from '../../../src/core/studio/catalog';
 import { methodByName } from '../../../src/core/distill/registry';
 import { resolveRunConfig } from '../../../src/core/pipeline/run-config';
+import { GaussianStageSettings } from '../../../src/core/scene/gaussians/gaussian-stage-settings';
 import { studioMethods } from '../../../src/shared/studio-api';
 
 describe('methods.list', () => {
@@ -36,11 +37,13 @@ describe('methods.list', () => {
     for (const m of methods) {
       expect(m.presets.map((p) => p.name)).toEqual([...PRESET_NAMES]);
       for (const p of m.presets) {
-        const config = resolveRunConfig({ prompt: 'a red cube', method: m.name, preset: p.name });
-        expect(config.iterations).toBe(p.iterations);
-        expect(config.batchSize).toBe(p.batchSize);
-        expect(config.initialGaussians).toBe(p.initialGaussians);
-        expect(config.training.maxGaussians).toBe(p.maxGaussians);
+        const [stage, ...more] = resolveRunConfig({ prompt: 'a red cube', method: m.name, preset: p.name }).stages;
+        expect(more).toEqual([]);
+        expect(stage!.iterations).toBe(p.iterations);
+        expect(stage!.batchSize).toBe(p.batchSize);
+        const settings = GaussianStageSettings.parse(stage!.settings);
+        expect(settings.initialGaussians).toBe(p.initialGaussians);
+        expect(settings.training.maxGaussians).toBe(p.maxGaussians);
       }
     }
   });

@@ -22,8 +22,8 @@ beforeEach(() => {
   const project = store.projects.create('exports');
   runId = createRun(store.runs, project.id, { prompt: 'a yellow sphere', method: 'ism', iterations: 40 }).id;
   for (const iteration of [0, 20]) {
-    const splatsBlob = store.blobs.put(encodeCompactGaussians(randomGaussians(COUNT + iteration, 1, iteration + 1)));
-    store.runs.addSnapshot({ runId, iteration, gaussians: COUNT + iteration, splatsBlob, checkpointBlob: null, thumbnailBlob: null, metrics: {} });
+    const payloadBlob = store.blobs.put(encodeCompactGaussians(randomGaussians(COUNT + iteration, 1, iteration + 1)));
+    store.runs.addSnapshot({ runId, iteration, stage: 0, gaussians: COUNT + iteration, payloadKind: 'splats', payloadBlob, checkpointBlob: null, thumbnailBlob: null, metrics: {} });
   }
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeRun, type RunHooks } from '../../../src/core/pipeline/generation';
+import { executeRun, type LivePayload, type RunHooks } from '../../../src/core/pipeline/generation';
 import { createRun } from '../../../src/core/pipeline/run-control';
 import { openKilnStore, type KilnStore } from '../../../src/core/store/kiln-store';
 import { decodeCompactGaussians } from '../../../src/shared/gaussians/compact-gaussians';
@@ -30,14 +30,17 @@ async function run(hooks: RunHooks) {
 
 describe('live splats and previews', () => {
   it('reports the Gaussians of every iteration and a preview with every progress report when the interval is 0', async () => {
-    const live: { iteration: number; gaussians: number; payload: Uint8Array }[] = [];
+    const live: LivePayload[] = [];
     const progress: RunProgress[] = [];
-    const runId = await run({ onLiveSplats: (l) => live.push(l), onProgress: (p) => progress.push(p), liveIntervalMs: 0, progressIntervalMs: 0 });
+    const runId = await run({ onLivePayload: (l) => live.push(l), onProgress: (p) => progress.push(p), liveIntervalMs: 0, progressIntervalMs: 0 });
     expect(live.map((l) => l.iteration)).toEqual([1, 2, 3, 4, 5, 6]);
-    for (const l of live) expect(decodeCompactGaussians(l.payload).count).toBe(l.gaussians);
+    for (const l of live) {
+      expect([l.stage, l.kind]).toEqual([0, 'splats']);
+      expect(decodeCompactGaussians(l.payload).count).toBe(l.size);
+    }
     // The last live payload is the model the final snapshot stored.
     const last = store.runs.getSnapshot(runId, 6);
-    expect(Buffer.compare(live.at(-1)!.payload, store.blobs.read(last.splatsBlob))).toBe(0);
+    expect(Buffer.compare(live.at(-1)!.payload, store.blobs.read(last.payloadBlob))).toBe(0);
     expect(progress).toHaveLength(6);
     for (const p of progress) {
       expect(p.preview).toMatch(/^data:image\/png;base64,/);
@@ -50,7 +53,7 @@ describe('live splats and previews', () => {
   it('produces neither without an interval (the command line)', async () => {
     const live: unknown[] = [];
     const progress: RunProgress[] = [];
-    await run({ onLiveSplats: (l) => live.push(l), onProgress: (p) => progress.push(p), progressIntervalMs: 0 });
+    await run({ onLivePayload: (l) => live.push(l), onProgress: (p) => progress.push(p), progressIntervalMs: 0 });
     expect(live).toEqual([]);
     expect(progress.length).toBe(6);
     expect(progress.every((p) => p.preview === undefined)).toBe(true);
@@ -59,7 +62,7 @@ describe('live splats and previews', () => {
   it('throttles both to the interval', async () => {
     const live: number[] = [];
     const previews: number[] = [];
-    await run({ onLiveSplats: (l) => live.push(l.iteration), onProgress: (p) => p.preview && previews.push(p.iteration), liveIntervalMs: 60_000, progressIntervalMs: 0 });
+    await run({ onLivePayload: (l) => live.push(l.iteration), onProgress: (p) => p.preview && previews.push(p.iteration), liveIntervalMs: 60_000, progressIntervalMs: 0 });
     expect(live).toEqual([1]);
     expect(previews).toEqual([1]);
   }, 60_000);

@@ -163,10 +163,10 @@ describe('a run as the studio sees it', () => {
 
   it('serves a snapshot payload as bytes from snapshots.payload, the same as the blob route', async () => {
     const last = timeline.at(-1)!;
-    const res = await post('snapshots.payload', { blob: last.splatsBlob });
+    const res = await post('snapshots.payload', { blob: last.payloadBlob });
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     const bytes = new Uint8Array(await res.arrayBuffer());
-    const viaGet = new Uint8Array(await (await fetch(`${studio.url}/api/blobs/${last.splatsBlob}`)).arrayBuffer());
+    const viaGet = new Uint8Array(await (await fetch(`${studio.url}/api/blobs/${last.payloadBlob}`)).arrayBuffer());
     expect(Buffer.compare(bytes, viaGet)).toBe(0);
     expect(decodeCompactGaussians(bytes).count).toBe(last.gaussians);
     expect((await post('snapshots.payload', { blob: 'f'.repeat(64) })).status).toBe(404);
@@ -176,16 +176,16 @@ describe('a run as the studio sees it', () => {
   it("gives the renderer's HTTP client the payload as bytes (from the cacheable blob route) and decodes it", async () => {
     const last = timeline.at(-1)!;
     const api = createHttpStudioApi(new URL(studio.url));
-    const bytes = await api.call('snapshots.payload', { blob: last.splatsBlob });
+    const bytes = await api.call('snapshots.payload', { blob: last.payloadBlob });
     expect(bytes).toBeInstanceOf(Uint8Array);
-    const g = await fetchSnapshotGaussians(api, last.splatsBlob);
+    const g = await fetchSnapshotGaussians(api, last.payloadBlob);
     expect(g.count).toBe(last.gaussians);
     const asBytes = (f: Float32Array) => new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
     expect(Buffer.compare(asBytes(g.means), asBytes(decodeCompactGaussians(bytes).means))).toBe(0);
     await expect(api.call('snapshots.payload', { blob: 'e'.repeat(64) })).rejects.toMatchObject({ code: 'not-found' });
     const live = studio.events.find((e) => e.type === 'run.splats' && e.runId === run.id);
     if (live?.type !== 'run.splats') throw new Error('no live splats event');
-    expect((await decodeLiveSplats(api, live)).count).toBe(live.gaussians);
+    expect(decodeLiveSplats(live).count).toBe(live.gaussians);
   });
 
   it('exports a snapshot into the blob store and serves it as a download with a safe file name', async () => {

@@ -1,4 +1,4 @@
-import type { GaussianArrays } from '../../scene/gaussians/gaussian-layout';
+import type { GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import { quatToRotation } from '../../scene/gaussians/quaternion';
 
 /** Gaussians with less opacity than this add nothing visible to a surface or its colour. */

@@ -1,6 +1,6 @@
 import { KilnError } from '../../../shared/errors';
 import { encodePngRgb } from '../../image/png';
-import type { GaussianArrays } from '../../scene/gaussians/gaussian-layout';
+import type { GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import { densityGrid } from './density-grid';
 import { fillEnclosedVoids } from './fill-enclosed';
 import { buildGaussianCellIndex } from './gaussian-cell-index';

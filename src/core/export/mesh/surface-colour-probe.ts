@@ -1,4 +1,4 @@
-import type { GaussianArrays } from '../../scene/gaussians/gaussian-layout';
+import type { GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import { evalShBasis, shCoeffCount } from '../../scene/gaussians/spherical-harmonics';
 import { cellAt, type GaussianCellIndex } from './gaussian-cell-index';
 import { SUPPORT_SIGMAS, type GaussianKernels } from './gaussian-kernels';

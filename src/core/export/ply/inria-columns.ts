@@ -1,5 +1,5 @@
 import { KilnError } from '../../../shared/errors';
-import { allocateGaussians, shRestFloats, type GaussianArrays, type ParamGroup } from '../../scene/gaussians/gaussian-layout';
+import { allocateGaussians, shRestFloats, type GaussianArrays, type ParamGroup } from '../../../shared/gaussians/gaussian-layout';
 import { MAX_SH_DEGREE } from '../../scene/gaussians/spherical-harmonics';
 import { convertPlyFrame } from './ply-frame';
 

@@ -1,4 +1,4 @@
-import { allocateGaussians, type GaussianArrays } from '../../scene/gaussians/gaussian-layout';
+import { allocateGaussians, type GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import { shCoeffCount } from '../../scene/gaussians/spherical-harmonics';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { KilnError } from '../../../shared/errors';
-import type { GaussianArrays } from '../../scene/gaussians/gaussian-layout';
+import type { GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import { gaussiansFromInriaColumns } from './inria-columns';
 import { parsePlyHeader, PLY_TYPE_BYTES, type PlyElement, type PlyHeader, type PlyScalarType } from './ply-header';
 

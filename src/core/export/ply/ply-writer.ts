@@ -1,4 +1,4 @@
-import type { GaussianArrays } from '../../scene/gaussians/gaussian-layout';
+import type { GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import { gaussiansToInriaColumns } from './inria-columns';
 import { PLY_FRAME } from './ply-frame';
 

@@ -1,5 +1,5 @@
 import { evalShBasis, shCoeffCount } from '../../scene/gaussians/spherical-harmonics';
-import type { GaussianArrays } from '../../scene/gaussians/gaussian-layout';
+import type { GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import { quatToRotation } from '../../scene/gaussians/quaternion';
 import { kernelCameraPosition, type KernelCamera } from '../kernel-camera';
 import { RASTER } from '../raster-constants';

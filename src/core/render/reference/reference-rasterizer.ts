@@ -1,4 +1,4 @@
-import { allocateGaussians, type GaussianArrays } from '../../scene/gaussians/gaussian-layout';
+import { allocateGaussians, type GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import type { KernelCamera } from '../kernel-camera';
 import { RASTER } from '../raster-constants';
 import { projectGaussian, type ProjectedGaussian } from './project-gaussian';

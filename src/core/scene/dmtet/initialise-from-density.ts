@@ -6,7 +6,7 @@ import { gaussianKernels } from '../../export/mesh/gaussian-kernels';
 import type { ScalarGrid } from '../../export/mesh/scalar-grid';
 import { SurfaceColourProbe } from '../../export/mesh/surface-colour-probe';
 import { meshBounds, vertexNormals } from '../../export/mesh/triangle-mesh';
-import type { GaussianArrays } from '../gaussians/gaussian-layout';
+import type { GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import { EXPORTER_DEFAULTS } from './dmtet-settings';
 import { albedoLogit, colourNodeSpacing, createColourField, TrilinearStencil, type ColourField } from './colour-field';
 import type { MarchedSurface } from './marching-tets';

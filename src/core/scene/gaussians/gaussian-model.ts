@@ -1,7 +1,7 @@
 import { adamStep } from '../../optim/adam';
 import { exponentialDecay } from '../../optim/lr-schedule';
 import type { Rng, RngState } from '../../random/rng';
-import { allocateGaussians, groupWidths, PARAM_GROUPS, type GaussianArrays, type ParamGroup } from './gaussian-layout';
+import { allocateGaussians, groupWidths, PARAM_GROUPS, type GaussianArrays, type ParamGroup } from '../../../shared/gaussians/gaussian-layout';
 import { gatherFloats, gatherRows } from './gaussian-rows';
 import { logit } from './initialise';
 import { quatToRotation } from './quaternion';
@@ -167,6 +167,11 @@ export class GaussianModel {
   ): DensifyReport | undefined {
     this.recordViewStats(meanGrad2D, radii, cameraCount);
     this.step(iteration, totalIterations);
+    return this.refine(iteration);
+  }
+
+  /** After the step of 0-based iteration `iteration`: densify and reset opacity when their schedules say so. */
+  refine(iteration: number): DensifyReport | undefined {
     const done = iteration + 1;
     const report = this.isDensifyStep(done) ? this.densifyAndPrune() : undefined;
     if (this.isOpacityResetStep(done)) this.resetOpacity();

@@ -1,4 +1,4 @@
-import { groupWidths, PARAM_GROUPS, type GaussianArrays } from './gaussian-layout';
+import { groupWidths, PARAM_GROUPS, type GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 
 /** A new set of arrays holding rows `rows` of `g`, in that order (rows may repeat). */
 export function gatherRows(g: GaussianArrays, rows: ArrayLike<number>): GaussianArrays {

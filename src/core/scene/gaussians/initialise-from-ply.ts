@@ -1,5 +1,5 @@
 import { readInriaPly, readInriaPlyFile } from '../../export/ply/ply-reader';
-import { allocateGaussians, shRestFloats, type GaussianArrays } from './gaussian-layout';
+import { allocateGaussians, shRestFloats, type GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import { MAX_SH_DEGREE, shCoeffCount } from './spherical-harmonics';
 
 /**

@@ -1,5 +1,5 @@
 import type { Rng } from '../../random/rng';
-import { allocateGaussians, type GaussianArrays } from './gaussian-layout';
+import { allocateGaussians, type GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import { SH_C0 } from './spherical-harmonics';
 import type { GaussianTrainingSettings } from './training-settings';
 

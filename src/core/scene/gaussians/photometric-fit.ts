@@ -32,7 +32,6 @@ export function fitToImages(
 ): { finalLoss: number } {
   let loss = 0;
   let dRgb = new Float32Array(0);
-  let radii = new Float32Array(0);
   for (let it = 0; it < o.iterations; it++) {
     model.updateShDegree(it);
     const batch = Array.from({ length: o.batchSize }, () => targets[rng.int(0, targets.length - 1)]!);
@@ -49,10 +48,8 @@ export function fitToImages(
       }
     });
     loss /= out.rgb.length;
-    if (radii.length !== out.radii.length) radii = new Float32Array(out.radii.length);
-    radii.set(out.radii);
-    const { meanGrad2D } = raster.backward(model.params, { dRgb }, model.grads);
-    const densify = model.finishIteration(it, o.iterations, meanGrad2D, radii, batch.length);
+    const { meanGrad2D } = raster.backward(out, model.params, { dRgb }, model.grads);
+    const densify = model.finishIteration(it, o.iterations, meanGrad2D, out.radii, batch.length);
     o.onProgress?.({ iteration: it + 1, loss, count: model.count, densify });
   }
   return { finalLoss: loss };

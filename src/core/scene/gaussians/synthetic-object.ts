@@ -1,5 +1,5 @@
 import { Rng } from '../../random/rng';
-import type { GaussianArrays } from './gaussian-layout';
+import type { GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import { initialiseBall, logit } from './initialise';
 
 /**

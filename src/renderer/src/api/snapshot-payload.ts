@@ -1,4 +1,3 @@
-import { KilnError } from '../../../shared/errors';
 import type { StudioEvent } from '../../../shared/events';
 import { decodeCompactGaussians } from '../../../shared/gaussians/compact-gaussians';
 import type { GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
@@ -21,9 +20,7 @@ function base64Bytes(text: string): Uint8Array {
   return bytes;
 }
 
-/** The live Gaussians a `run.splats` event carries: inline (base64) or by blob. */
-export async function decodeLiveSplats(api: StudioApi, event: RunSplatsEvent): Promise<GaussianArrays> {
-  if (event.payloadBase64 !== undefined) return decodeCompactGaussians(base64Bytes(event.payloadBase64));
-  if (event.blob !== undefined) return fetchSnapshotGaussians(api, event.blob);
-  throw new KilnError('invalid-request', `run.splats event of run ${event.runId.slice(0, 8)} carries no Gaussians`);
+/** The live Gaussians a `run.splats` event carries. */
+export function decodeLiveSplats(event: RunSplatsEvent): GaussianArrays {
+  return decodeCompactGaussians(base64Bytes(event.payloadBase64));
 }

@@ -4,7 +4,7 @@ import { Rng } from '../../../../src/core/random/rng';
 import { GaussianRasterizer } from '../../../../src/core/render/gaussian-rasterizer';
 import { toKernelCamera } from '../../../../src/core/scene/cameras/camera';
 import { OrbitSamplerSettings, sampleOrbitView } from '../../../../src/core/scene/cameras/orbit-sampler';
-import type { GaussianArrays } from '../../../../src/core/scene/gaussians/gaussian-layout';
+import type { GaussianArrays } from '../../../../src/shared/gaussians/gaussian-layout';
 import { GaussianModel } from '../../../../src/core/scene/gaussians/gaussian-model';
 import { initialiseFromPoints, sampleMeshSurface } from '../../../../src/core/scene/gaussians/initialise';
 import { fitToImages } from '../../../../src/core/scene/gaussians/photometric-fit';

@@ -7,7 +7,7 @@ import { NodeIO } from '@gltf-transform/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTexturedMesh } from '../../../../src/core/export/mesh/mesh-from-gaussians';
 import { Rng } from '../../../../src/core/random/rng';
-import { allocateGaussians, type GaussianArrays } from '../../../../src/core/scene/gaussians/gaussian-layout';
+import { allocateGaussians, type GaussianArrays } from '../../../../src/shared/gaussians/gaussian-layout';
 import { initialiseFromPoints } from '../../../../src/core/scene/gaussians/initialise';
 import { KilnError } from '../../../../src/shared/errors';
 

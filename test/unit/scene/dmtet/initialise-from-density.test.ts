@@ -6,7 +6,7 @@ import { initialiseColourFromGaussians, initialiseSdfFromGaussians, sdfFromDensi
 import { marchTetrahedra } from '../../../../src/core/scene/dmtet/marching-tets';
 import { createTetField } from '../../../../src/core/scene/dmtet/tet-deformation';
 import { buildTetGrid } from '../../../../src/core/scene/dmtet/tet-grid';
-import { allocateGaussians } from '../../../../src/core/scene/gaussians/gaussian-layout';
+import { allocateGaussians } from '../../../../src/shared/gaussians/gaussian-layout';
 import { SH_C0 } from '../../../../src/core/scene/gaussians/spherical-harmonics';
 import { KilnError } from '../../../../src/shared/errors';
 import { signedVolume, surfaceTopology } from './sphere-fixture';

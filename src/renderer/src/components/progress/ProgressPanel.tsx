@@ -35,7 +35,10 @@ export function ProgressPanel({ run, snapshots }: { run: Run; snapshots: readonl
         {live && (
           <>
             <dt>Stage</dt>
-            <dd>{live.stage}</dd>
+            <dd>
+              {live.stage}
+              {live.stageCount > 1 && ` (${live.stageIndex + 1} of ${live.stageCount})`}
+            </dd>
             <dt>Speed</dt>
             <dd>{formatRate(live.iterationsPerSecond)} it/s</dd>
             <dt>ETA</dt>

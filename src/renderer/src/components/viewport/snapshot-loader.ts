@@ -11,6 +11,6 @@ export async function loadSnapshotSplats(api: StudioApi, blob: string): Promise<
 }
 
 /** The Gaussians carried by a live `run.splats` event, packed for Spark. */
-export async function decodeLiveEventSplats(api: StudioApi, event: RunSplatsEvent): Promise<PackedGaussians> {
-  return packGaussians(await decodeLiveSplats(api, event));
+export async function decodeLiveEventSplats(event: RunSplatsEvent): Promise<PackedGaussians> {
+  return packGaussians(decodeLiveSplats(event));
 }

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useStudioApi, useStudioEvents } from '../../api/context';
-import { useSplatCache } from './splat-cache-context';
+import { useStudioEvents } from '../../api/context';
 import type { PackedGaussians } from './splat-packing';
 import { decodeLiveEventSplats } from './snapshot-loader';
 
@@ -12,8 +11,6 @@ export interface LiveSplats {
 
 /** The newest live Gaussians (`run.splats` events, about once a second) of a training run. */
 export function useLiveSplats(runId: string | null): LiveSplats | null {
-  const api = useStudioApi();
-  const cache = useSplatCache();
   const [live, setLive] = useState<LiveSplats | null>(null);
 
   useEffect(() => setLive(null), [runId]);
@@ -21,8 +18,7 @@ export function useLiveSplats(runId: string | null): LiveSplats | null {
   useStudioEvents((event) => {
     if (event.type !== 'run.splats' || event.runId !== runId) return;
     const iteration = event.iteration;
-    const packed = event.blob ? cache.get(event.blob) : decodeLiveEventSplats(api, event);
-    packed.then(
+    decodeLiveEventSplats(event).then(
       (p) =>
         setLive((prev) =>
           prev && prev.runId === event.runId && prev.iteration >= iteration ? prev : { runId: event.runId, iteration, packed: p },

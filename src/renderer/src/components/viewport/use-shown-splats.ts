@@ -32,7 +32,7 @@ export function useShownSplats(snapshots: readonly Snapshot[], iteration: number
   const cache = useSplatCache();
   const snapshot = pickSnapshot(snapshots, iteration);
   const useLive = iteration === null && live !== null && (snapshot === null || live.iteration > snapshot.iteration);
-  const blob = useLive ? null : (snapshot?.splatsBlob ?? null);
+  const blob = useLive ? null : (snapshot?.payloadBlob ?? null);
   const [loaded, setLoaded] = useState<{ blob: string; packed: PackedGaussians } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const lastShown = useRef<{ packed: PackedGaussians; iteration: number } | null>(null);
@@ -62,8 +62,8 @@ export function useShownSplats(snapshots: readonly Snapshot[], iteration: number
     for (let d = 1; d <= PREFETCH_NEIGHBOURS; d++) {
       const before = snapshots[index - d];
       const after = snapshots[index + d];
-      if (after) around.push(after.splatsBlob);
-      if (before) around.push(before.splatsBlob);
+      if (after) around.push(after.payloadBlob);
+      if (before) around.push(before.payloadBlob);
     }
     cache.prefetch(around);
   }, [cache, snapshots, index]);

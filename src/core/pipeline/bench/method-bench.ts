@@ -2,15 +2,13 @@ import { z } from 'zod';
 import { KilnError } from '../../../shared/errors';
 import { demoObject } from '../../diffusion/demo/objects';
 import type { Prior } from '../../diffusion/prior';
-import { GaussianRasterizer } from '../../render/gaussian-rasterizer';
-import { Rng } from '../../random/rng';
-import { toKernelCamera } from '../../scene/cameras/camera';
 import { evaluationOrbit, OrbitSamplerSettings } from '../../scene/cameras/orbit-sampler';
-import { GaussianModel, SCENE_EXTENT_M } from '../../scene/gaussians/gaussian-model';
-import { initialiseRunBall } from '../../scene/gaussians/initialise';
+import type { Representation } from '../../scene/representation';
 import { GaussianTrainingSettings } from '../../scene/gaussians/training-settings';
-import { methodByName, parseMethodSettings } from '../registry';
-import { runDistillation } from '../run-loop';
+import { parseMethodSettings } from '../../distill/registry';
+import { ResolvedStage } from '../run-config';
+import { runStage } from '../stage-runner';
+import { openStage } from '../stage-session';
 import { contactSheet } from './contact-sheet';
 import { GuidanceWindow, isCurveIteration, type Curve, type CurvePoint } from './learning-curves';
 import { DEMO_BACKGROUND, groundTruthViews, mse, objectsForPrompt, psnr, silhouetteIou, type GroundTruthView } from './ground-truth';
@@ -81,13 +79,13 @@ interface HeldOutScore {
   perView: { psnr: number; iou: number }[];
 }
 
-function scoreHeldOut(raster: GaussianRasterizer, model: GaussianModel, views: GroundTruthView[]): HeldOutScore {
+function scoreHeldOut(representation: Representation, views: GroundTruthView[]): HeldOutScore {
   const renders: Float32Array[] = [];
   const alphas: Float32Array[] = [];
   for (const v of views) {
-    const out = raster.forward(model.params, [toKernelCamera(v.camera)], { shDegree: model.shDegree, background: DEMO_BACKGROUND });
-    renders.push(out.rgb.slice());
-    alphas.push(out.alpha.slice());
+    const out = representation.render([v.camera], DEMO_BACKGROUND);
+    renders.push(out.rgb);
+    alphas.push(out.alpha);
   }
   const perView = views.map((v, k) => ({ psnr: psnr(renders[k]!, v.image), iou: silhouetteIou(alphas[k]!, v.coverage) }));
   return { renders, alphas, psnr: mean(perView.map((v) => v.psnr)), iou: mean(perView.map((v) => v.iou)), perView };
@@ -110,19 +108,24 @@ async function distil(
 ): Promise<RunOutcome> {
   const cam = prior.camera;
   if (!cam) throw new Error(`${prior.dir} has no camera distribution in kiln.json; the method benchmark needs one`);
-  const rng = new Rng(s.seed);
-  const definition = methodByName(methodName);
-  const method = definition.create({
+  // One Gaussian stage, opened as generation opens its stages (same RNG streams from the seed).
+  const stage = openStage({
     prior,
     conditioning: await prior.encodeText(prompt),
-    settings: parseMethodSettings(methodName, s.methodSettings[methodName]),
-    rng: rng.fork(),
     prompt,
+    seed: s.seed,
+    index: 0,
+    stage: ResolvedStage.parse({
+      representation: 'gaussians',
+      method: methodName,
+      methodSettings: parseMethodSettings(methodName, s.methodSettings[methodName]) as Record<string, unknown>,
+      iterations: s.iterations,
+      batchSize: s.batchSize,
+      snapshotEvery: s.iterations,
+      settings: { initialGaussians: s.initialGaussians, shDegreeMax: 1, training: GaussianTrainingSettings.parse(BENCH_TRAINING) },
+    }),
+    threads: s.threads,
   });
-  const training = GaussianTrainingSettings.parse(BENCH_TRAINING);
-  const init = initialiseRunBall(s.initialGaussians, 1, training, SCENE_EXTENT_M, rng.fork());
-  const model = new GaussianModel(init, training, SCENE_EXTENT_M, rng.fork());
-  const raster = new GaussianRasterizer(s.threads);
   const sampler = OrbitSamplerSettings.parse({
     radiusM: [cam.radiusM, cam.radiusM],
     fovYDeg: [cam.fovYDeg, cam.fovYDeg],
@@ -131,34 +134,27 @@ async function distil(
     width: cam.imageSize,
     height: cam.imageSize,
   });
+  const { representation } = stage;
   let unetCalls = 0;
   let scoringMs = 0;
   const curve: CurvePoint[] = [];
   const guidance = new GuidanceWindow();
   const start = performance.now();
-  await runDistillation(
-    model,
-    raster,
-    method,
-    {
-      iterations: s.iterations,
-      batchSize: s.batchSize,
-      sampler,
-      background: DEMO_BACKGROUND,
-      onIteration: ({ iteration, result, count }) => {
-        unetCalls += result.unetCalls;
-        guidance.add(result.t, result.terms);
-        if (!isCurveIteration(iteration, s.iterations, curveEvery)) return;
-        const scoringStart = performance.now();
-        const { psnr, iou } = scoreHeldOut(raster, model, views);
-        curve.push({ iteration, psnr, iou, ...guidance.take(), gaussians: count });
-        scoringMs += performance.now() - scoringStart;
-      },
+  await runStage(stage, {
+    sampler,
+    background: DEMO_BACKGROUND,
+    onIteration: ({ iteration, result, size }) => {
+      unetCalls += result.unetCalls;
+      guidance.add(result.t, result.terms);
+      if (!isCurveIteration(iteration, s.iterations, curveEvery)) return;
+      const scoringStart = performance.now();
+      const { psnr, iou } = scoreHeldOut(representation, views);
+      curve.push({ iteration, psnr, iou, ...guidance.take(), gaussians: size });
+      scoringMs += performance.now() - scoringStart;
     },
-    rng.fork(),
-  );
+  });
   const wallSeconds = (performance.now() - start - scoringMs) / 1000;
-  return { ...scoreHeldOut(raster, model, views), curve, wallSeconds, unetCalls: unetCalls / s.iterations, gaussians: model.count };
+  return { ...scoreHeldOut(representation, views), curve, wallSeconds, unetCalls: unetCalls / s.iterations, gaussians: representation.size };
 }
 
 export interface MethodBenchResult {

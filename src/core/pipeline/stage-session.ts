@@ -1,0 +1,72 @@
+import type { Conditioning, Prior } from '../diffusion/prior';
+import type { GuidanceMethod } from '../distill/guidance';
+import { methodByName } from '../distill/registry';
+import { Rng } from '../random/rng';
+import { representationByName } from '../scene/registry';
+import type { Representation, SnapshotPayload } from '../scene/representation';
+import type { Checkpoint } from './checkpoint';
+import type { ResolvedStage } from './run-config';
+
+/** One stage ready to optimise: its representation, its guidance method and the loop's RNG. */
+export interface StageSession {
+  index: number;
+  stage: ResolvedStage;
+  representation: Representation;
+  method: GuidanceMethod;
+  loopRng: Rng;
+}
+
+export interface StageOpening {
+  prior: Prior;
+  conditioning: Conditioning;
+  prompt: string;
+  negativePrompt?: string;
+  seed: number;
+  index: number;
+  stage: ResolvedStage;
+  /** CPU threads for the representation's kernels. */
+  threads: number;
+  /** A fresh stage starts from this payload (a branch's parent snapshot, the stage before's last), or from scratch. */
+  from?: SnapshotPayload;
+  /** A resumed stage continues from its checkpoint instead. */
+  checkpoint?: Checkpoint;
+}
+
+/**
+ * The RNG streams of stage `index`, forked from the run seed in a fixed order (method, initialisation,
+ * representation, loop; four per stage), so each stage's streams are the same whether the run got there in one
+ * go or resumed on the way.
+ */
+function stageStreams(seed: number, index: number) {
+  const root = new Rng(seed);
+  for (let i = 0; i < 4 * index; i++) root.fork();
+  return { method: root.fork(), init: root.fork(), representation: root.fork(), loop: root.fork() };
+}
+
+/**
+ * Creates a stage's method and representation: fresh, or restored from a checkpoint bit for bit. Generation and
+ * the method benchmark both open their stages here.
+ */
+export function openStage(o: StageOpening): StageSession {
+  const streams = stageStreams(o.seed, o.index);
+  const methodDefinition = methodByName(o.stage.method);
+  const method = methodDefinition.create({
+    prior: o.prior,
+    conditioning: o.conditioning,
+    settings: methodDefinition.settings.parse(o.stage.methodSettings),
+    rng: streams.method,
+    prompt: o.prompt,
+    negativePrompt: o.negativePrompt,
+  });
+  const definition = representationByName(o.stage.representation);
+  const ctx = { settings: definition.settings.parse(o.stage.settings), initRng: streams.init, rng: streams.representation, threads: o.threads };
+  let representation: Representation;
+  if (o.checkpoint) {
+    representation = definition.restore(ctx, o.checkpoint.representation);
+    method.loadState?.(o.checkpoint.methodState);
+    streams.loop.setState(o.checkpoint.loopRng);
+  } else {
+    representation = definition.create(ctx, o.from);
+  }
+  return { index: o.index, stage: o.stage, representation, method, loopRng: streams.loop };
+}
