@@ -151,9 +151,15 @@ export class RunRepository {
   }
 
   getRun(id: string): RunRecord {
+    const run = this.runIfPresent(id);
+    if (!run) throw new KilnError('not-found', `no run with id ${id}; list runs with "kiln runs"`);
+    return run;
+  }
+
+  /** The run, or undefined when its row is gone (for code that must not throw, such as exit handlers). */
+  runIfPresent(id: string): RunRecord | undefined {
     const row = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(id) as RunRow | undefined;
-    if (!row) throw new KilnError('not-found', `no run with id ${id}; list runs with "kiln runs"`);
-    return toRun(row);
+    return row && toRun(row);
   }
 
   /** A run by its full id or a unique prefix of it (the CLI shows 8 characters). */

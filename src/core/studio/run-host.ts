@@ -62,6 +62,20 @@ export class RunHost {
     await Promise.all(handles.map((h) => h.exited));
   }
 
+  /**
+   * The engine died without reporting (crash, kill, failed start): record why, so the UI shows it. Runs in an exit
+   * callback, so it never throws: a run row that vanished meanwhile (deleted by an older Kiln or by hand) is logged.
+   */
+  private recordUnreportedEnd(runId: string, detail: string): void {
+    try {
+      const current = this.store.runs.getRun(runId);
+      const after = current.status === 'running' ? this.store.runs.setStatus(runId, 'interrupted', { error: detail }) : current;
+      this.events.emit({ type: 'run.finished', run: toWireRun(after) });
+    } catch (err) {
+      console.error(`[kiln] run ${runId.slice(0, 8)} ended (${detail}) but could not be recorded: ${(err as Error).message}`);
+    }
+  }
+
   private launch(run: RunRecord): Run {
     if (!this.launcher) throw new KilnError('internal', 'this studio was started without an engine; runs cannot start here');
     let finished = false;
@@ -81,11 +95,7 @@ export class RunHost {
     this.active.set(run.id, handle);
     void handle.exited.then(({ detail }) => {
       this.active.delete(run.id);
-      if (finished) return;
-      // The engine died without reporting (crash, kill, failed start): record why, so the UI shows it.
-      const current = this.store.runs.getRun(run.id);
-      const after = current.status === 'running' ? this.store.runs.setStatus(run.id, 'interrupted', { error: detail }) : current;
-      this.events.emit({ type: 'run.finished', run: toWireRun(after) });
+      if (!finished) this.recordUnreportedEnd(run.id, detail);
     });
     const wire = toWireRun(run);
     this.events.emit({ type: 'run.started', run: wire });
