@@ -7,6 +7,7 @@ import { KilnError, toWireError } from '../shared/errors';
 import { contentSecurityPolicy } from '../shared/content-security-policy';
 import { attachmentDisposition } from './content-disposition';
 import { statusForError } from './http-status';
+import { HostAllowList } from './host-allow-list';
 import { serveStatic } from './static-files';
 import { isBlobHash } from '../core/store/blob-store';
 
@@ -60,15 +61,8 @@ function sendBytes(res: ServerResponse, bytes: Uint8Array) {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(JSON.stringify(body));
-}
-
-/** Browsers send Origin on cross-site requests; only the studio's own pages may drive the API. */
-function isSameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
-  return origin === `http://${req.headers.host}`;
 }
 
 /** `kiln serve`: the StudioApi over HTTP (requests) and WebSocket (events), plus the built renderer. */
@@ -78,6 +72,9 @@ export async function startStudioServer(
 ): Promise<RunningStudioServer> {
   const host = options.host ?? '127.0.0.1';
   const sockets = new Set<WebSocket>();
+  /** Set once the server listens (the port is known then); no request arrives before. */
+  let allowList: HostAllowList;
+  let csp: string;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -89,8 +86,11 @@ export async function startStudioServer(
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!allowList.allows(req.headers.host)) {
+      return sendJson(res, 403, { error: { code: 'invalid-request', message: `this studio answers only as ${allowList.hosts.join(', ')}` } });
+    }
     if (path.startsWith('/api/')) {
-      if (!isSameOrigin(req)) return sendJson(res, 403, { error: { code: 'invalid-request', message: 'cross-origin request refused' } });
+      if (!allowList.allowsRequest(req.headers)) return sendJson(res, 403, { error: { code: 'invalid-request', message: 'cross-origin request refused' } });
       if (path.startsWith(BLOBS_PREFIX) && req.method === 'GET') return sendBlob(req, res, path.slice(BLOBS_PREFIX.length));
       if (!path.startsWith(API_PREFIX) || req.method !== 'POST') {
         return sendJson(res, 405, { error: { code: 'invalid-request', message: `use POST ${API_PREFIX}<method>` } });
@@ -115,7 +115,7 @@ export async function startStudioServer(
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: { code: 'invalid-request', message: 'method not allowed' } });
     serveStatic(options.rendererDir, req, res, {
-      'content-security-policy': contentSecurityPolicy([`ws://${req.headers.host}`]),
+      'content-security-policy': csp,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
     });
@@ -142,7 +142,7 @@ export async function startStudioServer(
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== EVENTS_PATH || !isSameOrigin(req)) {
+    if (path !== EVENTS_PATH || !allowList.allowsRequest(req.headers)) {
       socket.destroy();
       return;
     }
@@ -172,6 +172,8 @@ export async function startStudioServer(
     server.listen(options.port ?? 0, host, () => resolvePromise());
   });
   const address = server.address() as AddressInfo;
+  allowList = new HostAllowList(host, address.port);
+  csp = contentSecurityPolicy(allowList.webSocketSources());
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     server,
