@@ -72,9 +72,15 @@ export async function startStudioServer(
 ): Promise<RunningStudioServer> {
   const host = options.host ?? '127.0.0.1';
   const sockets = new Set<WebSocket>();
-  /** Set once the server listens (the port is known then); no request arrives before. */
-  let allowList: HostAllowList;
-  let csp: string;
+  /** Made on the first request, when the server listens and its port is known. */
+  let guard: { allowList: HostAllowList; csp: string } | undefined;
+  const security = () => {
+    if (!guard) {
+      const allowList = new HostAllowList(host, (server.address() as AddressInfo).port);
+      guard = { allowList, csp: contentSecurityPolicy(allowList.webSocketSources()) };
+    }
+    return guard;
+  };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -86,6 +92,7 @@ export async function startStudioServer(
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const { allowList, csp } = security();
     if (!allowList.allows(req.headers.host)) {
       return sendJson(res, 403, { error: { code: 'invalid-request', message: `this studio answers only as ${allowList.hosts.join(', ')}` } });
     }
@@ -142,7 +149,7 @@ export async function startStudioServer(
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== EVENTS_PATH || !allowList.allowsRequest(req.headers)) {
+    if (path !== EVENTS_PATH || !security().allowList.allowsRequest(req.headers)) {
       socket.destroy();
       return;
     }
@@ -172,8 +179,6 @@ export async function startStudioServer(
     server.listen(options.port ?? 0, host, () => resolvePromise());
   });
   const address = server.address() as AddressInfo;
-  allowList = new HostAllowList(host, address.port);
-  csp = contentSecurityPolicy(allowList.webSocketSources());
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     server,
