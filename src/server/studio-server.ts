@@ -84,8 +84,9 @@ export async function startStudioServer(
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      console.error('[kiln] request failed:', err);
-      if (!res.headersSent) sendJson(res, 500, { error: toWireError(err) });
+      if (!(err instanceof KilnError)) console.error('[kiln] request failed:', err);
+      const wire = toWireError(err);
+      if (!res.headersSent) sendJson(res, statusForError(wire.code), { error: wire });
       else res.destroy();
     });
   });

@@ -281,6 +281,24 @@ export class RunRepository {
     );
   }
 
+  /** What refers to a blob, in words: "the splats of run 1a2b3c4d "a mug", snapshot at iteration 40; …". */
+  describeBlobUse(hash: string): string | undefined {
+    const snapshots = this.db
+      .prepare(
+        `SELECT s.run_id, s.iteration, r.prompt,
+                CASE @h WHEN s.splats_blob THEN 'splats' WHEN s.checkpoint_blob THEN 'checkpoint' ELSE 'thumbnail' END AS role
+         FROM snapshots s JOIN runs r ON r.id = s.run_id
+         WHERE s.splats_blob = @h OR s.checkpoint_blob = @h OR s.thumbnail_blob = @h ORDER BY s.run_id, s.iteration LIMIT 3`,
+      )
+      .all({ h: hash }) as { run_id: string; iteration: number; prompt: string; role: string }[];
+    const assets = this.db.prepare('SELECT run_id, iteration, format FROM assets WHERE blob = ? LIMIT 3').all(hash) as { run_id: string; iteration: number; format: string }[];
+    const uses = [
+      ...snapshots.map((s) => `the ${s.role} of run ${s.run_id.slice(0, 8)} "${s.prompt}", snapshot at iteration ${s.iteration}`),
+      ...assets.map((a) => `the ${a.format} export of run ${a.run_id.slice(0, 8)} at iteration ${a.iteration}`),
+    ];
+    return uses.length > 0 ? uses.join('; ') : undefined;
+  }
+
   /** Every blob hash a row refers to (for sweeping orphans). */
   referencedBlobs(): Set<string> {
     const rows = this.db
