@@ -10,6 +10,9 @@ export const PRESET_NAMES = ['fast', 'balanced', 'quality'] as const;
 export const PresetName = z.enum(PRESET_NAMES, { message: `preset must be one of ${PRESET_NAMES.join(', ')}` });
 export type PresetName = z.infer<typeof PresetName>;
 
+/** The longest run name (the CLI's --name, the StudioApi's `name`). */
+export const RUN_NAME_MAX = 200;
+
 export const RunId = z.string().uuid({ message: 'run id must be a UUID' });
 
 const Prompt = z.string().trim().min(1, { message: 'the prompt must not be empty' }).max(1000, { message: 'the prompt must be at most 1000 characters' });

@@ -3,6 +3,7 @@ import type { Run, Snapshot } from '../../shared/runs';
 import { assertResumable, createBranch, createRun, liveStatus } from '../pipeline/run-control';
 import type { KilnStore } from '../store/kiln-store';
 import type { RunRecord, SnapshotRecord } from '../store/run-repository';
+import { cancelRun } from './cancel-run';
 import type { EngineHandle, EngineLauncher, EngineMessage } from './engine-launcher';
 import type { EventBus } from './event-bus';
 
@@ -43,12 +44,21 @@ export class RunHost {
     return this.launch(run);
   }
 
-  stop(runId: string, mode: 'cancel' | 'pause'): Run {
+  /**
+   * Stops a run this host is running (after the current iteration, with a snapshot). Cancel also ends a run that is
+   * not running here in any state, as `kiln runs cancel` does: one whose process is gone, or another process's.
+   */
+  async stop(runId: string, mode: 'cancel' | 'pause'): Promise<Run> {
     const handle = this.active.get(runId);
     const run = this.store.runs.getRun(runId);
-    if (!handle) throw new KilnError('conflict', `run ${runId.slice(0, 8)} is not running here (it is ${liveStatus(run)})`);
-    handle.stop(mode);
-    return toWireRun(run);
+    if (handle) {
+      handle.stop(mode);
+      return toWireRun(run);
+    }
+    if (mode === 'pause') throw new KilnError('conflict', `run ${runId.slice(0, 8)} is not running here (it is ${liveStatus(run)}); only a running run can pause`);
+    const cancelled = await cancelRun(this.store, runId);
+    if (cancelled.status !== run.status) this.events.emit({ type: 'run.finished', run: toWireRun(cancelled) });
+    return toWireRun(cancelled);
   }
 
   isActive(runId: string): boolean {
