@@ -40,7 +40,12 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw new KilnError('invalid-request', `request body exceeds ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new KilnError('invalid-request', 'request body is not valid UTF-8');
+  }
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);
