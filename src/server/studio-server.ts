@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { StudioService } from '../core/studio/studio-service';
 import { dispatch } from '../shared/dispatch';
-import { KilnError, toWireError } from '../shared/errors';
+import { KilnError, toWireError, type WireError } from '../shared/errors';
 import { contentSecurityPolicy } from '../shared/content-security-policy';
 import { attachmentDisposition } from './content-disposition';
 import { statusForError } from './http-status';
-import { HostAllowList } from './host-allow-list';
+import { HostAllowList, isLoopbackHost } from './host-allow-list';
+import { assertRemoteMayCall } from './remote-caller-guard';
+import { carriesToken, serveTokenPath } from './serve-token';
 import { serveStatic } from './static-files';
 import { isBlobHash } from '../core/store/blob-store';
 
@@ -24,6 +26,11 @@ export interface StudioServerOptions {
   host?: string;
   /** Folder of the built renderer (out/renderer). */
   rendererDir: string;
+  /**
+   * The access token every API request and the WebSocket must carry (a bearer header or the studio's cookie); set
+   * when the server listens on a network address (`kiln serve --host`), where anyone who reaches the port could call.
+   */
+  token?: string;
 }
 
 export interface RunningStudioServer {
@@ -104,6 +111,7 @@ export async function startStudioServer(
     }
     if (path.startsWith('/api/')) {
       if (!allowList.allowsRequest(req.headers)) return sendJson(res, 403, { error: { code: 'invalid-request', message: 'cross-origin request refused' } });
+      if (options.token !== undefined && !carriesToken(req, options.token)) return sendJson(res, 401, { error: missingToken() });
       if (path.startsWith(BLOBS_PREFIX) && req.method === 'GET') return sendBlob(req, res, path.slice(BLOBS_PREFIX.length));
       if (!path.startsWith(API_PREFIX) || req.method !== 'POST') {
         return sendJson(res, 405, { error: { code: 'invalid-request', message: `use POST ${API_PREFIX}<method>` } });
@@ -121,6 +129,14 @@ export async function startStudioServer(
       } catch {
         return sendJson(res, 400, { error: { code: 'invalid-request', message: 'malformed escape in the method name' } });
       }
+      if (!isLoopbackHost(req.socket.remoteAddress ?? '')) {
+        try {
+          assertRemoteMayCall(method, body, (id) => service.models.isKnown(id));
+        } catch (err) {
+          const wire = toWireError(err);
+          return sendJson(res, statusForError(wire.code), { error: wire });
+        }
+      }
       const outcome = await dispatch(service.handlers, method, body);
       if (outcome.ok && outcome.result instanceof Uint8Array) return sendBytes(res, outcome.result);
       if (outcome.ok) return sendJson(res, 200, { result: outcome.result });
@@ -132,6 +148,13 @@ export async function startStudioServer(
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
     });
+  }
+
+  function missingToken(): WireError {
+    return {
+      code: 'unauthorized',
+      message: `this studio needs its access token (shown when it was made; kept in ${serveTokenPath(service.home)} on the studio's machine): send "Authorization: Bearer TOKEN"`,
+    };
   }
 
   function sendBlob(req: IncomingMessage, res: ServerResponse, hash: string) {
@@ -155,7 +178,8 @@ export async function startStudioServer(
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== EVENTS_PATH || !security().allowList.allowsRequest(req.headers)) {
+    const tokenMissing = options.token !== undefined && !carriesToken(req, options.token);
+    if (path !== EVENTS_PATH || !security().allowList.allowsRequest(req.headers) || tokenMissing) {
       socket.destroy();
       return;
     }
