@@ -1,8 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import { writeFileAtomic } from '../core/fs/atomic-file';
+import { storageError } from '../core/fs/atomic-file';
 import { KilnError } from '../shared/errors';
 
 /** The cookie the browser studio keeps the token in (so thumbnails, downloads and the WebSocket carry it too). */
@@ -19,15 +19,17 @@ export function serveTokenPath(home: string): string {
  */
 export function loadOrCreateServeToken(home: string): { token: string; created: boolean; path: string } {
   const path = serveTokenPath(home);
-  if (existsSync(path)) {
-    const token = readFileSync(path, 'utf8').trim();
-    if (!TOKEN_PATTERN.test(token)) throw new KilnError('storage', `${path} does not hold a Kiln access token; delete it and start again to make a new one`);
-    return { token, created: false, path };
-  }
   const token = randomBytes(32).toString('base64url');
-  writeFileAtomic(path, Buffer.from(token + '\n'));
-  chmodSync(path, 0o600);
-  return { token, created: true, path };
+  try {
+    // Created readable by its owner only from the first byte; 'wx' lets a second server starting at once read this one.
+    writeFileSync(path, token + '\n', { mode: 0o600, flag: 'wx' });
+    return { token, created: true, path };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw storageError(err, path);
+  }
+  const stored = readFileSync(path, 'utf8').trim();
+  if (!TOKEN_PATTERN.test(stored)) throw new KilnError('storage', `${path} does not hold a Kiln access token; delete it and start again to make a new one`);
+  return { token: stored, created: false, path };
 }
 
 function presentedTokens(req: IncomingMessage): string[] {
