@@ -1,12 +1,11 @@
 import { existsSync, readFileSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/cli/command';
-import { runCli } from '../../../src/cli/main';
 import { quarantinePath } from '../../../src/core/store/home-doctor';
 import { openKilnStore } from '../../../src/core/store/kiln-store';
 import { StudioService } from '../../../src/core/studio/studio-service';
 import { startStudioServer, type RunningStudioServer } from '../../../src/server/studio-server';
+import { kilnInProcess } from '../../helpers/kiln-in-process';
 import { makeTempHome } from '../../helpers/temp-home';
 
 // Finding 3 of issue 16: a blob with a few bytes flipped was exported and served as if nothing were wrong. Every
@@ -17,13 +16,7 @@ let runId: string;
 let damagedHash: string;
 let damagedPath: string;
 
-async function kiln(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: { KILN_HOME: temp.home }, isTTY: false };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const kiln = (...argv: string[]) => kilnInProcess(temp.home, ...argv);
 
 beforeAll(async () => {
   const generated = await kiln('generate', '--prompt', 'a mug', '--iters', '4', '--snapshot-every', '2', '--gaussians', '200', '--batch', '1', '--threads', '1', '--json');
