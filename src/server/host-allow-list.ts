@@ -52,8 +52,11 @@ export class HostAllowList {
     return headers.origin === undefined || headers.origin.toLowerCase() === `http://${headers.host!.toLowerCase()}`;
   }
 
-  /** The WebSocket origins for the Content-Security-Policy's connect-src (from the bound address, never a header). */
+  /**
+   * The WebSocket origins for the Content-Security-Policy's connect-src (from the bound address, never a header).
+   * CSP host sources cannot be IPv6 literals (Chromium ignores them with a console error); 'self' covers those.
+   */
   webSocketSources(): string[] {
-    return this.hosts.map((host) => `ws://${host}`);
+    return this.hosts.filter((host) => !host.startsWith('[')).map((host) => `ws://${host}`);
   }
 }

@@ -80,6 +80,7 @@ describe('the Host allow-list', () => {
     expect(viaIp.headers['content-security-policy']).toBeDefined();
     expect(viaName.headers['content-security-policy']).toBe(viaIp.headers['content-security-policy']);
     expect(String(viaIp.headers['content-security-policy'])).toContain(`ws://127.0.0.1:${port}`);
+    expect(String(viaIp.headers['content-security-policy'])).not.toContain('[::1]'); // not a valid CSP host source
     const injected = await raw('GET', '/', { host: `127.0.0.1:${port}; script-src *` });
     expect(injected.status).toBe(403);
     expect(String(injected.headers['content-security-policy'] ?? '')).not.toContain('script-src *');

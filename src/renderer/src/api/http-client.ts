@@ -23,6 +23,9 @@ function askForAccessToken(): boolean {
 }
 
 /** The StudioApi over `kiln serve`: POST /api/call/<method> for requests, a WebSocket for events. */
+/** Bumped when the artist gives a token, so requests sent before it retry instead of asking again. */
+let tokenVersion = 0;
+
 export function createHttpStudioApi(base: URL): StudioApi {
   const listeners = new Set<(event: StudioEvent) => void>();
   let socket: WebSocket | null = null;
@@ -62,8 +65,11 @@ export function createHttpStudioApi(base: URL): StudioApi {
             });
       let response: Response;
       try {
+        const sentWithToken = tokenVersion;
         response = await send();
-        if (response.status === 401 && askForAccessToken()) {
+        // Calls made together all meet the 401: one asks (prompt blocks), the others retry with its answer.
+        if (response.status === 401 && (tokenVersion > sentWithToken || askForAccessToken())) {
+          if (tokenVersion === sentWithToken) tokenVersion++;
           response = await send();
           if (response.ok) reconnect();
         }
