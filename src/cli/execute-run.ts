@@ -6,6 +6,11 @@ import type { CliIo } from './command';
 import { progressPrinter } from './run-progress';
 import { threadsOption } from './run-options';
 
+/** --threads (every core by default) and --json, checked before anything is recorded. */
+export function executionOptions(values: Record<string, unknown>): { json: boolean; threads: number } {
+  return { json: values.json === true, threads: threadsOption(values, availableParallelism()) };
+}
+
 export function runSummary(run: RunRecord): string {
   return `run ${run.id} "${run.prompt}" (${run.method}, seed ${run.seed}): ${run.status} at iteration ${run.lastIteration}/${run.targetIterations}`;
 }
@@ -14,8 +19,8 @@ export function runSummary(run: RunRecord): string {
  * Runs a recorded run in this process with a progress display. The first Ctrl-C (or SIGTERM) stops after the current
  * iteration with a snapshot, leaving a run `kiln resume` continues; a second one exits at once.
  */
-export async function executeWithProgress(store: KilnStore, run: RunRecord, values: Record<string, unknown>, io: CliIo): Promise<RunRecord> {
-  const json = values.json === true;
+export async function executeWithProgress(store: KilnStore, run: RunRecord, options: { json: boolean; threads: number }, io: CliIo): Promise<RunRecord> {
+  const { json, threads } = options;
   const write = json ? io.err : io.out;
   const printer = progressPrinter(write, io.isTTY === true && !json);
   let stop: StopRequest = null;
@@ -30,7 +35,7 @@ export async function executeWithProgress(store: KilnStore, run: RunRecord, valu
   write(`${run.lastIteration > 0 ? 'Resuming' : 'Starting'} run ${run.id} — "${run.prompt}" with ${run.method}, ${run.targetIterations} iterations\n`);
   try {
     const done = await executeRun(
-      { home: store.home, runs: store.runs, blobs: store.blobs, threads: threadsOption(values, availableParallelism()) },
+      { home: store.home, runs: store.runs, blobs: store.blobs, threads },
       run.id,
       {
         onProgress: (p) => printer.update(p),

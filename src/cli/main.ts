@@ -1,7 +1,8 @@
-import { KilnError } from '../shared/errors';
 import { kilnVersion } from '../core/package-root';
 import { commandHelp, parseCommandArgs, type CliIo } from './command';
 import { COMMANDS } from './commands/index';
+import { reportCommandFailure } from './error-policy';
+import { kilnHomePath } from '../core/store/kiln-home';
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -38,11 +39,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(parsed, io);
   } catch (err) {
-    if (err instanceof KilnError) {
-      io.err(`kiln ${name}: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
+    return reportCommandFailure(name, err, kilnHomePath((parsed.values as Record<string, unknown>).home as string | undefined, io.env), io);
   }
 }
 

@@ -1,5 +1,7 @@
 import { KilnError } from '../shared/errors';
-import type { Project } from '../shared/projects';
+import { ProjectName, type Project } from '../shared/projects';
+import { RUN_NAME_MAX } from '../shared/runs';
+import { describeIssues } from '../shared/validate';
 import type { KilnStore } from '../core/store/kiln-store';
 
 /** Options shared by `kiln generate` (the request) and `kiln branch` (overrides of the parent's request). */
@@ -27,11 +29,12 @@ export const RUN_OPTIONS_USAGE = `[--prompt TEXT] [--negative TEXT] [--method vd
               [--max-gaussians N] [--snapshot-every N] [--method-settings JSON] [--training JSON] [--threads N]
               [--stages JSON] (the run's stages in order, e.g. '[{"representation":"gaussians","iterations":400}]')`;
 
-function integer(values: Record<string, unknown>, key: string): number | undefined {
+/** A whole number written in decimal: "0x10", "1e3", "16.0" and " 16" are refused, not read as 16 or 1000. */
+export function wholeNumberOption(values: Record<string, unknown>, key: string): number | undefined {
   const raw = values[key];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n)) throw new KilnError('invalid-request', `--${key} must be a whole number, not "${String(raw)}"`);
+  if (!/^-?\d+$/.test(String(raw)) || !Number.isSafeInteger(n)) throw new KilnError('invalid-request', `--${key} must be a whole number, not "${String(raw)}"`);
   return n;
 }
 
@@ -67,13 +70,13 @@ export function runFieldsFromOptions(values: Record<string, unknown>): Record<st
     method: values.method,
     preset: values.preset,
     model: values.model,
-    iterations: integer(values, 'iters'),
-    resolution: integer(values, 'res'),
-    seed: integer(values, 'seed'),
-    batchSize: integer(values, 'batch'),
-    initialGaussians: integer(values, 'gaussians'),
-    maxGaussians: integer(values, 'max-gaussians'),
-    snapshotEvery: integer(values, 'snapshot-every'),
+    iterations: wholeNumberOption(values, 'iters'),
+    resolution: wholeNumberOption(values, 'res'),
+    seed: wholeNumberOption(values, 'seed'),
+    batchSize: wholeNumberOption(values, 'batch'),
+    initialGaussians: wholeNumberOption(values, 'gaussians'),
+    maxGaussians: wholeNumberOption(values, 'max-gaussians'),
+    snapshotEvery: wholeNumberOption(values, 'snapshot-every'),
     methodSettings: jsonObjectOption(values, 'method-settings'),
     training: jsonObjectOption(values, 'training'),
     stages: jsonArrayOption(values, 'stages'),
@@ -81,11 +84,27 @@ export function runFieldsFromOptions(values: Record<string, unknown>): Record<st
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 
+const MAX_THREADS = 1024;
+
 /** CPU threads for the engine: --threads, or every core. */
 export function threadsOption(values: Record<string, unknown>, fallback: number): number {
-  const n = integer(values, 'threads') ?? fallback;
-  if (n < 1) throw new KilnError('invalid-request', '--threads must be at least 1');
+  const n = wholeNumberOption(values, 'threads') ?? fallback;
+  if (n < 1 || n > MAX_THREADS) throw new KilnError('invalid-request', `--threads must be from 1 to ${MAX_THREADS}, not ${n}`);
   return n;
+}
+
+/** A project name as the StudioApi accepts it (the same limits as "kiln projects create"). */
+export function validProjectName(raw: unknown): string {
+  const parsed = ProjectName.safeParse(raw);
+  if (!parsed.success) throw new KilnError('invalid-request', describeIssues(parsed.error));
+  return parsed.data;
+}
+
+/** --name for a run, held to the StudioApi's limit. */
+export function runNameOption(values: Record<string, unknown>): string | undefined {
+  const name = values.name as string | undefined;
+  if (name !== undefined && name.length > RUN_NAME_MAX) throw new KilnError('invalid-request', `--name must be at most ${RUN_NAME_MAX} characters`);
+  return name;
 }
 
 export const DEFAULT_PROJECT = 'Default';

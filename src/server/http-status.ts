@@ -10,6 +10,10 @@ export function statusForError(code: KilnErrorCode): number {
       return 404;
     case 'conflict':
       return 409;
+    case 'unauthorized':
+      return 401;
+    case 'forbidden':
+      return 403;
     case 'model-pack':
     case 'invalid-image':
       return 422;

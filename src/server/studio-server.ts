@@ -3,10 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { StudioService } from '../core/studio/studio-service';
 import { dispatch } from '../shared/dispatch';
-import { KilnError, toWireError } from '../shared/errors';
+import { KilnError, toWireError, type WireError } from '../shared/errors';
 import { contentSecurityPolicy } from '../shared/content-security-policy';
 import { attachmentDisposition } from './content-disposition';
 import { statusForError } from './http-status';
+import { HostAllowList, isLoopbackHost } from './host-allow-list';
+import { assertRemoteMayCall } from './remote-caller-guard';
+import { carriesToken, serveTokenPath } from './serve-token';
 import { serveStatic } from './static-files';
 import { isBlobHash } from '../core/store/blob-store';
 
@@ -23,6 +26,11 @@ export interface StudioServerOptions {
   host?: string;
   /** Folder of the built renderer (out/renderer). */
   rendererDir: string;
+  /**
+   * The access token every API request and the WebSocket must carry (a bearer header or the studio's cookie); set
+   * when the server listens on a network address (`kiln serve --host`), where anyone who reaches the port could call.
+   */
+  token?: string;
 }
 
 export interface RunningStudioServer {
@@ -39,7 +47,12 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw new KilnError('invalid-request', `request body exceeds ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new KilnError('invalid-request', 'request body is not valid UTF-8');
+  }
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);
@@ -60,15 +73,8 @@ function sendBytes(res: ServerResponse, bytes: Uint8Array) {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(JSON.stringify(body));
-}
-
-/** Browsers send Origin on cross-site requests; only the studio's own pages may drive the API. */
-function isSameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
-  return origin === `http://${req.headers.host}`;
 }
 
 /** `kiln serve`: the StudioApi over HTTP (requests) and WebSocket (events), plus the built renderer. */
@@ -78,19 +84,34 @@ export async function startStudioServer(
 ): Promise<RunningStudioServer> {
   const host = options.host ?? '127.0.0.1';
   const sockets = new Set<WebSocket>();
+  /** Made on the first request, when the server listens and its port is known. */
+  let guard: { allowList: HostAllowList; csp: string } | undefined;
+  const security = () => {
+    if (!guard) {
+      const allowList = new HostAllowList(host, (server.address() as AddressInfo).port);
+      guard = { allowList, csp: contentSecurityPolicy(allowList.webSocketSources()) };
+    }
+    return guard;
+  };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      console.error('[kiln] request failed:', err);
-      if (!res.headersSent) sendJson(res, 500, { error: toWireError(err) });
+      if (!(err instanceof KilnError)) console.error('[kiln] request failed:', err);
+      const wire = toWireError(err);
+      if (!res.headersSent) sendJson(res, statusForError(wire.code), { error: wire });
       else res.destroy();
     });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const { allowList, csp } = security();
+    if (!allowList.allows(req.headers.host)) {
+      return sendJson(res, 403, { error: { code: 'invalid-request', message: `this studio answers only as ${allowList.hosts.join(', ')}` } });
+    }
     if (path.startsWith('/api/')) {
-      if (!isSameOrigin(req)) return sendJson(res, 403, { error: { code: 'invalid-request', message: 'cross-origin request refused' } });
+      if (!allowList.allowsRequest(req.headers)) return sendJson(res, 403, { error: { code: 'invalid-request', message: 'cross-origin request refused' } });
+      if (options.token !== undefined && !carriesToken(req, options.token)) return sendJson(res, 401, { error: missingToken() });
       if (path.startsWith(BLOBS_PREFIX) && req.method === 'GET') return sendBlob(req, res, path.slice(BLOBS_PREFIX.length));
       if (!path.startsWith(API_PREFIX) || req.method !== 'POST') {
         return sendJson(res, 405, { error: { code: 'invalid-request', message: `use POST ${API_PREFIX}<method>` } });
@@ -108,6 +129,14 @@ export async function startStudioServer(
       } catch {
         return sendJson(res, 400, { error: { code: 'invalid-request', message: 'malformed escape in the method name' } });
       }
+      if (!isLoopbackHost(req.socket.remoteAddress ?? '')) {
+        try {
+          assertRemoteMayCall(method, body, (id) => service.models.isKnown(id));
+        } catch (err) {
+          const wire = toWireError(err);
+          return sendJson(res, statusForError(wire.code), { error: wire });
+        }
+      }
       const outcome = await dispatch(service.handlers, method, body);
       if (outcome.ok && outcome.result instanceof Uint8Array) return sendBytes(res, outcome.result);
       if (outcome.ok) return sendJson(res, 200, { result: outcome.result });
@@ -115,10 +144,17 @@ export async function startStudioServer(
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: { code: 'invalid-request', message: 'method not allowed' } });
     serveStatic(options.rendererDir, req, res, {
-      'content-security-policy': contentSecurityPolicy([`ws://${req.headers.host}`]),
+      'content-security-policy': csp,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
     });
+  }
+
+  function missingToken(): WireError {
+    return {
+      code: 'unauthorized',
+      message: `this studio needs its access token (shown when it was made; kept in ${serveTokenPath(service.home)} on the studio's machine): send "Authorization: Bearer TOKEN"`,
+    };
   }
 
   function sendBlob(req: IncomingMessage, res: ServerResponse, hash: string) {
@@ -142,7 +178,8 @@ export async function startStudioServer(
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== EVENTS_PATH || !isSameOrigin(req)) {
+    const tokenMissing = options.token !== undefined && !carriesToken(req, options.token);
+    if (path !== EVENTS_PATH || !security().allowList.allowsRequest(req.headers) || tokenMissing) {
       socket.destroy();
       return;
     }

@@ -4,6 +4,10 @@ export const KILN_ERROR_CODES = [
   'unknown-method',
   'not-found',
   'conflict',
+  /** `kiln serve` on a network address: the request lacks the access token, or names a wrong one. */
+  'unauthorized',
+  /** Allowed locally, refused to a caller on another machine (naming file-system paths). */
+  'forbidden',
   'storage',
   'native-addon',
   'model-pack',

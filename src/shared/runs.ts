@@ -55,6 +55,8 @@ const StageList = z
       }
     }
   });
+/** The longest run name (the CLI's --name, the StudioApi's `name`). */
+export const RUN_NAME_MAX = 200;
 
 export const RunId = z.string().uuid({ message: 'run id must be a UUID' });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EngineInfo } from './engine-info';
 import type { StudioEvent } from './events';
 import { Project, ProjectId, ProjectName } from './projects';
-import { Run, RunId, RunRequest, Snapshot } from './runs';
+import { Run, RUN_NAME_MAX, RunId, RunRequest, Snapshot } from './runs';
 import { ExportFormatInfo, MethodInfo } from './catalog';
 import { ExportRequest, ExportResult, ExportToFileResult } from './exports';
 import { AddModelFromDialogResult, ModelId, ModelInfo, PromptCheck, PromptCheckRequest } from './models';
@@ -22,14 +22,14 @@ export const studioMethods = {
   'runs.list': { request: z.object({ projectId: ProjectId }).strict(), response: z.array(Run) },
   'runs.get': { request: z.object({ runId: RunId }).strict(), response: Run },
   /** Records the run and starts it in an engine process; progress and snapshots arrive as events. */
-  'runs.start': { request: z.object({ projectId: ProjectId, request: RunRequest, name: z.string().max(200).optional() }).strict(), response: Run },
+  'runs.start': { request: z.object({ projectId: ProjectId, request: RunRequest, name: z.string().max(RUN_NAME_MAX).optional() }).strict(), response: Run },
   /** Stops after the current iteration with a snapshot: `cancel` ends the run, `pause` leaves it resumable. */
   'runs.stop': { request: z.object({ runId: RunId, mode: z.enum(['cancel', 'pause']).default('cancel') }).strict(), response: Run },
   'runs.resume': { request: z.object({ runId: RunId }).strict(), response: Run },
   'runs.timeline': { request: z.object({ runId: RunId }).strict(), response: z.array(Snapshot) },
   /** A new run from a snapshot of another, with overrides of its request (method, prompt, seed, settings). */
   'runs.branch': {
-    request: z.object({ runId: RunId, iteration: z.number().int().min(0), overrides: RunRequest.partial().default({}), name: z.string().max(200).optional() }).strict(),
+    request: z.object({ runId: RunId, iteration: z.number().int().min(0), overrides: RunRequest.partial().default({}), name: z.string().max(RUN_NAME_MAX).optional() }).strict(),
     response: Run,
   },
   /** Every distillation method with its settings schema (JSON Schema) and what each preset sets. */

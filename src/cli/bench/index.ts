@@ -1,10 +1,11 @@
 import type { Benchmark } from './benchmark';
 import { exportBenchmark } from './export';
 import { meshRasterBenchmark } from './mesh-raster';
+import { fuzzBenchmark } from './fuzz';
 import { methodsBenchmark } from './methods';
 import { rasterBenchmark } from './raster';
 import { storeBenchmark } from './store';
 import { unetBenchmark } from './unet';
 
 /** Every `kiln bench` benchmark, registered in one place (store and export arrive with their issues). */
-export const BENCHMARKS: Benchmark[] = [rasterBenchmark, meshRasterBenchmark, unetBenchmark, methodsBenchmark, storeBenchmark, exportBenchmark];
+export const BENCHMARKS: Benchmark[] = [rasterBenchmark, meshRasterBenchmark, unetBenchmark, methodsBenchmark, storeBenchmark, exportBenchmark, fuzzBenchmark];

@@ -3,8 +3,8 @@ import { createBranch } from '../../core/pipeline/run-control';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { openKilnStore } from '../../core/store/kiln-store';
 import { HOME_OPTION, JSON_OPTION, type Command } from '../command';
-import { executeWithProgress, runSummary } from '../execute-run';
-import { RUN_OPTIONS, RUN_OPTIONS_USAGE, runFieldsFromOptions } from '../run-options';
+import { executeWithProgress, executionOptions, runSummary } from '../execute-run';
+import { RUN_OPTIONS, RUN_OPTIONS_USAGE, runFieldsFromOptions, runNameOption, wholeNumberOption } from '../run-options';
 
 export const branchCommand: Command = {
   name: 'branch',
@@ -17,13 +17,16 @@ The branch starts from the snapshot exactly as stored and runs its own schedule;
   async run({ values, positionals }, io) {
     const [id] = positionals;
     if (!id) throw new KilnError('invalid-request', 'give a run id: kiln branch RUN --at ITER');
-    const at = Number(values.at);
-    if (values.at === undefined || !Number.isInteger(at)) throw new KilnError('invalid-request', '--at ITER must name a snapshot iteration (see "kiln runs show RUN")');
+    if (values.at === undefined) throw new KilnError('invalid-request', '--at ITER must name a snapshot iteration (see "kiln runs show RUN")');
+    const at = wholeNumberOption(values, 'at')!;
+    const fields = runFieldsFromOptions(values);
+    const execution = executionOptions(values);
+    const name = runNameOption(values);
     const store = openKilnStore(resolveKilnHome(values.home as string | undefined, io.env));
     try {
       const parent = store.runs.findRun(id);
-      const run = createBranch(store.runs, parent.id, at, runFieldsFromOptions(values), values.name as string | undefined);
-      const done = await executeWithProgress(store, run, values, io);
+      const run = createBranch(store.runs, parent.id, at, fields, name);
+      const done = await executeWithProgress(store, run, execution, io);
       io.out(values.json ? JSON.stringify(done) + '\n' : runSummary(done) + '\n');
       return done.status === 'completed' ? 0 : 130;
     } finally {

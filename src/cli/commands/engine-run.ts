@@ -56,7 +56,9 @@ export const engineRunCommand: Command = {
       await send({ type: 'finished', run: toWireRun(done) });
       return 0;
     } catch (err) {
-      await send({ type: 'finished', run: toWireRun(store.runs.getRun(runId)) });
+      // The row can be gone (its project deleted by hand meanwhile): then the host records the exit instead.
+      const run = store.runs.runIfPresent(runId);
+      if (run) await send({ type: 'finished', run: toWireRun(run) });
       if (err instanceof KilnError) throw err;
       io.err(`${(err as Error).stack ?? String(err)}\n`);
       return 1;

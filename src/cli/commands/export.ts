@@ -4,7 +4,7 @@ import { exportRunSnapshot } from '../../core/pipeline/export-run';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { openKilnStore } from '../../core/store/kiln-store';
 import { HOME_OPTION, JSON_OPTION, type Command } from '../command';
-import { jsonObjectOption } from '../run-options';
+import { jsonObjectOption, wholeNumberOption } from '../run-options';
 
 export const EXPORT_OPTIONS = { format: { type: 'string' }, options: { type: 'string' } } as const;
 
@@ -21,18 +21,12 @@ The format defaults to the one the file's extension names; --at defaults to the 
     const [id] = positionals;
     if (!id) throw new KilnError('invalid-request', 'give a run id: kiln export RUN --out FILE (see "kiln runs")');
     if (values.out === undefined) throw new KilnError('invalid-request', 'give a destination: --out FILE.ply (or .spz, .glb …)');
-    const at = values.at === undefined ? undefined : Number(values.at);
-    if (at !== undefined && !Number.isInteger(at)) throw new KilnError('invalid-request', `--at must be a snapshot iteration, not "${String(values.at)}"`);
+    const at = wholeNumberOption(values, 'at');
+    const options = jsonObjectOption(values, 'options');
     const store = openKilnStore(resolveKilnHome(values.home as string | undefined, io.env));
     try {
       const run = store.runs.findRun(id);
-      const result = await exportRunSnapshot(store, {
-        runId: run.id,
-        iteration: at,
-        format: values.format as string | undefined,
-        path: values.out as string,
-        options: jsonObjectOption(values, 'options'),
-      });
+      const result = await exportRunSnapshot(store, { runId: run.id, iteration: at, format: values.format as string | undefined, path: values.out as string, options });
       io.out(values.json ? JSON.stringify(result) + '\n' : `Wrote ${result.path} (${result.format}, ${result.byteLength} bytes) from iteration ${result.iteration}\n`);
       return 0;
     } finally {

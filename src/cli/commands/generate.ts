@@ -5,8 +5,8 @@ import { createRun } from '../../core/pipeline/run-control';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { openKilnStore } from '../../core/store/kiln-store';
 import { HOME_OPTION, JSON_OPTION, type Command } from '../command';
-import { executeWithProgress, runSummary } from '../execute-run';
-import { DEFAULT_PROJECT, jsonObjectOption, projectNamed, RUN_OPTIONS, RUN_OPTIONS_USAGE, runFieldsFromOptions } from '../run-options';
+import { executeWithProgress, executionOptions, runSummary } from '../execute-run';
+import { DEFAULT_PROJECT, jsonObjectOption, projectNamed, RUN_OPTIONS, RUN_OPTIONS_USAGE, runFieldsFromOptions, runNameOption, validProjectName } from '../run-options';
 
 export const generateCommand: Command = {
   name: 'generate',
@@ -21,17 +21,20 @@ The project (default "${DEFAULT_PROJECT}") is created if it does not exist.`,
   options: { ...RUN_OPTIONS, project: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, options: { type: 'string' }, ...HOME_OPTION, ...JSON_OPTION },
   async run({ values }, io) {
     if (values.prompt === undefined) throw new KilnError('invalid-request', 'give a prompt: kiln generate --prompt "a snowman"');
+    // Every option is checked before anything is recorded: a refused option leaves no run and no project behind.
+    const fields = runFieldsFromOptions(values);
+    const execution = executionOptions(values);
+    const projectName = values.project === undefined ? DEFAULT_PROJECT : validProjectName(values.project);
+    const name = runNameOption(values);
+    const out = values.out as string | undefined;
+    if (out !== undefined) exportFormatForPath(out); // a bad destination fails now, not after the run
+    const exportOptions = jsonObjectOption(values, 'options');
     const store = openKilnStore(resolveKilnHome(values.home as string | undefined, io.env));
     try {
-      const project = projectNamed(store, values.project as string | undefined);
-      const out = values.out as string | undefined;
-      if (out !== undefined) exportFormatForPath(out); // a bad destination fails now, not after the run
-      const run = createRun(store.runs, project.id, runFieldsFromOptions(values), values.name as string | undefined);
-      const done = await executeWithProgress(store, run, values, io);
-      const exported =
-        out !== undefined && done.status === 'completed'
-          ? await exportRunSnapshot(store, { runId: done.id, path: out, options: jsonObjectOption(values, 'options') })
-          : undefined;
+      // One transaction: a request the run config refuses does not leave a newly created project behind.
+      const run = store.db.transaction(() => createRun(store.runs, projectNamed(store, projectName).id, fields, name)).immediate();
+      const done = await executeWithProgress(store, run, execution, io);
+      const exported = out !== undefined && done.status === 'completed' ? await exportRunSnapshot(store, { runId: done.id, path: out, options: exportOptions }) : undefined;
       io.out(values.json ? JSON.stringify({ ...done, export: exported }) + '\n' : runSummary(done) + '\n');
       if (exported && !values.json) io.out(`Wrote ${exported.path} (${exported.format}, ${exported.byteLength} bytes)\n`);
       return done.status === 'completed' ? 0 : 130;

@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { benchCommand } from './bench';
 import { branchCommand } from './branch';
+import { doctorCommand } from './doctor';
 import { engineRunCommand } from './engine-run';
 import { exportCommand } from './export';
 import { generateCommand } from './generate';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
   serveCommand,
   projectsCommand,
+  doctorCommand,
   benchCommand,
   modelsCommand,
   engineRunCommand,

@@ -1,22 +1,15 @@
 import type { Project } from '../../shared/projects';
-import { ProjectName } from '../../shared/projects';
-import { describeIssues } from '../../shared/validate';
 import { KilnError } from '../../shared/errors';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { StudioService } from '../../core/studio/studio-service';
 import { HOME_OPTION, JSON_OPTION, type Command } from '../command';
+import { validProjectName } from '../run-options';
 
 function formatTable(projects: Project[]): string {
   if (projects.length === 0) return 'No projects yet. Create one with: kiln projects create NAME\n';
   const width = Math.max(4, ...projects.map((p) => p.name.length));
   const lines = projects.map((p) => `${p.name.padEnd(width)}  ${p.updatedAt}  ${p.id}`);
   return [`${'NAME'.padEnd(width)}  ${'UPDATED'.padEnd(24)}  ID`, ...lines].join('\n') + '\n';
-}
-
-function validName(raw: string | undefined): string {
-  const parsed = ProjectName.safeParse(raw);
-  if (!parsed.success) throw new KilnError('invalid-request', describeIssues(parsed.error));
-  return parsed.data;
 }
 
 function byName(service: StudioService, name: string | undefined): Project {
@@ -46,10 +39,10 @@ export const projectsCommand: Command = {
           return 0;
         }
         case 'create':
-          print(await service.handlers['projects.create']({ name: validName(a) }), 'Created');
+          print(await service.handlers['projects.create']({ name: validProjectName(a) }), 'Created');
           return 0;
         case 'rename':
-          print(await service.handlers['projects.rename']({ id: byName(service, a).id, name: validName(b) }), 'Renamed');
+          print(await service.handlers['projects.rename']({ id: byName(service, a).id, name: validProjectName(b) }), 'Renamed');
           return 0;
         case 'delete': {
           const project = byName(service, a);

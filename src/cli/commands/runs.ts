@@ -1,6 +1,7 @@
 import { KilnError } from '../../shared/errors';
 import { liveStatus } from '../../core/pipeline/run-control';
 import { resolveKilnHome } from '../../core/store/kiln-home';
+import { cancelRun } from '../../core/studio/cancel-run';
 import { openKilnStore } from '../../core/store/kiln-store';
 import type { RunRecord } from '../../core/store/run-repository';
 import { HOME_OPTION, JSON_OPTION, type Command } from '../command';
@@ -23,9 +24,11 @@ function table(runs: (RunRecord & { live: string })[]): string {
 
 export const runsCommand: Command = {
   name: 'runs',
-  summary: 'List generation runs (with their status, progress and branches), or one run with its snapshots.',
+  summary: 'List generation runs (with their status, progress and branches), show one with its snapshots, or cancel one.',
   usage: `kiln runs [--project NAME] [--json] [--home DIR]
-       kiln runs show RUN [--json]`,
+       kiln runs show RUN [--json]
+       kiln runs cancel RUN [--json]   end a run in any state: one another process is running stops first (after its
+                                       current iteration); one marked running whose process is gone is marked cancelled`,
   options: { project: { type: 'string' }, ...HOME_OPTION, ...JSON_OPTION },
   async run({ values, positionals }, io) {
     const store = openKilnStore(resolveKilnHome(values.home as string | undefined, io.env));
@@ -44,8 +47,18 @@ export const runsCommand: Command = {
         }
         return 0;
       }
+      if (action === 'cancel') {
+        if (!id) throw new KilnError('invalid-request', 'give a run id: kiln runs cancel RUN');
+        const run = store.runs.findRun(id);
+        const before = liveStatus(run);
+        const after = await cancelRun(store, run.id);
+        if (values.json) io.out(JSON.stringify({ ...after, status: liveStatus(after) }) + '\n');
+        else if (before === 'completed' || before === 'cancelled') io.out(`run ${run.id.slice(0, 8)} had already ended (${before}); nothing to cancel\n`);
+        else io.out(`Cancelled run ${run.id.slice(0, 8)} (it was ${before}) at iteration ${after.lastIteration}/${after.targetIterations}\n`);
+        return 0;
+      }
       if (action !== 'list') {
-        io.err(`kiln runs: unknown action "${action}" (use list or show)\n`);
+        io.err(`kiln runs: unknown action "${action}" (use list, show or cancel)\n`);
         return 2;
       }
       let projectId: string | undefined;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { modelPackError } from './model-pack-error';
+import { jsonSyntaxProblem } from '../fs/json-syntax-problem';
 
 /** CLIP's pre-tokenisation pattern (openai/CLIP simple_tokenizer.py), case-insensitive as there. */
 const CLIP_PATTERN = /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+/giu;
@@ -175,7 +176,7 @@ function readJsonFile<T>(path: string, schema: z.ZodType<T>): T {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw modelPackError(path, `is not valid JSON (${(err as Error).message})`);
+    throw modelPackError(path, `is not valid JSON (${jsonSyntaxProblem(err)})`);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw modelPackError(path, `has unexpected content: ${parsed.error.issues[0]?.message ?? ''}`);

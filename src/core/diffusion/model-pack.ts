@@ -10,6 +10,7 @@ import { NoiseSchedule, SchedulerConfig } from './noise-schedule';
 import { describeValues, expectTensor, findByRole, fixedDim, type TensorInfo } from './onnx-metadata';
 import { SessionSettings, type ExecutionProviderName, type SessionSettingsInput } from './session-settings';
 import type { FloatType, IndexType } from './tensor-io';
+import { jsonSyntaxProblem } from '../fs/json-syntax-problem';
 
 export const PACK_COMPONENTS = ['text_encoder', 'text_encoder_2', 'unet', 'vae_encoder', 'vae_decoder'] as const;
 export type PackComponent = (typeof PACK_COMPONENTS)[number];
@@ -31,7 +32,7 @@ function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw modelPackError(path, `is not valid JSON (${(err as Error).message})`);
+    throw modelPackError(path, `is not valid JSON (${jsonSyntaxProblem(err)})`);
   }
 }
 

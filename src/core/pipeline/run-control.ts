@@ -41,7 +41,8 @@ export function createBranch(runs: RunRepository, runId: string, iteration: numb
   });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id exists (EPERM: it does, owned by someone else). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -59,5 +60,8 @@ export function liveStatus(run: RunRecord): RunStatus {
 export function assertResumable(run: RunRecord): void {
   const status = liveStatus(run);
   if (status === 'completed') throw new KilnError('conflict', `run ${run.id.slice(0, 8)} is already complete; branch from it to go further`);
-  if (status === 'running') throw new KilnError('conflict', `run ${run.id.slice(0, 8)} is running in process ${run.pid}; cancel it first`);
+  if (status === 'running') {
+    const where = run.pid === null ? 'but no process has picked it up (it may be starting, or was recorded before a failure)' : `in process ${run.pid}`;
+    throw new KilnError('conflict', `run ${run.id.slice(0, 8)} is marked running ${where}; end it first with: kiln runs cancel ${run.id.slice(0, 8)}`);
+  }
 }

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { KilnError } from '../../shared/errors';
+import { storageError } from '../fs/atomic-file';
 
 export const APP_NAME = 'Kiln';
 
@@ -19,10 +21,23 @@ export function defaultKilnHome(env: NodeJS.ProcessEnv = process.env, platform =
   return join(envPath(env.XDG_CONFIG_HOME) ?? join(homedir(), '.config'), APP_NAME);
 }
 
-/** `--home` beats `KILN_HOME` beats the OS default. Creates the folder. */
+/** `--home` beats `KILN_HOME` beats the OS default (the path only; nothing is created). */
+export function kilnHomePath(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(envPath(flag) ?? envPath(env.KILN_HOME) ?? defaultKilnHome(env));
+}
+
+/** The Kiln home's path, the folder created if missing; a path that cannot be a folder is a clear error. */
 export function resolveKilnHome(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
-  const home = resolve(envPath(flag) ?? envPath(env.KILN_HOME) ?? defaultKilnHome(env));
-  mkdirSync(home, { recursive: true });
+  const home = kilnHomePath(flag, env);
+  try {
+    mkdirSync(home, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new KilnError('invalid-request', `the Kiln home ${home} is (or is inside) a file, not a folder; give --home a folder (it is created if missing)`);
+    }
+    throw storageError(err, home);
+  }
   return home;
 }
 

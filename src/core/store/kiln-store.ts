@@ -22,12 +22,13 @@ export function blobsPath(home: string): string {
 
 export function openKilnStore(home: string, options: OpenDatabaseOptions = {}): KilnStore {
   const db = openDatabase(databasePath(home), options);
+  const runs = new RunRepository(db);
   return {
     home,
     db,
     projects: new ProjectRepository(db),
-    runs: new RunRepository(db),
-    blobs: new BlobStore(blobsPath(home)),
+    runs,
+    blobs: new BlobStore(blobsPath(home), (hash) => (db.open ? runs.describeBlobUse(hash) : undefined)),
     close: () => db.close(),
   };
 }

@@ -159,9 +159,15 @@ export class RunRepository {
   }
 
   getRun(id: string): RunRecord {
+    const run = this.runIfPresent(id);
+    if (!run) throw new KilnError('not-found', `no run with id ${id}; list runs with "kiln runs"`);
+    return run;
+  }
+
+  /** The run, or undefined when its row is gone (for code that must not throw, such as exit handlers). */
+  runIfPresent(id: string): RunRecord | undefined {
     const row = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(id) as RunRow | undefined;
-    if (!row) throw new KilnError('not-found', `no run with id ${id}; list runs with "kiln runs"`);
-    return toRun(row);
+    return row && toRun(row);
   }
 
   /** A run by its full id or a unique prefix of it (the CLI shows 8 characters). */
@@ -281,6 +287,24 @@ export class RunRepository {
         )
         .get({ h: hash }) !== undefined
     );
+  }
+
+  /** What refers to a blob, in words: "the splats of run 1a2b3c4d "a mug", snapshot at iteration 40; …". */
+  describeBlobUse(hash: string): string | undefined {
+    const snapshots = this.db
+      .prepare(
+        `SELECT s.run_id, s.iteration, r.prompt,
+                CASE @h WHEN s.payload_blob THEN 'payload' WHEN s.checkpoint_blob THEN 'checkpoint' ELSE 'thumbnail' END AS role
+         FROM snapshots s JOIN runs r ON r.id = s.run_id
+         WHERE s.payload_blob = @h OR s.checkpoint_blob = @h OR s.thumbnail_blob = @h ORDER BY s.run_id, s.iteration LIMIT 3`,
+      )
+      .all({ h: hash }) as { run_id: string; iteration: number; prompt: string; role: string }[];
+    const assets = this.db.prepare('SELECT run_id, iteration, format FROM assets WHERE blob = ? LIMIT 3').all(hash) as { run_id: string; iteration: number; format: string }[];
+    const uses = [
+      ...snapshots.map((s) => `the ${s.role} of run ${s.run_id.slice(0, 8)} "${s.prompt}", snapshot at iteration ${s.iteration}`),
+      ...assets.map((a) => `the ${a.format} export of run ${a.run_id.slice(0, 8)} at iteration ${a.iteration}`),
+    ];
+    return uses.length > 0 ? uses.join('; ') : undefined;
   }
 
   /** Every blob hash a row refers to (for sweeping orphans). */

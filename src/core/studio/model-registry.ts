@@ -74,6 +74,11 @@ export class ModelRegistry {
     return describeRegistered(record.path, record.name);
   }
 
+  /** Whether a run may name this id as its model without naming a new folder: a built-in prior or a registered pack. */
+  isKnown(id: string): boolean {
+    return isDemoModel(id) || this.repository.get(id) !== undefined;
+  }
+
   remove(id: string): { id: string } {
     if (isDemoModel(id)) throw new KilnError('invalid-request', `"${id}" is built in and cannot be removed`);
     if (!this.repository.remove(id)) throw new KilnError('not-found', `no registered model pack ${id}; it may have been removed already`);

@@ -2,7 +2,8 @@ import { KilnError } from '../../shared/errors';
 import type { Run } from '../../shared/runs';
 import { assertResumable, createBranch, createRun, liveStatus } from '../pipeline/run-control';
 import type { KilnStore } from '../store/kiln-store';
-import type { RunRecord } from '../store/run-repository';
+import type { RunRecord, SnapshotRecord } from '../store/run-repository';
+import { cancelRun } from './cancel-run';
 import type { EngineHandle, EngineLauncher, EngineMessage } from './engine-launcher';
 import type { EventBus } from './event-bus';
 import { toWireRun } from './wire';
@@ -33,12 +34,21 @@ export class RunHost {
     return this.launch(run);
   }
 
-  stop(runId: string, mode: 'cancel' | 'pause'): Run {
+  /**
+   * Stops a run this host is running (after the current iteration, with a snapshot). Cancel also ends a run that is
+   * not running here in any state, as `kiln runs cancel` does: one whose process is gone, or another process's.
+   */
+  async stop(runId: string, mode: 'cancel' | 'pause'): Promise<Run> {
     const handle = this.active.get(runId);
     const run = this.store.runs.getRun(runId);
-    if (!handle) throw new KilnError('conflict', `run ${runId.slice(0, 8)} is not running here (it is ${liveStatus(run)})`);
-    handle.stop(mode);
-    return toWireRun(run);
+    if (handle) {
+      handle.stop(mode);
+      return toWireRun(run);
+    }
+    if (mode === 'pause') throw new KilnError('conflict', `run ${runId.slice(0, 8)} is not running here (it is ${liveStatus(run)}); only a running run can pause`);
+    const cancelled = await cancelRun(this.store, runId);
+    if (cancelled.status !== run.status) this.events.emit({ type: 'run.finished', run: toWireRun(cancelled) });
+    return toWireRun(cancelled);
   }
 
   isActive(runId: string): boolean {
@@ -50,6 +60,20 @@ export class RunHost {
     const handles = [...this.active.values()];
     for (const h of handles) h.stop('pause');
     await Promise.all(handles.map((h) => h.exited));
+  }
+
+  /**
+   * The engine died without reporting (crash, kill, failed start): record why, so the UI shows it. Runs in an exit
+   * callback, so it never throws: a run row that vanished meanwhile (deleted by an older Kiln or by hand) is logged.
+   */
+  private recordUnreportedEnd(runId: string, detail: string): void {
+    try {
+      const current = this.store.runs.getRun(runId);
+      const after = current.status === 'running' ? this.store.runs.setStatus(runId, 'interrupted', { error: detail }) : current;
+      this.events.emit({ type: 'run.finished', run: toWireRun(after) });
+    } catch (err) {
+      console.error(`[kiln] run ${runId.slice(0, 8)} ended (${detail}) but could not be recorded: ${(err as Error).message}`);
+    }
   }
 
   private launch(run: RunRecord): Run {
@@ -71,11 +95,7 @@ export class RunHost {
     this.active.set(run.id, handle);
     void handle.exited.then(({ detail }) => {
       this.active.delete(run.id);
-      if (finished) return;
-      // The engine died without reporting (crash, kill, failed start): record why, so the UI shows it.
-      const current = this.store.runs.getRun(run.id);
-      const after = current.status === 'running' ? this.store.runs.setStatus(run.id, 'interrupted', { error: detail }) : current;
-      this.events.emit({ type: 'run.finished', run: toWireRun(after) });
+      if (!finished) this.recordUnreportedEnd(run.id, detail);
     });
     const wire = toWireRun(run);
     this.events.emit({ type: 'run.started', run: wire });

@@ -6,6 +6,7 @@ import { openKilnStore, type KilnStore } from '../store/kiln-store';
 import type { ProjectRepository } from '../store/project-repository';
 import type { EngineLauncher } from './engine-launcher';
 import { listExportFormats, listMethods } from './catalog';
+import { deleteProject } from './delete-project';
 import { EventBus } from './event-bus';
 import { ModelRegistry } from './model-registry';
 import { PromptChecker } from './prompt-checker';
@@ -51,7 +52,7 @@ export class StudioService {
         return project;
       },
       'projects.delete': ({ id }) => {
-        this.projects.delete(id);
+        deleteProject(this.store, id, (runId) => this.runs.isActive(runId));
         this.events.emit({ type: 'project.deleted', projectId: id });
         return { id };
       },

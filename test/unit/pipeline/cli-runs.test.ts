@@ -1,20 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/cli/command';
-import { runCli } from '../../../src/cli/main';
+import { kilnInProcess } from '../../helpers/kiln-in-process';
 import { makeTempHome } from '../../helpers/temp-home';
 
 const temp = makeTempHome('kiln-cli-runs-');
 afterAll(() => temp.cleanup());
 
-async function kiln(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: { KILN_HOME: temp.home }, isTTY: false };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const kiln = (...argv: string[]) => kilnInProcess(temp.home, ...argv);
 
 describe('kiln generate, runs, branch and export', () => {
   it('generates into the default project, lists the run, branches from a snapshot and exports it', async () => {

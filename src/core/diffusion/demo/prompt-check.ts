@@ -15,7 +15,9 @@ export function promptWords(prompt: string): string[] {
  */
 export function checkDemoPrompt(prompt: string, field = 'prompt'): void {
   const known = new Set([...NEUTRAL_WORDS, ...VIEW_WORDS, ...DEMO_OBJECTS.flatMap((o) => o.words)]);
-  const unknown = promptWords(prompt).filter((w) => !known.has(w));
+  // Letters and symbols outside ASCII (雪だるま, 🎉) are invisible to the encoder's words: refused like unknown words.
+  const unreadable = prompt.match(/[^\p{ASCII}\p{P}\p{Z}]+/gu) ?? [];
+  const unknown = [...promptWords(prompt).filter((w) => !known.has(w)), ...unreadable];
   if (unknown.length > 0) {
     throw new KilnError(
       'invalid-request',
