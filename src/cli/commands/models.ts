@@ -7,6 +7,7 @@ import { DEMO_KINDS, type DemoKind } from '../../core/diffusion/demo/demo-params
 import { availableProviders, listBackends } from '../../core/diffusion/execution-providers';
 import { describePack, openModelPack, type OpenedPack } from '../../core/diffusion/model-pack';
 import { EXECUTION_PROVIDERS, SessionSettings } from '../../core/diffusion/session-settings';
+import { METHODS } from '../../core/distill/registry';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { HOME_OPTION, JSON_OPTION, type CliIo, type Command } from '../command';
 
@@ -49,6 +50,20 @@ function formatList(packs: PackListing[]): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * What a run can do with the pack: every method needs renders encoded into the prior's space (pixel packs, a VAE
+ * encoder, or kiln.json's RGB→latent matrix), and Kiln distils at the pack's native size.
+ */
+function support(pack: OpenedPack) {
+  const canEncode = !pack.vaeDecoder || Boolean(pack.vaeEncoder) || Boolean(pack.manifest.rgbToLatent);
+  return {
+    methods: canEncode ? METHODS.map((m) => m.name) : [],
+    resolutions: [pack.imageSize],
+    cfg: pack.cfg,
+    note: canEncode ? null : 'no vae_encoder/model.onnx and no rgbToLatent in kiln.json: renders cannot be encoded, so no method can run',
+  };
+}
+
 async function inspect(pack: OpenedPack) {
   const backends = await listBackends();
   return {
@@ -60,6 +75,8 @@ async function inspect(pack: OpenedPack) {
     scalingFactor: pack.scalingFactor,
     scheduler: pack.schedule.config,
     sdxl: pack.isSdxl,
+    vaeEncoderOutput: pack.vaeEncoder?.layout ?? null,
+    support: support(pack),
     camera: pack.manifest.camera ?? null,
     prompts: pack.manifest.prompts,
     providersAvailable: availableProviders(backends),
@@ -75,6 +92,8 @@ function formatInspect(info: Awaited<ReturnType<typeof inspect>>): string {
     `Pack        ${info.path}`,
     `Kind        ${info.kind}${info.latent ? `, latent (scaling factor ${info.scalingFactor})` : ', pixel space'}`,
     `Resolution  ${info.resolution}×${info.resolution}, sample ${info.latentShape.join('×')}`,
+    `Methods     ${info.support.methods.join(', ') || `none (${info.support.note})`}${info.support.cfg ? '' : '; guidance-distilled: no CFG'}`,
+    `Sizes       ${info.support.resolutions.map((r) => `${r}×${r}`).join(', ')}${info.sdxl ? ' (SDXL)' : ''}${info.vaeEncoderOutput ? `, VAE encoder gives ${info.vaeEncoderOutput}` : ''}`,
     `Scheduler   ${info.scheduler.beta_schedule} β ${info.scheduler.beta_start}–${info.scheduler.beta_end}, ${info.scheduler.prediction_type}, ${info.scheduler.timestep_spacing} spacing`,
     `Providers   available: ${info.providersAvailable.join(', ')}; using ${info.providersUsed.join(' → ')}`,
   ];
