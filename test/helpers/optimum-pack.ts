@@ -32,6 +32,8 @@ export interface OptimumPackOptions {
   kind: 'sd15' | 'sd21-v' | 'sdxl' | 'sdxl-turbo' | 'sd-turbo';
   /** Current optimum writes latent_parameters (8 channels); older versions latent_sample (4). */
   vaeOutput?: 'latent_sample' | 'latent_parameters';
+  /** Names the VAE encoder's output differently from its layout (damaged-pack tests). */
+  vaeOutputName?: string;
   dtype?: 'float32' | 'float16';
   /** Store the UNet's weights beside it as ONNX external data in this file ("model.onnx_data" or "weights.pb"). */
   externalData?: string;
@@ -147,7 +149,7 @@ function unetGraph(spec: OptimumPackSpec, dtype: OptimumPackOptions['dtype']): G
   return g.build();
 }
 
-function vaeEncoderGraph(layout: 'latent_sample' | 'latent_parameters', dtype: OptimumPackOptions['dtype']): GraphValue {
+function vaeEncoderGraph(layout: 'latent_sample' | 'latent_parameters', dtype: OptimumPackOptions['dtype'], outputName: string = layout): GraphValue {
   const g = new GraphBuilder('vae_encoder');
   const f = floatType(dtype);
   const channels = layout === 'latent_parameters' ? 2 * LATENT_CHANNELS : LATENT_CHANNELS;
@@ -156,7 +158,7 @@ function vaeEncoderGraph(layout: 'latent_sample' | 'latent_parameters', dtype: O
   const bias = Float32Array.from({ length: channels }, (_, k) => (k < LATENT_CHANNELS ? 0 : LOG_VARIANCE));
   const sample = castIn(g, g.input({ name: 'sample', dataType: f, shape: ['batch_size', 3, 'sample_height', 'sample_width'] }), dtype);
   const latent = g.op('Conv', [sample, g.floats(kernel, [channels, 3, DOWNSAMPLE, DOWNSAMPLE]), g.floats(bias, [channels])], { kernel_shape: ints([DOWNSAMPLE, DOWNSAMPLE]), strides: ints([DOWNSAMPLE, DOWNSAMPLE]) });
-  g.output(castOut(g, latent, dtype), { name: layout, dataType: f, shape: ['batch_size', channels, `sample_height / ${DOWNSAMPLE}`, `sample_width / ${DOWNSAMPLE}`] });
+  g.output(castOut(g, latent, dtype), { name: outputName, dataType: f, shape: ['batch_size', channels, `sample_height / ${DOWNSAMPLE}`, `sample_width / ${DOWNSAMPLE}`] });
   return g.build();
 }
 
@@ -213,7 +215,7 @@ export function buildOptimumPack(dir: string, options: OptimumPackOptions): stri
   const latentSize = spec.imageSize / DOWNSAMPLE;
   const width = spec.encoders.reduce((w, e) => w + e.width, 0);
   put('unet/config.json', json({ _class_name: 'UNet2DConditionModel', in_channels: LATENT_CHANNELS, out_channels: LATENT_CHANNELS, sample_size: latentSize, cross_attention_dim: width, ...(spec.sdxl ? { addition_embed_type: 'text_time', addition_time_embed_dim: 256, projection_class_embeddings_input_dim: 6 * 256 + spec.pooledWidth! } : {}) }));
-  onnx('vae_encoder/model.onnx', vaeEncoderGraph(options.vaeOutput ?? 'latent_parameters', dtype));
+  onnx('vae_encoder/model.onnx', vaeEncoderGraph(options.vaeOutput ?? 'latent_parameters', dtype, options.vaeOutputName));
   onnx('vae_decoder/model.onnx', vaeDecoderGraph(dtype));
   const vaeConfig = json({ _class_name: 'AutoencoderKL', latent_channels: LATENT_CHANNELS, block_out_channels: [8, 8, 8, 8], sample_size: spec.imageSize, scaling_factor: spec.sdxl ? 0.13025 : 0.18215, ...(spec.sdxl ? { force_upcast: true } : {}) });
   put('vae_encoder/config.json', vaeConfig);
