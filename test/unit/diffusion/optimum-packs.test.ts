@@ -1,3 +1,4 @@
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/cli/command';
@@ -7,7 +8,9 @@ import { buildVocabulary } from '../../../src/core/diffusion/demo/demo-vocabular
 import { describePack } from '../../../src/core/diffusion/model-pack';
 import { epsilonFromV, x0FromEpsilon, x0FromV } from '../../../src/core/diffusion/prediction';
 import { OnnxPrior, type ConditionRow } from '../../../src/core/diffusion/prior';
+import { imageOnlyInput } from '../../../src/core/distill/free-image';
 import { METHODS } from '../../../src/core/distill/registry';
+import { tsmMethod } from '../../../src/core/distill/tsm';
 import { Rng } from '../../../src/core/random/rng';
 import {
   buildOptimumPack,
@@ -216,6 +219,28 @@ describe('packs in the optimum layout', () => {
       const x = new Rng(6).fillNormal(new Float32Array(4 * 8 * 8));
       expect(Array.from(await prior.predictNoise(x, 300, cond, { scale: 7.5 }))).toEqual(Array.from(await prior.predictNoise(x, 300, cond, { scale: 1 })));
       expect(prior.warnings.join('\n')).toMatch(/guidance-distilled/);
+    } finally {
+      await prior.close();
+    }
+  });
+
+  it("TSM's pixel clip threshold comes from the settings, else the pack's kiln.json, else 0.05", async () => {
+    const dir = join(temp.home, 'clip-pack');
+    cpSync(packs.get('SDXL base')!, dir, { recursive: true });
+    writeFileSync(join(dir, 'kiln.json'), JSON.stringify({ tsmPixelClipThreshold: 1e-5 }));
+    const prior = await OnnxPrior.open(dir);
+    try {
+      const S = prior.imageSize;
+      const images = Float32Array.from({ length: 3 * S * S }, (_, i) => 0.3 + 0.4 * Math.abs(Math.sin(i)));
+      const peak = async (settings: unknown) => {
+        const method = tsmMethod.create({ prior, conditioning: await prior.encodeText('a red cube'), settings: tsmMethod.settings.parse(settings), rng: new Rng(1) });
+        const { dImages } = await method.step(imageOnlyInput(images, S, 0, 400, new Rng(2)));
+        return dImages.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      };
+      expect(await peak({})).toBeLessThanOrEqual(1e-5 * (1 + 1e-6));
+      const stated = await peak({ pixelClip: { threshold: 2e-5 } });
+      expect(stated).toBeLessThanOrEqual(2e-5 * (1 + 1e-6));
+      expect(stated).toBeGreaterThan(1e-5 * (1 + 1e-6));
     } finally {
       await prior.close();
     }
