@@ -50,6 +50,8 @@ export interface PackDescription {
   unet: UnetIo;
   /** One per text encoder, in order (two for SDXL); empty for view-conditioned packs. */
   textEncoders: TextEncoderIo[];
+  /** One per text encoder (SDXL's tokenizer_2 pads differently). */
+  tokenizers: ClipTokenizer[];
   vaeEncoder?: VaeEncoderIo;
   vaeDecoder?: VaeIo;
   /** Latent scaling factor (1 for pixel packs). */
@@ -215,6 +217,7 @@ export function describePack(dir: string): PackDescription {
   if (isSdxl && !tokenizerDirs.tokenizer_2) throw modelPackError(join(dir, 'tokenizer_2'), 'is missing (SDXL\'s second text encoder has its own tokenizer)');
   const textEncoders = viewConditioned ? [] : resolveTextEncoders(dir, { onnxFiles, headers, manifest }, isSdxl);
   const sdxl = isSdxl ? checkSdxl(dir, unetFile, unet, textEncoders, modelIndex) : undefined;
+  const tokenizers = loadTokenizers(dir, tokenizerDirs, textEncoders);
   if (unet.encoderHiddenStates && textEncoders.length > 0) {
     const expected = fixedDim(unet.encoderHiddenStates, 2) ?? unetConfig.cross_attention_dim;
     const parts = textEncoders.map((te, i) => widthOf(te.hiddenStates, 2, readConfig(dir, i === 0 ? 'text_encoder' : 'text_encoder_2', TextEncoderConfig).hidden_size));
@@ -283,6 +286,7 @@ export function describePack(dir: string): PackDescription {
     sdxl,
     unet,
     textEncoders,
+    tokenizers,
     vaeEncoder,
     vaeDecoder,
     scalingFactor: latent ? (manifest.latentScaleFactor ?? vaeConfig.scaling_factor ?? SD_SCALING_FACTOR) : 1,
@@ -291,6 +295,19 @@ export function describePack(dir: string): PackDescription {
     dynamicSize: fixedLatent === undefined,
     cfg: manifest.cfg ?? schedule.config.timestep_spacing !== 'trailing',
   };
+}
+
+/** Each text encoder's tokenizer, checked against the sequence length the encoder takes when that is fixed. */
+function loadTokenizers(dir: string, dirs: PackDescription['tokenizerDirs'], encoders: readonly TextEncoderIo[]): ClipTokenizer[] {
+  return encoders.map((io, i) => {
+    const tokenizerDir = i === 0 ? dirs.tokenizer! : dirs.tokenizer_2!;
+    const tokenizer = loadClipTokenizer(tokenizerDir);
+    const length = fixedDim(io.inputIds, 1);
+    if (length !== undefined && length !== tokenizer.maxLength) {
+      throw modelPackError(join(dir, i === 0 ? 'text_encoder' : 'text_encoder_2', 'model.onnx'), `input "${io.inputIds.name}" takes ${length} tokens but ${tokenizerDir} gives ${tokenizer.maxLength}`);
+    }
+    return tokenizer;
+  });
 }
 
 /** Stable Diffusion 1.x/2.x's latent scaling, what diffusers assumes when the config is silent. */
@@ -314,8 +331,6 @@ export interface OpenedPack extends PackDescription {
   providers: ExecutionProviderName[];
   warnings: string[];
   sessions: Partial<Record<PackComponent, LoadedSession>>;
-  /** One per text encoder (two for SDXL: tokenizer_2 pads differently). */
-  tokenizers: ClipTokenizer[];
 }
 
 async function createSession(file: string, settings: SessionSettings, providers: ExecutionProviderName[], warnings: string[]): Promise<LoadedSession> {
@@ -344,14 +359,6 @@ async function createSession(file: string, settings: SessionSettings, providers:
 export async function openModelPack(dir: string, settingsInput: SessionSettingsInput = {}): Promise<OpenedPack> {
   const description = describePack(dir);
   const settings = SessionSettings.parse(settingsInput);
-  const tokenizerDirs = [description.tokenizerDirs.tokenizer, description.tokenizerDirs.tokenizer_2].slice(0, description.textEncoders.length);
-  const tokenizers = tokenizerDirs.map((d) => loadClipTokenizer(d!));
-  for (const [i, tokenizer] of tokenizers.entries()) {
-    const length = fixedDim(description.textEncoders[i]!.inputIds, 1);
-    if (length !== undefined && length !== tokenizer.maxLength) {
-      throw modelPackError(description.onnxFiles[i === 0 ? 'text_encoder' : 'text_encoder_2']!, `takes ${length} tokens but ${tokenizerDirs[i]} gives ${tokenizer.maxLength}`);
-    }
-  }
   const choice = chooseExecutionProviders(settings.executionProvider, await listBackends());
   const warnings = [...choice.warnings];
   if (!description.cfg) warnings.push('this pack is guidance-distilled (trailing timestep spacing or kiln.json "cfg": false): methods run without classifier-free guidance or Perp-Neg');
@@ -360,7 +367,7 @@ export async function openModelPack(dir: string, settingsInput: SessionSettingsI
     for (const [component, file] of Object.entries(description.onnxFiles) as [PackComponent, string][]) {
       sessions[component] = await createSession(file, settings, choice.providers, warnings);
     }
-    return { ...description, providers: choice.providers, warnings, sessions, tokenizers };
+    return { ...description, providers: choice.providers, warnings, sessions };
   } catch (err) {
     await Promise.all(Object.values(sessions).map((s) => s.session.release()));
     throw err;

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/cli/command';
 import { runCli } from '../../../src/cli/main';
+import { openKilnStore } from '../../../src/core/store/kiln-store';
+import { ModelRegistry } from '../../../src/core/studio/model-registry';
+import { KilnError } from '../../../src/shared/errors';
 import { buildOptimumPack, type OptimumPackOptions } from '../../helpers/optimum-pack';
 import { makeTempHome } from '../../helpers/temp-home';
 
@@ -122,5 +125,20 @@ describe('damaged or mismatched packs', () => {
     expect(generated.err).toMatch(message);
     expect(generated.err).not.toMatch(/\n\s+at /);
     expect(JSON.parse((await kiln('runs', '--json')).out)).toEqual([]);
+  });
+
+  it("the studio's model registry (Add model folder) refuses them and registers intact packs with their size", () => {
+    const store = openKilnStore(temp.home);
+    try {
+      const registry = new ModelRegistry(store.db);
+      expect(registry.add(sdxl)).toMatchObject({ ok: true, kind: 'text-to-image', imageSize: 64 });
+      const [, make, message] = CASES[2]!;
+      const dir = make();
+      expect(() => registry.add(dir)).toThrow(KilnError);
+      expect(() => registry.add(dir)).toThrow(message);
+      expect(registry.list().filter((m) => !m.builtIn).map((m) => m.path)).toEqual([sdxl]);
+    } finally {
+      store.close();
+    }
   });
 });
