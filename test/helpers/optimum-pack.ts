@@ -32,6 +32,8 @@ export interface OptimumPackOptions {
   kind: 'sd15' | 'sd21-v' | 'sdxl' | 'sdxl-turbo' | 'sd-turbo';
   /** Current optimum writes latent_parameters (8 channels); older versions latent_sample (4). */
   vaeOutput?: 'latent_sample' | 'latent_parameters';
+  /** Another exporter's UNet tensor names, by optimum name (kiln.json tensorNames tests). */
+  unetNames?: Partial<Record<'sample' | 'timestep' | 'encoder_hidden_states' | 'out_sample', string>>;
   /** Names the VAE encoder's output differently from its layout (damaged-pack tests). */
   vaeOutputName?: string;
   dtype?: 'float32' | 'float16';
@@ -127,13 +129,13 @@ function externalise(graph: GraphValue, location: string): Uint8Array {
   return out;
 }
 
-function unetGraph(spec: OptimumPackSpec, dtype: OptimumPackOptions['dtype']): GraphValue {
+function unetGraph(spec: OptimumPackSpec, dtype: OptimumPackOptions['dtype'], names: OptimumPackOptions['unetNames'] = {}): GraphValue {
   const g = new GraphBuilder('unet');
   const f = floatType(dtype);
   const width = spec.encoders.reduce((w, e) => w + e.width, 0);
-  const sample = castIn(g, g.input({ name: 'sample', dataType: f, shape: ['batch_size', LATENT_CHANNELS, 'height', 'width'] }), dtype);
-  const t = g.input({ name: 'timestep', dataType: 'int64', shape: [] });
-  const hidden = castIn(g, g.input({ name: 'encoder_hidden_states', dataType: f, shape: ['batch_size', 'sequence_length', width] }), dtype);
+  const sample = castIn(g, g.input({ name: names.sample ?? 'sample', dataType: f, shape: ['batch_size', LATENT_CHANNELS, 'height', 'width'] }), dtype);
+  const t = g.input({ name: names.timestep ?? 'timestep', dataType: 'int64', shape: [] });
+  const hidden = castIn(g, g.input({ name: names.encoder_hidden_states ?? 'encoder_hidden_states', dataType: f, shape: ['batch_size', 'sequence_length', width] }), dtype);
   const perRow = (x: string, axes: number[]) => g.op('ReduceMean', [x], { axes: ints(axes), keepdims: int(1) });
   const toRow = (x: string) => g.op('Reshape', [x, g.int64s([-1, 1, 1, 1])]);
   let cond = g.op('Mul', [toRow(perRow(hidden, [1, 2])), g.scalar(TEXT_SCALE)]);
@@ -145,7 +147,7 @@ function unetGraph(spec: OptimumPackSpec, dtype: OptimumPackOptions['dtype']): G
   }
   const time = g.op('Mul', [g.op('Cast', [t], { to: int(1) }), g.scalar(TIME_SCALE)]);
   const out = g.op('Add', [g.op('Add', [g.op('Mul', [sample, g.floats([UNET_SCALE], [1])]), cond]), time]);
-  g.output(castOut(g, out, dtype), { name: 'out_sample', dataType: f, shape: ['batch_size', LATENT_CHANNELS, 'height', 'width'] });
+  g.output(castOut(g, out, dtype), { name: names.out_sample ?? 'out_sample', dataType: f, shape: ['batch_size', LATENT_CHANNELS, 'height', 'width'] });
   return g.build();
 }
 
@@ -209,7 +211,7 @@ export function buildOptimumPack(dir: string, options: OptimumPackOptions): stri
       components.tokenizer_2 = ['transformers', 'CLIPTokenizer'];
     }
   });
-  const unet = unetGraph(spec, dtype);
+  const unet = unetGraph(spec, dtype, options.unetNames);
   if (options.externalData) put(`unet/${options.externalData}`, externalise(unet, options.externalData));
   onnx('unet/model.onnx', unet);
   const latentSize = spec.imageSize / DOWNSAMPLE;

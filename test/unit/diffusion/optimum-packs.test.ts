@@ -249,6 +249,19 @@ describe('packs in the optimum layout', () => {
     }
   });
 
+  it('kiln.json tensorNames lets a pack from another exporter run; without it the unnamed input is an open-time error', async () => {
+    const unetNames = { sample: 'x', timestep: 'noise_level', encoder_hidden_states: 'context', out_sample: 'eps' };
+    const dir = buildOptimumPack(join(temp.home, 'renamed'), { kind: 'sd15', unetNames });
+    const refused = await kiln('models', 'inspect', dir);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/unet[\\/]model\.onnx has no timestep input/);
+    writeFileSync(join(dir, 'kiln.json'), JSON.stringify({ tensorNames: { unet: { timestep: 'noise_level', out_sample: 'eps' } } }));
+    const pack = describePack(dir);
+    expect([pack.unet.sample.name, pack.unet.timestep.name, pack.unet.encoderHiddenStates!.name, pack.unet.output.name]).toEqual(['x', 'noise_level', 'context', 'eps']);
+    const r = await kiln('generate', '--model', dir, '--prompt', 'a red cube', '--method', 'sds', '--iters', '2', '--gaussians', '150', '--threads', '1', '--json');
+    expect(r.code, r.err).toBe(0);
+  });
+
   const methods = METHODS.map((m) => m.name);
   it.each(LAYOUTS)(
     '%s: kiln generate runs every method for a few iterations',
