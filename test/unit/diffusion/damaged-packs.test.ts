@@ -1,24 +1,17 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/cli/command';
-import { runCli } from '../../../src/cli/main';
 import { openKilnStore } from '../../../src/core/store/kiln-store';
 import { ModelRegistry } from '../../../src/core/studio/model-registry';
 import { KilnError } from '../../../src/shared/errors';
 import { buildOptimumPack, type OptimumPackOptions } from '../../helpers/optimum-pack';
+import { kilnIn } from '../../helpers/kiln-cli';
 import { makeTempHome } from '../../helpers/temp-home';
 
 const temp = makeTempHome('kiln-damaged-');
 afterAll(temp.cleanup);
 
-async function kiln(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: { KILN_HOME: temp.home }, isTTY: false };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const kiln = kilnIn(temp.home);
 
 let sd15: string;
 let sdxl: string;

@@ -1,8 +1,6 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/cli/command';
-import { runCli } from '../../../src/cli/main';
 import { ClipTokenizer } from '../../../src/core/diffusion/clip-tokenizer';
 import { buildVocabulary } from '../../../src/core/diffusion/demo/demo-vocabulary';
 import { perpNegGuidance } from '../../../src/core/diffusion/guidance';
@@ -27,18 +25,13 @@ import {
   UNET_SCALE,
   type OptimumPackOptions,
 } from '../../helpers/optimum-pack';
+import { kilnIn } from '../../helpers/kiln-cli';
 import { makeTempHome } from '../../helpers/temp-home';
 
 const temp = makeTempHome('kiln-optimum-');
 afterAll(temp.cleanup);
 
-async function kiln(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: { KILN_HOME: temp.home }, isTTY: false };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const kiln = kilnIn(temp.home);
 
 const LAYOUTS: [string, OptimumPackOptions][] = [
   ['SD 1.5, latent_sample VAE encoder', { kind: 'sd15', vaeOutput: 'latent_sample' }],
