@@ -248,7 +248,9 @@ export function describePack(dir: string): PackDescription {
     const io = resolveVaeIo(onnxFiles.vae_encoder, headers.vae_encoder!, names('vae_encoder'), ['sample', 'latent']);
     vaeEncoder = { ...io, layout: vaeEncoderLayout(onnxFiles.vae_encoder, io, latentChannels), latentChannels };
   }
-  if (vaeConfig.force_upcast) {
+  // Only SDXL pipelines honour force_upcast; diffusers writes the flag (default true) into every VAE config it saves,
+  // and SD 1.x/2.x VAEs run fine in float16.
+  if (isSdxl && vaeConfig.force_upcast) {
     for (const [component, io] of [['vae_decoder', vaeDecoder], ['vae_encoder', vaeEncoder]] as const) {
       if (io && (io.input.type === 'float16' || io.output.type === 'float16')) {
         throw modelPackError(
