@@ -134,9 +134,18 @@ function vaeEncoderLayout(file: string, io: VaeIo, latentChannels: number): VaeE
   return byCount;
 }
 
-/** SD 2.x's 768 UNet predicts v; its telltale config is a 96-latent UNet with 1024-wide cross-attention. */
+/** model_index.json names a component unless its entry is diffusers' [null, null] (a component the pipeline lacks). */
+function listsComponent(modelIndex: Record<string, unknown>, component: string): boolean {
+  const entry = modelIndex[component];
+  return entry !== undefined && !(Array.isArray(entry) && entry.every((e) => e === null));
+}
+
+/**
+ * SD 2.x's 768 UNet predicts v; its telltale config is a 96-latent UNet with 1024-wide cross-attention. Guidance-
+ * distilled packs (trailing spacing: SD-Turbo) are exempt, as their scheduler config is the distillation's own.
+ */
 function checkPredictionType(dir: string, schedule: NoiseSchedule, manifest: KilnManifest, unetConfig: UnetConfig): void {
-  if (manifest.predictionType || schedule.config.prediction_type !== 'epsilon') return;
+  if (manifest.predictionType || schedule.config.prediction_type !== 'epsilon' || schedule.config.timestep_spacing === 'trailing') return;
   if (unetConfig.sample_size === 96 && unetConfig.cross_attention_dim === 1024) {
     throw modelPackError(
       join(dir, 'scheduler', 'scheduler_config.json'),
@@ -194,7 +203,7 @@ export function describePack(dir: string): PackDescription {
   for (const component of PACK_COMPONENTS) {
     const path = join(dir, component, 'model.onnx');
     if (existsSync(path)) onnxFiles[component] = path;
-    else if (component in modelIndex) throw modelPackError(path, `is missing (model_index.json lists ${component})`);
+    else if (listsComponent(modelIndex, component)) throw modelPackError(path, `is missing (model_index.json lists ${component})`);
   }
   if (!onnxFiles.unet) throw modelPackError(join(dir, 'unet', 'model.onnx'), 'is missing');
   const tokenizerDirs: PackDescription['tokenizerDirs'] = {};

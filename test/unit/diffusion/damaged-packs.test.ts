@@ -103,8 +103,13 @@ const CASES: Case[] = [
 ];
 
 describe('damaged or mismatched packs', () => {
-  it('the intact packs pass', async () => {
+  it('the intact packs pass, and so do components model_index.json marks absent ([null, null])', async () => {
     for (const dir of [sd15, sdxl]) expect((await kiln('models', 'inspect', dir)).code).toBe(0);
+    const dir = from(
+      () => sd15,
+      (d) => editJson(join(d, 'model_index.json'), (o) => Object.assign(o, { text_encoder_2: [null, null], safety_checker: [null, null] })),
+    )();
+    expect((await kiln('models', 'inspect', dir)).code).toBe(0);
   });
 
   it.each(CASES)('%s: a model-pack error at open time, no stack trace, no run recorded', async (_, make, message) => {
