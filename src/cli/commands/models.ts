@@ -59,6 +59,8 @@ function support(pack: OpenedPack) {
   return {
     methods: canEncode ? METHODS.map((m) => m.name) : [],
     resolutions: [pack.imageSize],
+    /** The UNet's size axes are dynamic: it would take other sizes, though Kiln distils at the native one. */
+    dynamicSize: pack.dynamicSize,
     cfg: pack.cfg,
     note: canEncode ? null : 'no vae_encoder/model.onnx and no rgbToLatent in kiln.json: renders cannot be encoded, so no method can run',
   };
@@ -93,7 +95,7 @@ function formatInspect(info: Awaited<ReturnType<typeof inspect>>): string {
     `Kind        ${info.kind}${info.latent ? `, latent (scaling factor ${info.scalingFactor})` : ', pixel space'}`,
     `Resolution  ${info.resolution}×${info.resolution}, sample ${info.latentShape.join('×')}`,
     `Methods     ${info.support.methods.join(', ') || `none (${info.support.note})`}${info.support.cfg ? '' : '; guidance-distilled: no CFG'}`,
-    `Sizes       ${info.support.resolutions.map((r) => `${r}×${r}`).join(', ')}${info.sdxl ? ' (SDXL)' : ''}${info.vaeEncoderOutput ? `, VAE encoder gives ${info.vaeEncoderOutput}` : ''}`,
+    `Sizes       ${info.support.resolutions.map((r) => `${r}×${r}`).join(', ')}${info.sdxl ? ' (SDXL)' : ''}${info.support.dynamicSize ? ' native; the UNet takes other sizes too' : ''}${info.vaeEncoderOutput ? `, VAE encoder gives ${info.vaeEncoderOutput}` : ''}`,
     `Scheduler   ${info.scheduler.beta_schedule} β ${info.scheduler.beta_start}–${info.scheduler.beta_end}, ${info.scheduler.prediction_type}, ${info.scheduler.timestep_spacing} spacing`,
     `Providers   available: ${info.providersAvailable.join(', ')}; using ${info.providersUsed.join(' → ')}`,
   ];

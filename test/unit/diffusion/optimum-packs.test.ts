@@ -80,6 +80,7 @@ describe('packs in the optimum layout', () => {
     expect(info.latentShape).toEqual([4, 8, 8]);
     expect(info.support.methods).toEqual(METHODS.map((m) => m.name));
     expect(info.support.resolutions).toEqual([64]);
+    expect(info.support.dynamicSize).toBe(true); // optimum leaves height and width dynamic
     const text = await kiln('models', 'inspect', packs.get(name)!);
     expect(text.out).toMatch(/Methods {5}sds, ism, tsm, sdi, ge3d, vdm/);
   });
