@@ -256,6 +256,17 @@ describe('packs in the optimum layout', () => {
     expect(r.code, r.err).toBe(0);
   });
 
+  it('kiln models measure reports seconds per guided UNet call, the VAE round trip and memory', async () => {
+    const r = await kiln('models', 'measure', packs.get('SDXL base')!, '--repeats', '2', '--json');
+    expect(r.code, r.err).toBe(0);
+    const m = JSON.parse(r.out);
+    expect(m).toMatchObject({ imageSize: 64, providers: ['cpu'] });
+    for (const key of ['openSeconds', 'guidedCallSeconds', 'vaeRoundTripSeconds', 'residentMiB']) expect(m[key]).toBeGreaterThan(0);
+    expect(m.peakResidentMiB).toBeGreaterThanOrEqual(m.residentMiB * 0.99);
+    expect((await kiln('models', 'measure', packs.get('SDXL base')!)).out).toMatch(/UNet call {4}\d+\.\d{3} s per guided prediction/);
+    expect((await kiln('models', 'measure', packs.get('SDXL base')!, '--repeats', '0')).err).toMatch(/--repeats must be a whole number ≥ 1/);
+  });
+
   const methods = METHODS.map((m) => m.name);
   it.each(LAYOUTS)(
     '%s: kiln generate runs every method for a few iterations',
