@@ -366,10 +366,10 @@ export class OnnxPrior implements Prior {
     const raw = await this.runVae(vaeEncoder, sessions.vae_encoder!.session, images, [3, S, S]);
     const n = images.length / (3 * S * S);
     const perImage = raw.length / n;
-    const C = vaeEncoder.latentChannels;
     const expected = (vaeEncoder.layout === 'latent_parameters' ? 2 : 1) * this.latentSize;
     if (perImage !== expected) {
-      throw new KilnError('model-pack', `${sessions.vae_encoder!.file} output "${vaeEncoder.output.name}" gave ${perImage / (this.latentShape[1] * this.latentShape[2])} channels per image; ${vaeEncoder.layout} with ${C} latent channels has ${expected / (this.latentShape[1] * this.latentShape[2])}`);
+      const [, h, w] = this.latentShape;
+      throw new KilnError('model-pack', `${sessions.vae_encoder!.file} output "${vaeEncoder.output.name}" gave ${perImage} values per image; ${vaeEncoder.layout} of a ${S}×${S} image should be ${expected / (h * w)}×${h}×${w}`);
     }
     return latentMean(raw, n, this.latentSize, vaeEncoder.layout === 'latent_parameters', scalingFactor);
   }
