@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { z } from 'zod';
@@ -9,20 +9,14 @@ import { modelPackError } from './model-pack-error';
 import { NoiseSchedule, REQUIRED_SCHEDULER_FIELDS, SchedulerConfig, withClassDefaults } from './noise-schedule';
 import { readOnnxHeader, type OnnxHeader } from './onnx-header';
 import { describeValues, fixedDim, type TensorInfo } from './onnx-metadata';
-import { TextEncoderConfig, UnetConfig, VaeConfig } from './pack-configs';
-import { resolveTextEncoderIo, resolveUnetIo, resolveVaeIo, TENSOR_ROLES, type TextEncoderIo, type UnetIo, type VaeIo } from './pack-io';
+import { TextEncoderConfig, UnetConfig } from './pack-configs';
+import { resolveTextEncoderIo, resolveUnetIo, TENSOR_ROLES, type TextEncoderIo, type UnetIo, type VaeIo } from './pack-io';
+import { parseWith, readConfig, readJson } from './pack-json';
+import { downsampleFactor, resolveVae, type VaeEncoderIo } from './pack-vae';
 import { SessionSettings, type ExecutionProviderName, type SessionSettingsInput } from './session-settings';
 
 export const PACK_COMPONENTS = ['text_encoder', 'text_encoder_2', 'unet', 'vae_encoder', 'vae_decoder'] as const;
 export type PackComponent = (typeof PACK_COMPONENTS)[number];
-
-export type VaeEncoderLayout = 'latent_sample' | 'latent_parameters';
-
-export interface VaeEncoderIo extends VaeIo {
-  /** `latent_sample`: C channels, used as is; `latent_parameters`: 2C channels, mean ‖ log-variance (Kiln takes the mean). */
-  layout: VaeEncoderLayout;
-  latentChannels: number;
-}
 
 /** SDXL's second text encoder and added conditioning, resolved and checked. */
 export interface SdxlParts {
@@ -64,30 +58,6 @@ export interface PackDescription {
   cfg: boolean;
 }
 
-function readJson(path: string): unknown {
-  if (!existsSync(path)) throw modelPackError(path, 'is missing');
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw modelPackError(path, `is not valid JSON (${(err as Error).message})`);
-  }
-}
-
-function parseWith<T>(path: string, schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const field = issue.path.join('.') || '(top level)';
-  const got = issue.path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<PropertyKey, unknown>)[k] : undefined), raw);
-  throw modelPackError(path, `has an invalid ${field}${got === undefined ? '' : ` (${JSON.stringify(got)})`}: ${issue.message}`);
-}
-
-/** A component's config.json, parsed leniently; {} when the file is absent. */
-function readConfig<T>(dir: string, component: string, schema: z.ZodType<T>): T {
-  const path = join(dir, component, 'config.json');
-  return parseWith(path, schema, existsSync(path) ? readJson(path) : {});
-}
-
 function readSchedule(dir: string, manifest: KilnManifest): NoiseSchedule {
   const path = join(dir, 'scheduler', 'scheduler_config.json');
   const raw = parseWith(path, z.record(z.string(), z.unknown()), readJson(path));
@@ -118,21 +88,6 @@ function readHeader(file: string): OnnxHeader {
 }
 
 const widthOf = (info: TensorInfo, axis: number, configured?: number) => fixedDim(info, axis) ?? configured;
-
-/** The VAE encoder's output layout, from its declared channel count against latent_channels (the name breaks ties). */
-function vaeEncoderLayout(file: string, io: VaeIo, latentChannels: number): VaeEncoderLayout {
-  const declared = fixedDim(io.output, 1);
-  const named = io.output.name === 'latent_parameters' ? 'latent_parameters' : io.output.name === 'latent_sample' ? 'latent_sample' : undefined;
-  if (declared === undefined) return named ?? 'latent_sample';
-  const byCount = declared === latentChannels ? 'latent_sample' : declared === 2 * latentChannels ? 'latent_parameters' : undefined;
-  if (!byCount || (named && named !== byCount)) {
-    throw modelPackError(
-      file,
-      `output "${io.output.name}" has ${declared} channels; with ${latentChannels} latent channels Kiln expects "latent_sample" with ${latentChannels} or "latent_parameters" (mean ‖ log-variance) with ${2 * latentChannels}`,
-    );
-  }
-  return byCount;
-}
 
 /** model_index.json names a component unless its entry is diffusers' [null, null] (a component the pipeline lacks). */
 function listsComponent(modelIndex: Record<string, unknown>, component: string): boolean {
@@ -184,6 +139,18 @@ function checkSdxl(dir: string, unetFile: string, unet: UnetIo, encoders: TextEn
   return { pooledWidth, timeIdCount, zerosForEmptyPrompt: modelIndex.force_zeros_for_empty_prompt !== false };
 }
 
+/** The UNet's cross-attention width against what the text encoder(s) produce (SDXL: the two side by side). */
+function checkHiddenWidth(dir: string, unetFile: string, unet: UnetIo, unetConfig: UnetConfig, textEncoders: readonly TextEncoderIo[]): void {
+  if (!unet.encoderHiddenStates || textEncoders.length === 0) return;
+  const expected = fixedDim(unet.encoderHiddenStates, 2) ?? unetConfig.cross_attention_dim;
+  const parts = textEncoders.map((te, i) => widthOf(te.hiddenStates, 2, readConfig(dir, i === 0 ? 'text_encoder' : 'text_encoder_2', TextEncoderConfig).hidden_size));
+  const produced = parts.every((p) => p !== undefined) ? parts.reduce((a, b) => a! + b!, 0) : undefined;
+  if (expected !== undefined && produced !== undefined && expected !== produced) {
+    const how = parts.length > 1 ? ` (${parts.join(' + ')} from the two text encoders)` : '';
+    throw modelPackError(unetFile, `expects encoder_hidden_states "${unet.encoderHiddenStates.name}" of width ${expected} but the text encoder${parts.length > 1 ? 's produce' : ' produces'} ${produced}${how}`);
+  }
+}
+
 /**
  * Reads and checks a pack: its JSON files, which ONNX files exist, and every model's declared inputs and outputs
  * against each other (widths, channels, the VAE layout, SDXL's extra inputs). Fails on the first problem with a
@@ -227,49 +194,9 @@ export function describePack(dir: string): PackDescription {
   const textEncoders = viewConditioned ? [] : resolveTextEncoders(dir, { onnxFiles, headers, manifest }, isSdxl);
   const sdxl = isSdxl ? checkSdxl(dir, unetFile, unet, textEncoders, modelIndex) : undefined;
   const tokenizers = loadTokenizers(dir, tokenizerDirs, textEncoders);
-  if (unet.encoderHiddenStates && textEncoders.length > 0) {
-    const expected = fixedDim(unet.encoderHiddenStates, 2) ?? unetConfig.cross_attention_dim;
-    const parts = textEncoders.map((te, i) => widthOf(te.hiddenStates, 2, readConfig(dir, i === 0 ? 'text_encoder' : 'text_encoder_2', TextEncoderConfig).hidden_size));
-    const produced = parts.every((p) => p !== undefined) ? parts.reduce((a, b) => a! + b!, 0) : undefined;
-    if (expected !== undefined && produced !== undefined && expected !== produced) {
-      const how = parts.length > 1 ? ` (${parts.join(' + ')} from the two text encoders)` : '';
-      throw modelPackError(unetFile, `expects encoder_hidden_states "${unet.encoderHiddenStates.name}" of width ${expected} but the text encoder${parts.length > 1 ? 's produce' : ' produces'} ${produced}${how}`);
-    }
-  }
+  checkHiddenWidth(dir, unetFile, unet, unetConfig, textEncoders);
 
-  const vaeConfig = readConfig(dir, onnxFiles.vae_decoder ? 'vae_decoder' : 'vae_encoder', VaeConfig);
-  const names = (c: PackComponent) => manifest.tensorNames?.[c] ?? {};
-  const vaeDecoder = onnxFiles.vae_decoder ? resolveVaeIo(onnxFiles.vae_decoder, headers.vae_decoder!, names('vae_decoder'), ['latent_sample', 'sample']) : undefined;
-  const latent = unet.sampleChannels !== 3 || Boolean(vaeDecoder);
-  if (latent && !vaeDecoder) throw modelPackError(join(dir, 'vae_decoder', 'model.onnx'), `is missing (the UNet works on ${unet.sampleChannels}-channel latents)`);
-  const latentChannels = vaeConfig.latent_channels ?? unet.sampleChannels;
-  if (latent && latentChannels !== unet.sampleChannels) {
-    throw modelPackError(unetFile, `works on ${unet.sampleChannels}-channel samples but the VAE's config says latent_channels ${latentChannels}`);
-  }
-  if (vaeDecoder) {
-    const channels = fixedDim(vaeDecoder.input, 1);
-    if (channels !== undefined && channels !== latentChannels) {
-      throw modelPackError(onnxFiles.vae_decoder!, `input "${vaeDecoder.input.name}" has ${channels} channels; the UNet's latents have ${latentChannels}`);
-    }
-  }
-  let vaeEncoder: VaeEncoderIo | undefined;
-  if (onnxFiles.vae_encoder && latent) {
-    const io = resolveVaeIo(onnxFiles.vae_encoder, headers.vae_encoder!, names('vae_encoder'), ['sample', 'latent']);
-    vaeEncoder = { ...io, layout: vaeEncoderLayout(onnxFiles.vae_encoder, io, latentChannels), latentChannels };
-  }
-  // Only SDXL pipelines honour force_upcast; diffusers writes the flag (default true) into every VAE config it saves,
-  // and SD 1.x/2.x VAEs run fine in float16.
-  if (isSdxl && vaeConfig.force_upcast) {
-    for (const [component, io] of [['vae_decoder', vaeDecoder], ['vae_encoder', vaeEncoder]] as const) {
-      if (io && (io.input.type === 'float16' || io.output.type === 'float16')) {
-        throw modelPackError(
-          onnxFiles[component]!,
-          'is float16, but the VAE config says force_upcast (this VAE overflows in float16, as SDXL\'s does): export the VAE in float32 (docs/model-packs.md) or use an fp16-safe VAE and set force_upcast to false',
-        );
-      }
-    }
-  }
-
+  const { vaeConfig, vaeDecoder, vaeEncoder, latent } = resolveVae(dir, { onnxFiles, headers, manifest }, unet, isSdxl);
   const downsample = latent ? downsampleFactor(vaeDecoder!, vaeConfig) : 1;
   const imageSize =
     manifest.resolution ??
@@ -323,13 +250,6 @@ function loadTokenizers(dir: string, dirs: PackDescription['tokenizerDirs'], enc
 
 /** Stable Diffusion 1.x/2.x's latent scaling, what diffusers assumes when the config is silent. */
 const SD_SCALING_FACTOR = 0.18215;
-
-function downsampleFactor(decoder: VaeIo, config: VaeConfig): number {
-  const out = fixedDim(decoder.output, 2);
-  const inp = fixedDim(decoder.input, 2);
-  if (out !== undefined && inp !== undefined) return out / inp;
-  return config.block_out_channels ? 2 ** (config.block_out_channels.length - 1) : 8;
-}
 
 export interface LoadedSession {
   file: string;
