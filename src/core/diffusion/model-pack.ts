@@ -80,9 +80,13 @@ function checkTensorNames(path: string, manifest: KilnManifest): void {
 function readHeader(file: string): OnnxHeader {
   const header = readOnnxHeader(file);
   for (const location of header.externalFiles) {
-    if (!existsSync(join(dirname(file), location))) {
+    const path = join(dirname(file), location);
+    if (!existsSync(path)) {
       throw modelPackError(file, `keeps its weights in the external data file "${location}", which is missing beside it (copy the whole ${basename(dirname(file))} folder)`);
     }
+    const needed = header.externalBytes[location]!;
+    const size = statSync(path).size;
+    if (size < needed) throw modelPackError(path, `is truncated: ${size} bytes, but ${basename(file)} needs ${needed} (download or copy it again)`);
   }
   return header;
 }

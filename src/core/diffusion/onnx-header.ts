@@ -14,6 +14,8 @@ export interface OnnxHeader {
   outputs: TensorInfo[];
   /** `location` of every initializer stored as external data, relative to the model's folder (deduplicated). */
   externalFiles: string[];
+  /** Per external file, the bytes its initializers need (the largest offset + length): a shorter file is truncated. */
+  externalBytes: Record<string, number>;
 }
 
 const ELEMENT_TYPES: Record<number, string> = {
@@ -157,10 +159,12 @@ function readValueInfo(r: FileProtoReader, limit: number): TensorInfo {
   return info;
 }
 
-/** An initializer's name and, when its data is external, the file it names. */
-function readInitializer(r: FileProtoReader, limit: number): { name: string; location?: string } {
+/** An initializer's name and, when its data is external, the file it names and the byte range it takes there. */
+function readInitializer(r: FileProtoReader, limit: number): { name: string; location?: string; end?: number } {
   let name = '';
   let location: string | undefined;
+  let offset = 0;
+  let length = 0;
   let external = false;
   r.fields(limit, (field, wire) => {
     if (field === 8 && wire === 2) name = r.string(limit);
@@ -176,29 +180,31 @@ function readInitializer(r: FileProtoReader, limit: number): { name: string; loc
         return true;
       });
       if (key === 'location') location = value;
+      else if (key === 'offset') offset = Number(value) || 0;
+      else if (key === 'length') length = Number(value) || 0;
     } else return false;
     return true;
   });
-  return external && location !== undefined ? { name, location } : { name };
+  return external && location !== undefined ? { name, location, end: offset + length } : { name };
 }
 
 function readGraph(r: FileProtoReader, limit: number): OnnxHeader {
   const inputs: TensorInfo[] = [];
   const outputs: TensorInfo[] = [];
   const initializers = new Set<string>();
-  const externalFiles = new Set<string>();
+  const externalBytes: Record<string, number> = {};
   r.fields(limit, (field, wire) => {
     if (wire !== 2 || ![5, 11, 12].includes(field)) return false;
     const end = r.lengthEnd(limit);
     if (field === 5) {
       const init = readInitializer(r, end);
       initializers.add(init.name);
-      if (init.location !== undefined) externalFiles.add(init.location);
+      if (init.location !== undefined) externalBytes[init.location] = Math.max(externalBytes[init.location] ?? 0, init.end!);
     } else (field === 11 ? inputs : outputs).push(readValueInfo(r, end));
     return true;
   });
   // Models before IR 4 list their initializers as inputs too; onnxruntime does not offer those as inputs.
-  return { inputs: inputs.filter((i) => !initializers.has(i.name)), outputs, externalFiles: [...externalFiles] };
+  return { inputs: inputs.filter((i) => !initializers.has(i.name)), outputs, externalFiles: Object.keys(externalBytes), externalBytes };
 }
 
 /** Reads `file`'s graph I/O; anything that is not a well-formed ONNX model is a model-pack error naming the file. */

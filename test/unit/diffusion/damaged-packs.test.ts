@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKilnStore } from '../../../src/core/store/kiln-store';
@@ -66,6 +66,14 @@ const CASES: Case[] = [
     /scheduler_config\.json says prediction_type "epsilon", but unet\/config\.json describes a Stable Diffusion 2\.x 768 UNet .* which predicts v/,
   ],
   ['a missing external data file', from(() => sd15, (d) => rmSync(join(d, 'unet', 'model.onnx_data'))), /unet[\\/]model\.onnx keeps its weights in the external data file "model\.onnx_data", which is missing beside it/],
+  [
+    'a truncated external data file',
+    from(
+      () => sd15,
+      (d) => truncateSync(join(d, 'unet', 'model.onnx_data'), 4),
+    ),
+    /unet[\\/]model\.onnx_data is truncated: 4 bytes, but model\.onnx needs \d+ \(download or copy it again\)/,
+  ],
   ['an SDXL VAE exported in fp16 (force_upcast)', built({ kind: 'sdxl', dtype: 'float16' }), /vae_decoder[\\/]model\.onnx is float16, but the VAE config says force_upcast/],
   [
     'an SDXL text encoder without hidden_states outputs',
