@@ -6,7 +6,9 @@ import { buildDemoPack, demoPackDir, ensureDemoPack } from '../../core/diffusion
 import { DEMO_KINDS, type DemoKind } from '../../core/diffusion/demo/demo-params';
 import { availableProviders, listBackends } from '../../core/diffusion/execution-providers';
 import { describePack, openModelPack, type OpenedPack } from '../../core/diffusion/model-pack';
+import { measurePack } from '../../core/diffusion/measure-pack';
 import { EXECUTION_PROVIDERS, SessionSettings } from '../../core/diffusion/session-settings';
+import { METHODS } from '../../core/distill/registry';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { HOME_OPTION, JSON_OPTION, type CliIo, type Command } from '../command';
 
@@ -49,6 +51,22 @@ function formatList(packs: PackListing[]): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * What a run can do with the pack: every method needs renders encoded into the prior's space (pixel packs, a VAE
+ * encoder, or kiln.json's RGB→latent matrix), and Kiln distils at the pack's native size.
+ */
+function support(pack: OpenedPack) {
+  const canEncode = !pack.vaeDecoder || Boolean(pack.vaeEncoder) || Boolean(pack.manifest.rgbToLatent);
+  return {
+    methods: canEncode ? METHODS.map((m) => m.name) : [],
+    resolutions: [pack.imageSize],
+    /** The UNet's size axes are dynamic: it would take other sizes, though Kiln distils at the native one. */
+    dynamicSize: pack.dynamicSize,
+    cfg: pack.cfg,
+    note: canEncode ? null : 'no vae_encoder/model.onnx and no rgbToLatent in kiln.json: renders cannot be encoded, so no method can run',
+  };
+}
+
 async function inspect(pack: OpenedPack) {
   const backends = await listBackends();
   return {
@@ -60,6 +78,8 @@ async function inspect(pack: OpenedPack) {
     scalingFactor: pack.scalingFactor,
     scheduler: pack.schedule.config,
     sdxl: pack.isSdxl,
+    vaeEncoderOutput: pack.vaeEncoder?.layout ?? null,
+    support: support(pack),
     camera: pack.manifest.camera ?? null,
     prompts: pack.manifest.prompts,
     providersAvailable: availableProviders(backends),
@@ -75,6 +95,8 @@ function formatInspect(info: Awaited<ReturnType<typeof inspect>>): string {
     `Pack        ${info.path}`,
     `Kind        ${info.kind}${info.latent ? `, latent (scaling factor ${info.scalingFactor})` : ', pixel space'}`,
     `Resolution  ${info.resolution}×${info.resolution}, sample ${info.latentShape.join('×')}`,
+    `Methods     ${info.support.methods.join(', ') || `none (${info.support.note})`}${info.support.cfg ? '' : '; guidance-distilled: no CFG'}`,
+    `Sizes       ${info.support.resolutions.map((r) => `${r}×${r}`).join(', ')}${info.sdxl ? ' (SDXL)' : ''}${info.support.dynamicSize ? ' native; the UNet takes other sizes too' : ''}${info.vaeEncoderOutput ? `, VAE encoder gives ${info.vaeEncoderOutput}` : ''}`,
     `Scheduler   ${info.scheduler.beta_schedule} β ${info.scheduler.beta_start}–${info.scheduler.beta_end}, ${info.scheduler.prediction_type}, ${info.scheduler.timestep_spacing} spacing`,
     `Providers   available: ${info.providersAvailable.join(', ')}; using ${info.providersUsed.join(' → ')}`,
   ];
@@ -92,6 +114,12 @@ function formatInspect(info: Awaited<ReturnType<typeof inspect>>): string {
   return lines.join('\n') + '\n';
 }
 
+function providerOption(raw: unknown) {
+  const provider = SessionSettings.shape.executionProvider.safeParse(raw ?? 'auto');
+  if (!provider.success) throw new KilnError('invalid-request', `--provider must be auto or one of ${EXECUTION_PROVIDERS.join(', ')}`);
+  return provider.data;
+}
+
 const ACTIONS: Record<string, (values: Record<string, unknown>, args: string[], io: CliIo) => Promise<number>> = {
   async list(values, _args, io) {
     const packs = listPacks(resolveKilnHome(values.home as string | undefined, io.env));
@@ -100,17 +128,36 @@ const ACTIONS: Record<string, (values: Record<string, unknown>, args: string[], 
   },
   async inspect(values, [target], io) {
     if (!target) throw new KilnError('invalid-request', 'name a pack folder or "demo": kiln models inspect PATH|demo');
-    const provider = SessionSettings.shape.executionProvider.safeParse(values.provider ?? 'auto');
-    if (!provider.success) throw new KilnError('invalid-request', `--provider must be auto or one of ${EXECUTION_PROVIDERS.join(', ')}`);
+    const executionProvider = providerOption(values.provider);
     const dir =
       target === 'demo' ? ensureDemoPack(resolveKilnHome(values.home as string | undefined, io.env), demoKind(values.kind)).dir : resolve(target);
-    const pack = await openModelPack(dir, { executionProvider: provider.data });
+    const pack = await openModelPack(dir, { executionProvider });
     try {
       const info = await inspect(pack);
       io.out(values.json ? JSON.stringify(info, null, 2) + '\n' : formatInspect(info));
     } finally {
       await Promise.all(Object.values(pack.sessions).map((s) => s.session.release()));
     }
+    return 0;
+  },
+  async measure(values, [target], io) {
+    if (!target) throw new KilnError('invalid-request', 'name a pack folder: kiln models measure PATH [--repeats N]');
+    const repeats = Number(values.repeats ?? 3);
+    if (!Number.isInteger(repeats) || repeats < 1) throw new KilnError('invalid-request', '--repeats must be a whole number ≥ 1');
+    const m = await measurePack(resolve(target), repeats, { executionProvider: providerOption(values.provider) });
+    if (values.json) {
+      io.out(JSON.stringify(m, null, 2) + '\n');
+      return 0;
+    }
+    io.out(
+      [
+        `Pack         ${resolve(target)} at ${m.imageSize}×${m.imageSize}, on ${m.providers.join(' → ')}`,
+        `Open         ${m.openSeconds.toFixed(2)} s`,
+        `UNet call    ${m.guidedCallSeconds.toFixed(3)} s per guided prediction (CFG: 2 rows in one call; median of ${repeats})`,
+        `VAE          ${m.vaeRoundTripSeconds.toFixed(3)} s per encode + decode of one image`,
+        `Memory       ${m.residentMiB.toFixed(0)} MiB resident once open, ${m.peakResidentMiB.toFixed(0)} MiB peak (CPU memory)`,
+      ].join('\n') + '\n',
+    );
     return 0;
   },
   async 'build-demo'(values, _args, io) {
@@ -131,12 +178,13 @@ const ACTIONS: Record<string, (values: Record<string, unknown>, args: string[], 
 
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'List, inspect and build diffusion model packs; tokenize a prompt.',
+  summary: 'List, inspect, measure and build diffusion model packs; tokenize a prompt.',
   usage: `kiln models [list] [--json] [--home DIR]
        kiln models inspect PATH|demo [--kind pixel|latent|view] [--provider auto|cuda|dml|coreml|cpu] [--json]
+       kiln models measure PATH [--repeats N] [--provider …] [--json]   (seconds per UNet call, memory)
        kiln models build-demo [--kind pixel|latent|view] [--out DIR]
        kiln models tokenize --tokenizer DIR [--json] -- "prompt"`,
-  options: { ...HOME_OPTION, ...JSON_OPTION, kind: { type: 'string' }, out: { type: 'string' }, tokenizer: { type: 'string' }, provider: { type: 'string' } },
+  options: { ...HOME_OPTION, ...JSON_OPTION, kind: { type: 'string' }, out: { type: 'string' }, tokenizer: { type: 'string' }, provider: { type: 'string' }, repeats: { type: 'string' } },
   async run({ values, positionals }, io) {
     const [action = 'list', ...args] = positionals;
     const handler = ACTIONS[action];

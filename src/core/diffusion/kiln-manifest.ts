@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PREDICTION_TYPES } from './noise-schedule';
 
 /** A camera distribution as a prior was trained on (orbit cameras, CONVENTIONS.md). */
 export const CameraDistribution = z.object({
@@ -21,6 +22,17 @@ export const KilnManifest = z.object({
   rgbToLatent: z.array(z.array(z.number())).optional(),
   latentToRgb: z.array(z.array(z.number())).optional(),
   camera: CameraDistribution.optional(),
+  /** Overrides the scheduler's prediction_type (a pack whose scheduler config is known to be wrong). */
+  predictionType: z.enum(PREDICTION_TYPES).optional(),
+  /**
+   * Tensor names for exporters that name inputs and outputs differently from diffusers/optimum: component → role →
+   * name, e.g. { "unet": { "sample": "x", "timestep": "t", "encoder_hidden_states": "context" } } (docs/model-packs.md).
+   */
+  tensorNames: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+  /** False for guidance-distilled packs (SD-Turbo, SDXL-Turbo): methods then run without classifier-free guidance. */
+  cfg: z.boolean().optional(),
+  /** TSM's pixel-wise clip threshold for this pack (its gradients' scale differs from pack to pack). */
+  tsmPixelClipThreshold: z.number().positive().optional(),
   prompts: z.array(z.string()).default([]),
   /** Set by Kiln's demo-prior builder: what it built and from which parameters (for the build cache). */
   demo: z

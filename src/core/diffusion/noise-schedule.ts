@@ -20,6 +20,27 @@ export const SchedulerConfig = z.object({
 });
 export type SchedulerConfig = z.infer<typeof SchedulerConfig>;
 
+/** Fields a pack's scheduler_config.json must state: ᾱ_t follows from them, and no default is safe to assume. */
+export const REQUIRED_SCHEDULER_FIELDS = ['beta_start', 'beta_end', 'beta_schedule'] as const;
+
+/**
+ * diffusers' class defaults for fields a config may omit (older exports omit timestep_spacing), where they differ
+ * from DDIMScheduler's. Euler samplers end at σ = 0, i.e. ᾱ = 1. Unknown classes take DDIM's defaults.
+ */
+const CLASS_DEFAULTS: Record<string, Partial<SchedulerConfig>> = {
+  EulerDiscreteScheduler: { timestep_spacing: 'linspace' },
+  EulerAncestralDiscreteScheduler: { timestep_spacing: 'linspace' },
+  PNDMScheduler: { set_alpha_to_one: false },
+};
+
+/** A pack's raw scheduler config with its class's defaults for the fields it omits (still to be parsed). */
+export function withClassDefaults(raw: Record<string, unknown>): Record<string, unknown> {
+  const defaults = CLASS_DEFAULTS[String(raw._class_name)] ?? {};
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(raw)) if (value !== null) out[key] = value;
+  return out;
+}
+
 function linspace(start: number, end: number, count: number): number[] {
   if (count === 1) return [start];
   return Array.from({ length: count }, (_, i) => start + ((end - start) * i) / (count - 1));

@@ -23,6 +23,11 @@ export function epsilonFromV(xt: Vec, v: Vec, alphaBar: number): Float32Array {
   return map2(xt, v, Math.sqrt(1 - alphaBar), Math.sqrt(alphaBar));
 }
 
+/** x̂₀ = √ᾱ·x_t − √(1−ᾱ)·v. */
+export function x0FromV(xt: Vec, v: Vec, alphaBar: number): Float32Array {
+  return map2(xt, v, Math.sqrt(alphaBar), -Math.sqrt(1 - alphaBar));
+}
+
 export function vFromEpsilon(xt: Vec, eps: Vec, alphaBar: number): Float32Array {
   // v = √ᾱ·ε − √(1−ᾱ)·x₀ with x₀ = (x_t − √(1−ᾱ)ε)/√ᾱ simplifies to (ε − √(1−ᾱ)·x_t)/√ᾱ.
   return map2(eps, xt, 1 / Math.sqrt(alphaBar), -Math.sqrt(1 - alphaBar) / Math.sqrt(alphaBar));

@@ -6,7 +6,10 @@ import type { TokenizedPrompt } from './clip-tokenizer';
 import { ddimMove, ddimPath } from './ddim';
 import { classifierFreeGuidance, perpNegGuidance } from './guidance';
 import type { CameraDistribution, KilnManifest } from './kiln-manifest';
-import { openModelPack, type OpenedPack, type VaeIo } from './model-pack';
+import { openModelPack, type OpenedPack } from './model-pack';
+import type { VaeIo } from './pack-io';
+import { latentMean } from './latent-distribution';
+import { sdxlTimeIds } from './sdxl-conditioning';
 import type { NoiseSchedule } from './noise-schedule';
 import { epsilonFromV } from './prediction';
 import type { ExecutionProviderName, SessionSettingsInput } from './session-settings';
@@ -16,7 +19,14 @@ type Ort = typeof OrtModule;
 
 /** One conditioning row: a prompt's text-encoder hidden states, or a reference view for view-conditioned packs. */
 export type ConditionRow =
-  | { kind: 'text'; hidden: Float32Array; shape: readonly [number, number]; tokens?: TokenizedPrompt }
+  | {
+      kind: 'text';
+      hidden: Float32Array;
+      shape: readonly [number, number];
+      tokens?: TokenizedPrompt;
+      /** SDXL: the second encoder's pooled text_embeds, fed to the UNet beside the hidden states. */
+      pooled?: Float32Array;
+    }
   /** `reference`: scaled latent C×h×w; `poses`: one [Δel, sin Δaz, cos Δaz, Δr] per image, or one for all. */
   | { kind: 'view'; reference: Float32Array; poses: readonly (readonly number[])[] };
 
@@ -94,6 +104,15 @@ export interface Prior {
   close(): Promise<void>;
 }
 
+/** One text encoder's rows for a list of prompts. */
+interface EncoderRows {
+  hidden: Float32Array[];
+  width: number;
+  length: number;
+  pooled?: Float32Array[];
+  tokens: TokenizedPrompt[];
+}
+
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 export class OnnxPrior implements Prior {
@@ -145,26 +164,66 @@ export class OnnxPrior implements Prior {
     return x.length / per;
   }
 
-  async encodePrompts(prompts: readonly string[]): Promise<ConditionRow[]> {
-    const { textEncoder, tokenizer, sessions } = this.pack;
-    if (!textEncoder || !tokenizer) throw new KilnError('invalid-request', `${this.dir} is a ${this.kind} pack; it takes a reference image, not a prompt`);
-    const tokenized = prompts.map((p) => tokenizer.tokenize(p));
+  /** One encoder's output rows for the prompts: hidden states (and pooled embeddings when it has them). */
+  private async runTextEncoder(index: number, prompts: readonly string[]): Promise<EncoderRows> {
+    const { textEncoders, tokenizers, sessions } = this.pack;
+    const io = textEncoders[index]!;
+    const tokenizer = tokenizers[index]!;
+    const session = sessions[index === 0 ? 'text_encoder' : 'text_encoder_2']!.session;
+    const tokens = prompts.map((p) => tokenizer.tokenize(p));
     const L = tokenizer.maxLength;
-    const rows: ConditionRow[] = [];
-    const chunk = textEncoder.fixedBatch ?? tokenized.length;
-    for (let start = 0; start < tokenized.length; start += chunk) {
-      const part = tokenized.slice(start, start + chunk);
+    const chunk = io.fixedBatch ?? tokens.length;
+    const hidden: Float32Array[] = [];
+    const pooled: Float32Array[] = [];
+    let width = 0;
+    for (let start = 0; start < tokens.length; start += chunk) {
+      const part = tokens.slice(start, start + chunk);
       const ids = part.flatMap((t) => t.ids);
       while (ids.length < chunk * L) ids.push(...tokenizer.tokenize('').ids); // pad a fixed batch
-      const feeds = { [textEncoder.inputIds.name]: indexTensor(this.ort, textEncoder.inputIds.type, ids, [chunk, L]) };
-      const out = await sessions.text_encoder!.session.run(feeds, [textEncoder.hiddenStates.name]);
-      const tensor = out[textEncoder.hiddenStates.name];
-      const hidden = readFloat(tensor, 'text encoder');
-      const shape = [Number(tensor!.dims[1]), Number(tensor!.dims[2])] as const;
-      const per = shape[0] * shape[1];
-      part.forEach((tokens, i) => rows.push({ kind: 'text', hidden: hidden.slice(i * per, (i + 1) * per), shape, tokens }));
+      const feeds = { [io.inputIds.name]: indexTensor(this.ort, io.inputIds.type, ids, [chunk, L]) };
+      const names = [io.hiddenStates.name, ...(io.pooled ? [io.pooled.name] : [])];
+      const out = await session.run(feeds, names);
+      const tensor = out[io.hiddenStates.name];
+      const values = readFloat(tensor, 'text encoder');
+      width = Number(tensor!.dims[2]);
+      const per = L * width;
+      part.forEach((_, i) => hidden.push(values.slice(i * per, (i + 1) * per)));
+      if (io.pooled) {
+        const p = readFloat(out[io.pooled.name], 'text encoder (pooled)');
+        const pw = p.length / chunk;
+        part.forEach((_, i) => pooled.push(p.slice(i * pw, (i + 1) * pw)));
+      }
     }
-    return rows;
+    return { hidden, width, length: L, pooled: io.pooled ? pooled : undefined, tokens };
+  }
+
+  /**
+   * Text conditioning rows. SDXL: each encoder's penultimate hidden states concatenated per token (768 ‖ 1280 =
+   * 2048 wide) and the second encoder's pooled text_embeds; with force_zeros_for_empty_prompt an empty prompt is
+   * all zeros, as diffusers conditions an absent negative prompt (docs/model-packs.md).
+   */
+  async encodePrompts(prompts: readonly string[]): Promise<ConditionRow[]> {
+    const { textEncoders, sdxl } = this.pack;
+    if (textEncoders.length === 0) throw new KilnError('invalid-request', `${this.dir} is a ${this.kind} pack; it takes a reference image, not a prompt`);
+    const parts: EncoderRows[] = [];
+    for (let e = 0; e < textEncoders.length; e++) parts.push(await this.runTextEncoder(e, prompts));
+    const L = parts[0]!.length;
+    const width = parts.reduce((w, p) => w + p.width, 0);
+    return prompts.map((prompt, i) => {
+      const zero = sdxl?.zerosForEmptyPrompt === true && prompt.trim() === '';
+      const hidden = new Float32Array(L * width);
+      const pooled = sdxl ? new Float32Array(sdxl.pooledWidth) : undefined;
+      if (!zero) {
+        let offset = 0;
+        for (const part of parts) {
+          const h = part.hidden[i]!;
+          for (let t = 0; t < L; t++) hidden.set(h.subarray(t * part.width, (t + 1) * part.width), t * width + offset);
+          offset += part.width;
+        }
+        if (pooled) pooled.set(parts[parts.length - 1]!.pooled![i]!);
+      }
+      return { kind: 'text', hidden, shape: [L, width] as const, tokens: parts[0]!.tokens[i], ...(pooled ? { pooled } : {}) };
+    });
   }
 
   async encodeText(prompt: string, negativePrompt = ''): Promise<Conditioning> {
@@ -197,11 +256,16 @@ export class OnnxPrior implements Prior {
       let hidden: Float32Array | undefined;
       let hiddenShape: readonly [number, number] = [0, 0];
       let poses: Float32Array | undefined;
+      const pooled = unet.textEmbeds ? new Float32Array(chunk * this.pack.sdxl!.pooledWidth) : undefined;
       for (let r = 0; r < rowsHere; r++) {
         const cond = conds[start + r]!;
         if (!direct) sample.set(xs[start + r]!, r * rowIn);
         if (cond.kind === 'text') {
           hiddenShape = cond.shape;
+          if (pooled) {
+            if (!cond.pooled) throw new Error('predictNoise: an SDXL UNet needs the pooled text embedding');
+            pooled.set(cond.pooled, r * cond.pooled.length);
+          }
           if (direct) {
             hidden = cond.hidden;
             continue;
@@ -221,6 +285,13 @@ export class OnnxPrior implements Prior {
       if (unet.encoderHiddenStates) {
         if (!hidden) throw new Error('predictNoise: this UNet needs text conditioning');
         feeds[unet.encoderHiddenStates.name] = floatTensor(this.ort, unet.encoderHiddenStates.type, hidden, [chunk, ...hiddenShape]);
+      }
+      if (unet.textEmbeds && unet.timeIds && pooled) {
+        feeds[unet.textEmbeds.name] = floatTensor(this.ort, unet.textEmbeds.type, pooled, [chunk, this.pack.sdxl!.pooledWidth]);
+        const ids = sdxlTimeIds(this.imageSize);
+        const timeIds = new Float32Array(chunk * ids.length);
+        for (let r = 0; r < chunk; r++) timeIds.set(ids, r * ids.length);
+        feeds[unet.timeIds.name] = floatTensor(this.ort, unet.timeIds.type, timeIds, [chunk, ids.length]);
       }
       if (unet.pose) {
         if (!poses) throw new Error('predictNoise: this UNet needs a pose');
@@ -248,8 +319,10 @@ export class OnnxPrior implements Prior {
       const c = forImage(cond, i, n);
       const g = forImage(guidance, i, n);
       const variants: ConditionRow[] = [c.positive];
-      if (g.scale !== 1 || g.perpNeg !== undefined) variants.push(c.negative);
-      for (const row of g.perpNeg?.negatives ?? []) variants.push(row);
+      if (this.pack.cfg) {
+        if (g.scale !== 1 || g.perpNeg !== undefined) variants.push(c.negative);
+        for (const row of g.perpNeg?.negatives ?? []) variants.push(row);
+      }
       firstRow.push(conds.length);
       const xi = x.subarray(i * this.latentSize, (i + 1) * this.latentSize);
       for (const v of variants) {
@@ -266,13 +339,13 @@ export class OnnxPrior implements Prior {
       const g = forImage(guidance, i, n);
       const first = firstRow[i]!;
       const pos = eps[first]!;
-      if (g.perpNeg) {
+      if (firstRow[i + 1]! - first === 1) {
+        out.set(pos, i * this.latentSize);
+      } else if (g.perpNeg) {
         const negatives = eps.slice(first + 2, firstRow[i + 1]!);
         out.set(perpNegGuidance(eps[first + 1]!, pos, negatives, g.perpNeg.weights, g.scale), i * this.latentSize);
-      } else if (firstRow[i + 1]! - first > 1) {
-        classifierFreeGuidance(eps[first + 1]!, pos, g.scale, out, i * this.latentSize);
       } else {
-        out.set(pos, i * this.latentSize);
+        classifierFreeGuidance(eps[first + 1]!, pos, g.scale, out, i * this.latentSize);
       }
     }
     return out;
@@ -290,8 +363,15 @@ export class OnnxPrior implements Prior {
     const S = this.imageSize;
     if (!this.isLatent) return Float32Array.from(images);
     if (!vaeEncoder) throw new KilnError('model-pack', `${this.dir} has no vae_encoder/model.onnx, so images cannot be encoded`);
-    const latent = await this.runVae(vaeEncoder, sessions.vae_encoder!.session, images, [3, S, S]);
-    return latent.map((v) => v * scalingFactor);
+    const raw = await this.runVae(vaeEncoder, sessions.vae_encoder!.session, images, [3, S, S]);
+    const n = images.length / (3 * S * S);
+    const perImage = raw.length / n;
+    const expected = (vaeEncoder.layout === 'latent_parameters' ? 2 : 1) * this.latentSize;
+    if (perImage !== expected) {
+      const [, h, w] = this.latentShape;
+      throw new KilnError('model-pack', `${sessions.vae_encoder!.file} output "${vaeEncoder.output.name}" gave ${perImage} values per image; ${vaeEncoder.layout} of a ${S}×${S} image should be ${expected / (h * w)}×${h}×${w}`);
+    }
+    return latentMean(raw, n, this.latentSize, vaeEncoder.layout === 'latent_parameters', scalingFactor);
   }
 
   async decode(latents: Float32Array): Promise<Float32Array> {

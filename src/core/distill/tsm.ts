@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { GuidanceMethod, MethodDefinition } from './guidance';
 import { IntervalSettings, intervalScore } from './shared/interval-score';
-import { clipPixelGradients, PixelClipSettings } from './shared/pixel-clip';
+import { clipPixelGradients, PixelClipSettings, pixelClipThreshold } from './shared/pixel-clip';
 import { gradientToImages, rms } from './shared/prior-space';
 import { viewConditioner } from './shared/view-conditioning';
 
@@ -35,12 +35,13 @@ export const tsmMethod: MethodDefinition<typeof TsmSettings> = {
     const { prior, settings } = ctx;
     const S = prior.imageSize;
     const views = viewConditioner(ctx, settings.viewPrompts);
+    const threshold = pixelClipThreshold(settings.pixelClip, prior.manifest.tsmPixelClipThreshold);
     return {
       name: 'tsm',
       async step(input) {
         const step = await intervalScore(prior, views, settings, input, (s, t) => tsmMu(s, t, settings.gamma, settings.muForm));
         const dImages = await gradientToImages(prior, input.images, step.z, step.g, settings.transport);
-        const clipped = settings.pixelClip.enabled ? clipPixelGradients(dImages, 3, S * S, settings.pixelClip.threshold) : 0;
+        const clipped = settings.pixelClip.enabled ? clipPixelGradients(dImages, 3, S * S, threshold) : 0;
         return { dImages, t: step.t, terms: { tsm: rms(step.g), clippedFraction: clipped }, x0Preview: step.x0Preview, unetCalls: step.unetCalls };
       },
     };

@@ -1,9 +1,8 @@
 import { basename, isAbsolute, resolve } from 'node:path';
 import { KilnError } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/models';
-import { loadClipTokenizer } from '../diffusion/clip-tokenizer';
 import { DemoPackParams } from '../diffusion/demo/demo-params';
-import { describePack, type PackDescription } from '../diffusion/model-pack';
+import { describePack } from '../diffusion/model-pack';
 import { DEMO_MODELS, isDemoModel } from '../pipeline/open-run-prior';
 import type { Database } from 'better-sqlite3';
 import { ModelRepository } from '../store/model-repository';
@@ -26,23 +25,11 @@ function builtInModels(): ModelInfo[] {
   }));
 }
 
-/** Native size a pack states (kiln.json resolution or its camera distribution); null when only its ONNX files say. */
-function statedImageSize(pack: PackDescription): number | null {
-  return pack.manifest.resolution ?? pack.manifest.camera?.imageSize ?? null;
-}
-
-/** The layout checks and, for a text pack, that its tokenizer loads: what a run would fail on first. */
-export function validatePack(dir: string): PackDescription {
-  const pack = describePack(dir);
-  if (pack.manifest.kind === 'text-to-image' && pack.tokenizerDirs.tokenizer) loadClipTokenizer(pack.tokenizerDirs.tokenizer);
-  return pack;
-}
-
 function describeRegistered(path: string, name: string): ModelInfo {
   const base = { id: path, name, builtIn: false, path };
   try {
-    const pack = validatePack(path);
-    return { ...base, kind: pack.manifest.kind, imageSize: statedImageSize(pack), ok: true, error: null };
+    const pack = describePack(path);
+    return { ...base, kind: pack.manifest.kind, imageSize: pack.imageSize, ok: true, error: null };
   } catch (err) {
     if (!(err instanceof KilnError)) throw err;
     return { ...base, kind: 'unknown', imageSize: null, ok: false, error: err.message };
@@ -69,7 +56,7 @@ export class ModelRegistry {
   add(path: string): ModelInfo {
     if (!isAbsolute(path)) throw new KilnError('invalid-request', `"${path}" is not an absolute folder path; choose the model pack folder`);
     const dir = resolve(path);
-    validatePack(dir);
+    describePack(dir);
     const record = this.repository.add(dir, basename(dir));
     return describeRegistered(record.path, record.name);
   }

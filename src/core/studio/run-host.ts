@@ -2,7 +2,7 @@ import { KilnError } from '../../shared/errors';
 import type { Run } from '../../shared/runs';
 import { assertResumable, createBranch, createRun, liveStatus } from '../pipeline/run-control';
 import type { KilnStore } from '../store/kiln-store';
-import type { RunRecord, SnapshotRecord } from '../store/run-repository';
+import type { RunRecord } from '../store/run-repository';
 import { cancelRun } from './cancel-run';
 import type { EngineHandle, EngineLauncher, EngineMessage } from './engine-launcher';
 import type { EventBus } from './event-bus';

@@ -62,7 +62,7 @@ describe('model pack validation', () => {
     ['a UNet input of the wrong rank', (d) => writeFileSync(join(d, 'unet', 'model.onnx'), rankThreeUnet()), /unet[\\/]model\.onnx sample input "sample" has rank 3 .*expected rank 4/],
     [
       'an unknown beta_schedule',
-      (d) => writeFileSync(join(d, 'scheduler', 'scheduler_config.json'), JSON.stringify({ beta_schedule: 'sigmoid' })),
+      (d) => writeFileSync(join(d, 'scheduler', 'scheduler_config.json'), JSON.stringify({ beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'sigmoid' })),
       /scheduler_config\.json has an invalid beta_schedule \("sigmoid"\)/,
     ],
     ['a malformed kiln.json', (d) => writeFileSync(join(d, 'kiln.json'), JSON.stringify({ kind: 'video' })), /kiln\.json has an invalid kind \("video"\)/],

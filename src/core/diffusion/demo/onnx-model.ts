@@ -15,6 +15,8 @@ export interface TensorValue {
   dataType: TensorDataTypeName;
   dims: readonly number[];
   data: Float32Array | Int32Array | BigInt64Array | Uint16Array;
+  /** Stored in an external data file (`location`, relative to the model) at `offset` instead of inline. */
+  external?: { location: string; offset: number };
 }
 
 export type AttributeValue =
@@ -60,6 +62,12 @@ function writeTensor(w: ProtoWriter, t: TensorValue): void {
   w.packedInts(1, t.dims); // dims
   w.int(2, TensorDataType[t.dataType]); // data_type
   w.string(8, t.name); // name
+  if (t.external) {
+    const entries = { location: t.external.location, offset: String(t.external.offset), length: String(t.data.byteLength) };
+    for (const [key, value] of Object.entries(entries)) w.message(13, (e) => e.string(1, key).string(2, value)); // external_data
+    w.int(14, 1); // data_location = EXTERNAL
+    return;
+  }
   // raw_data is little-endian, which every platform Node runs on is.
   w.bytes(9, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
 }

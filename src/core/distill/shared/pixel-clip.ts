@@ -9,10 +9,20 @@ import { z } from 'zod';
  */
 export const PixelClipSettings = z.object({
   enabled: z.boolean().default(true),
-  /** c (authors' code: 0.05). */
-  threshold: z.number().positive().default(0.05),
+  /**
+   * c. Unset: the pack's kiln.json `tsmPixelClipThreshold`, else the authors' code's 0.05 — a gradient's scale
+   * depends on the pack (its latent scaling and size), so a threshold tuned on one pack is per-pack data.
+   */
+  threshold: z.number().positive().optional(),
 });
 export type PixelClipSettings = z.infer<typeof PixelClipSettings>;
+
+/** The authors' code's threshold, used when neither the settings nor the pack give one. */
+export const DEFAULT_PIXEL_CLIP_THRESHOLD = 0.05;
+
+export function pixelClipThreshold(settings: PixelClipSettings, packThreshold: number | undefined): number {
+  return settings.threshold ?? packThreshold ?? DEFAULT_PIXEL_CLIP_THRESHOLD;
+}
 
 /**
  * In place: scales each pixel's colour gradient by min(c/|g|, 1), |g| the largest magnitude over its channels (the
