@@ -142,6 +142,6 @@ describe('2D sanity: SDI distilled into a free image lands near a training view 
         if (nearest.objectId === objectId && nearest.psnr > 15) landed++;
       }
       expect(landed).toBeGreaterThanOrEqual(2);
-    }, 60_000);
+    }, 300_000); // 3 × 400 iterations of multi-step inversion: minutes when the suite's other files share the two cores
   }
 });
