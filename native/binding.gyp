@@ -4,12 +4,19 @@
       "target_name": "kiln_native",
       "sources": [
         "src/addon.cc",
-        "src/buffers.cc",
-        "src/thread_pool.cc",
+        "src/common/buffers.cc",
+        "src/common/camera.cc",
+        "src/common/thread_pool.cc",
         "src/gaussian/spherical_harmonics.cc",
         "src/gaussian/project.cc",
         "src/gaussian/rasterizer.cc",
-        "src/gaussian/napi_rasterizer.cc"
+        "src/gaussian/napi_rasterizer.cc",
+        "src/mesh/camera_space.cc",
+        "src/mesh/rasterize.cc",
+        "src/mesh/interpolate.cc",
+        "src/mesh/edge_neighbours.cc",
+        "src/mesh/antialias.cc",
+        "src/mesh/napi_mesh.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS"],

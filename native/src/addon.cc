@@ -1,12 +1,14 @@
 // Kiln's native addon (Node-API only, so the same binary loads in Node and in Electron).
-// Exposes its identity, a small buffer kernel, and the 3DGS rasterizer (src/gaussian/). Every kernel writes only
+// Exposes its identity, a small buffer kernel, the 3DGS rasterizer (src/gaussian/) and the mesh
+// rasterizer (src/mesh/), with what both share in src/common/. Every kernel writes only
 // into typed arrays that JavaScript allocated.
 #include <napi.h>
 
 #include <thread>
 
-#include "buffers.h"
+#include "common/buffers.h"
 #include "gaussian/napi_rasterizer.h"
+#include "mesh/napi_mesh.h"
 
 namespace {
 
@@ -36,6 +38,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hardwareThreads", Napi::Function::New(env, HardwareThreads, "hardwareThreads"));
   exports.Set("axpy", Napi::Function::New(env, Axpy, "axpy"));
   kiln::gs::registerRasterizer(env, exports);
+  kiln::mesh::registerMeshRasterizer(env, exports);
   return exports;
 }
 

@@ -1,5 +1,6 @@
 // The rasterizer's constants; src/core/render/raster-constants.ts states the same numbers and a test compares them.
 #pragma once
+#include "../common/camera.h"
 
 namespace kiln::gs {
 
@@ -12,6 +13,6 @@ constexpr float kDilation = 0.3f;
 constexpr float kFrustumClamp = 1.3f;
 constexpr float kRadiusSigmas = 3.0f;
 constexpr int kMaxShDegree = 3;
-constexpr int kPackedCameraFloats = 18;
+using kiln::kPackedCameraFloats;
 
 }  // namespace kiln::gs

@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "../buffers.h"
+#include "../common/buffers.h"
 #include "rasterizer.h"
 
 namespace kiln::gs {
@@ -11,27 +11,6 @@ namespace {
 
 std::string describe(const char* what, size_t got, size_t want) {
   return std::string(what) + " has " + std::to_string(got) + " floats, expected " + std::to_string(want);
-}
-
-float* floatsOf(const Napi::Object& obj, const char* key, size_t want) {
-  Napi::Env env = obj.Env();
-  Napi::Value v = obj.Get(key);
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
-    throw Napi::TypeError::New(env, std::string(key) + " must be a Float32Array");
-  auto a = v.As<Napi::Float32Array>();
-  if (a.ElementLength() != want) throw Napi::RangeError::New(env, describe(key, a.ElementLength(), want));
-  return a.Data();
-}
-
-int intOf(const Napi::Object& obj, const char* key, int lo, int hi) {
-  Napi::Env env = obj.Env();
-  Napi::Value v = obj.Get(key);
-  if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(key) + " must be a number");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (d != static_cast<int>(d) || d < lo || d > hi)
-    throw Napi::RangeError::New(env, std::string(key) + " must be an integer in [" + std::to_string(lo) + ", " +
-                                         std::to_string(hi) + "]");
-  return static_cast<int>(d);
 }
 
 Params paramsOf(const Napi::Value& value) {
@@ -113,11 +92,8 @@ class GaussianRasterizer : public Napi::ObjectWrap<GaussianRasterizer> {
       throw Napi::Error::New(env, "backward() needs a forward() with the same Gaussians first");
     const size_t plane = static_cast<size_t>(width_) * height_ * cameraCount_;
     Napi::Object up = info[1].As<Napi::Object>();
-    BackwardInputs in{floatsOf(up, "dRgb", 3 * plane), nullptr, nullptr};
-    if (up.Has("dAlpha") && !up.Get("dAlpha").IsUndefined() && !up.Get("dAlpha").IsNull())
-      in.dAlpha = floatsOf(up, "dAlpha", plane);
-    if (up.Has("dDepth") && !up.Get("dDepth").IsUndefined() && !up.Get("dDepth").IsNull())
-      in.dDepth = floatsOf(up, "dDepth", plane);
+    BackwardInputs in{floatsOf(up, "dRgb", 3 * plane), optionalFloatsOf(up, "dAlpha", plane),
+                      optionalFloatsOf(up, "dDepth", plane)};
     Napi::Object g = info[2].As<Napi::Object>();
     const size_t n = static_cast<size_t>(params.count);
     Grads grads{floatsOf(g, "means", 3 * n), floatsOf(g, "logScales", 3 * n), floatsOf(g, "quats", 4 * n),

@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "../thread_pool.h"
+#include "../common/thread_pool.h"
 #include "types.h"
 
 namespace kiln::gs {

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../common/camera.h"
 #include "constants.h"
 
 namespace kiln::gs {
@@ -29,16 +30,8 @@ struct Grads {
   float* shRest;
 };
 
-// OpenCV-convention camera: x right, y down, looking down +z; pixel (i, j) centred at (i + 0.5, j + 0.5).
-struct Camera {
-  float R[9];
-  float t[3];
-  float fx, fy, cx, cy, near;
-  int width, height;
-  float position[3];  // −Rᵀt
-};
-
-Camera unpackCamera(const float* packed, int width, int height);
+using kiln::Camera;
+using kiln::unpackCamera;
 
 // One Gaussian seen from one camera: what compositing and its backward need.
 struct Projected {

@@ -1,34 +1,41 @@
-import { PARAM_GROUPS, type GaussianArrays, type ParamGroup } from '../scene/gaussians/gaussian-layout';
+import { PARAM_GROUPS, type ParamGroup } from '../scene/gaussians/gaussian-layout';
 
-export interface GradCheckResult {
+export interface GradCheckResult<G extends string = ParamGroup> {
   checked: number;
   /** Parameters skipped because the loss jumps within the step (a tile or alpha cut-off is crossed). */
   discontinuous: number;
   maxRelError: number;
-  worst: { group: ParamGroup; index: number; analytic: number; numeric: number } | null;
+  worst: { group: G; index: number; analytic: number; numeric: number } | null;
   /** Per group: the largest relative error. */
   byGroup: Record<string, number>;
+  /** Per group and parameter: the relative error (NaN where skipped as discontinuous). */
+  relErrors: Record<string, Float64Array>;
 }
+
+/** Parameter arrays by group name; finite differences write into them in place. */
+export type ParamArrays<G extends string> = Record<G, Float32Array | Float64Array>;
 
 /**
  * Central finite differences of `loss` for every scalar parameter, compared with `analytic`, parameter by
  * parameter. Relative error is |a − n| / max(|a|, |n|, floor), where floor = floorFraction × the largest |n| of the
- * scene, so gradients that are zero up to rounding do not dominate.
+ * scene, so gradients that are zero up to rounding do not dominate. `groups` names the arrays to check (the
+ * Gaussian parameter groups unless given).
  */
-export function gradCheck(
-  params: GaussianArrays<Float64Array> | GaussianArrays,
-  analytic: GaussianArrays<Float64Array> | GaussianArrays<Float32Array>,
+export function gradCheck<G extends string = ParamGroup>(
+  params: ParamArrays<NoInfer<G>>,
+  analytic: Record<NoInfer<G>, ArrayLike<number>>,
   loss: () => number,
   /** One step for all parameters, or one per group (positions move alpha cut-offs more than the rest do). */
-  step: number | Record<ParamGroup, number>,
+  step: number | Record<NoInfer<G>, number>,
   floorFraction = 1e-3,
   /** Also difference at 2·step and skip parameters where the two disagree (the loss is not smooth there). */
   detectDiscontinuities = false,
-): GradCheckResult {
+  groups: readonly G[] = PARAM_GROUPS as readonly string[] as readonly G[],
+): GradCheckResult<G> {
   const numeric: Record<string, Float64Array> = {};
   const wideNumeric: Record<string, Float64Array> = {};
   let largest = 0;
-  for (const group of PARAM_GROUPS) {
+  for (const group of groups) {
     const values = params[group];
     const h = typeof step === 'number' ? step : step[group];
     const difference = (k: number, h: number) => {
@@ -50,7 +57,7 @@ export function gradCheck(
     wideNumeric[group] = wide;
   }
   // The scale of the scene's gradients, from parameters whose two differences agree.
-  for (const group of PARAM_GROUPS) {
+  for (const group of groups) {
     const n = numeric[group]!;
     const w = wideNumeric[group]!;
     for (let k = 0; k < n.length; k++) {
@@ -60,11 +67,13 @@ export function gradCheck(
     }
   }
   const floor = floorFraction * largest;
-  const result: GradCheckResult = { checked: 0, discontinuous: 0, maxRelError: 0, worst: null, byGroup: {} };
-  for (const group of PARAM_GROUPS) {
+  const result: GradCheckResult<G> = { checked: 0, discontinuous: 0, maxRelError: 0, worst: null, byGroup: {}, relErrors: {} };
+  for (const group of groups) {
     let groupMax = 0;
     const a = analytic[group];
     const n = numeric[group]!;
+    const errors = new Float64Array(n.length).fill(Number.NaN);
+    result.relErrors[group] = errors;
     for (let k = 0; k < n.length; k++) {
       const w = wideNumeric[group]![k]!;
       if (detectDiscontinuities && Math.abs(w - n[k]!) > 0.05 * Math.max(Math.abs(w), Math.abs(n[k]!), floor)) {
@@ -72,6 +81,7 @@ export function gradCheck(
         continue;
       }
       const rel = Math.abs(a[k]! - n[k]!) / Math.max(Math.abs(a[k]!), Math.abs(n[k]!), floor, 1e-300);
+      errors[k] = rel;
       result.checked++;
       groupMax = Math.max(groupMax, rel);
       if (rel > result.maxRelError) {

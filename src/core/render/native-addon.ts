@@ -37,6 +37,65 @@ export interface NativeGaussianRasterizer {
   ): NativeRasterStats;
 }
 
+/** A mesh as the native mesh kernels read it. */
+export interface NativeMesh {
+  positions: Float32Array;
+  indices: Uint32Array;
+  vertexCount: number;
+  triangleCount: number;
+}
+
+export interface NativeMeshViews {
+  cameras: Float32Array;
+  cameraCount: number;
+  width: number;
+  height: number;
+}
+
+export interface NativeMeshRaster {
+  triangleId: Int32Array;
+  bary: Float32Array;
+  depth: Float32Array;
+}
+
+/** Channels-first values: per vertex (V×channels) for interpolate, per pixel (B×channels×H×W) for antialias. */
+export interface NativeChannels {
+  values: Float32Array;
+  channels: number;
+}
+
+/** The native mesh rasterizer (native/src/mesh/): stateless kernels writing into the arrays they are given. */
+export interface NativeMeshRasterizer {
+  readonly threads: number;
+  rasterize(mesh: NativeMesh, views: NativeMeshViews, out: NativeMeshRaster): void;
+  rasterizeBackward(
+    mesh: NativeMesh,
+    views: NativeMeshViews,
+    raster: NativeMeshRaster,
+    upstream: { dBary: Float32Array; dDepth?: Float32Array | null },
+    dPositions: Float32Array,
+  ): void;
+  interpolate(mesh: NativeMesh, views: NativeMeshViews, raster: NativeMeshRaster, attributes: NativeChannels, out: Float32Array): void;
+  interpolateBackward(
+    mesh: NativeMesh,
+    views: NativeMeshViews,
+    raster: NativeMeshRaster,
+    attributes: NativeChannels,
+    dOut: Float32Array,
+    grads: { dAttributes: Float32Array; dBary: Float32Array },
+  ): void;
+  /** Returns the blends it made, 6 ints each (view, occluder pixel, other pixel, axis, edge vertex a, b). */
+  antialias(mesh: NativeMesh, views: NativeMeshViews, raster: NativeMeshRaster, image: NativeChannels, out: Float32Array): Int32Array;
+  antialiasBackward(
+    mesh: NativeMesh,
+    views: NativeMeshViews,
+    image: NativeChannels,
+    events: Int32Array,
+    dOut: Float32Array,
+    grads: { dImage: Float32Array; dPositions: Float32Array },
+  ): void;
+}
+
 /** The functions the C++ addon exports. Kernels write only into typed arrays allocated here in JS. */
 export interface NativeAddon {
   version(): string;
@@ -45,6 +104,7 @@ export interface NativeAddon {
   axpy(alpha: number, x: Float32Array, y: Float32Array): void;
   GaussianRasterizer: new (threads?: number) => NativeGaussianRasterizer;
   rasterConstants(): Record<string, number>;
+  MeshRasterizer: new (threads?: number) => NativeMeshRasterizer;
 }
 
 let loaded: NativeAddon | undefined;
