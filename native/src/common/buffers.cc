@@ -30,6 +30,12 @@ FloatView float32Arg(const Napi::CallbackInfo& info, size_t index, const char* n
   return FloatView{array.Data(), array.ElementLength()};
 }
 
+float* float32Arg(const Napi::CallbackInfo& info, size_t index, const char* name, size_t want) {
+  FloatView view = float32Arg(info, index, name);
+  if (view.length != want) throw Napi::RangeError::New(info.Env(), describe(name, view.length, want, "floats"));
+  return view.data;
+}
+
 float* floatsOf(const Napi::Object& obj, const char* key, size_t want) {
   return typedOf<float, napi_float32_array>(obj, key, want, "Float32Array", "floats");
 }
@@ -58,6 +64,14 @@ int intOf(const Napi::Object& obj, const char* key, int lo, int hi) {
     throw Napi::RangeError::New(env, std::string(key) + " must be an integer in [" + std::to_string(lo) + ", " +
                                          std::to_string(hi) + "]");
   return static_cast<int>(d);
+}
+
+int threadsArg(const Napi::CallbackInfo& info, size_t index) {
+  if (info.Length() <= index || info[index].IsUndefined()) return 1;
+  if (!info[index].IsNumber()) throw Napi::TypeError::New(info.Env(), "threads must be a number");
+  const int threads = info[index].As<Napi::Number>().Int32Value();
+  if (threads < 1 || threads > 256) throw Napi::RangeError::New(info.Env(), "threads must be in [1, 256]");
+  return threads;
 }
 
 Napi::Object objectArg(const Napi::CallbackInfo& info, size_t index, const char* call) {

@@ -18,6 +18,8 @@ struct FloatView {
 // Returns the Float32Array argument at `index`, or throws a TypeError naming the argument.
 FloatView float32Arg(const Napi::CallbackInfo& info, size_t index, const char* name);
 
+// The Float32Array argument at `index` of exactly `want` elements.
+float* float32Arg(const Napi::CallbackInfo& info, size_t index, const char* name, size_t want);
 // The Float32Array `obj[key]` of exactly `want` elements.
 float* floatsOf(const Napi::Object& obj, const char* key, size_t want);
 // The Int32Array `obj[key]` of exactly `want` elements.
@@ -28,6 +30,8 @@ uint32_t* uintsOf(const Napi::Object& obj, const char* key, size_t want);
 float* optionalFloatsOf(const Napi::Object& obj, const char* key, size_t want);
 // The integer `obj[key]` in [lo, hi].
 int intOf(const Napi::Object& obj, const char* key, int lo, int hi);
+// The optional thread-count argument at `index` (1 when absent), in [1, 256].
+int threadsArg(const Napi::CallbackInfo& info, size_t index);
 // The object argument at `index`, or a TypeError saying what `call` needs.
 Napi::Object objectArg(const Napi::CallbackInfo& info, size_t index, const char* call);
 

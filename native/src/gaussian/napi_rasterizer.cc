@@ -47,13 +47,7 @@ class GaussianRasterizer : public Napi::ObjectWrap<GaussianRasterizer> {
   }
 
   explicit GaussianRasterizer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<GaussianRasterizer>(info) {
-    int threads = 1;
-    if (info.Length() > 0 && !info[0].IsUndefined()) {
-      if (!info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "threads must be a number");
-      threads = info[0].As<Napi::Number>().Int32Value();
-      if (threads < 1 || threads > 256) throw Napi::RangeError::New(info.Env(), "threads must be in [1, 256]");
-    }
-    impl_ = std::make_unique<Rasterizer>(threads);
+    impl_ = std::make_unique<Rasterizer>(threadsArg(info, 0));
   }
 
  private:

@@ -35,19 +35,48 @@ Views viewsOf(const Napi::Object& o) {
   return v;
 }
 
-size_t planes(const Views& v) { return static_cast<size_t>(v.count) * v.pixels(); }
+struct Batch {
+  Mesh mesh;
+  Views views;
+  size_t pixels() const { return static_cast<size_t>(views.count) * views.pixels(); }
+};
+
+// Arguments 0 and 1 of every method: the mesh and the views.
+Batch batchOf(const Napi::CallbackInfo& info, const char* call) {
+  return Batch{meshOf(objectArg(info, 0, call)), viewsOf(objectArg(info, 1, call))};
+}
 
 // The raster arrays; with `check`, also that every triangle id names a triangle of the mesh.
-Raster rasterOf(const Napi::Object& o, const Views& v, const Mesh& m, bool check) {
+Raster rasterOf(const Napi::Object& o, const Batch& batch, bool check) {
   Raster r;
-  r.triangleId = intsOf(o, "triangleId", planes(v));
-  r.bary = floatsOf(o, "bary", 2 * planes(v));
-  r.depth = floatsOf(o, "depth", planes(v));
+  r.triangleId = intsOf(o, "triangleId", batch.pixels());
+  r.bary = floatsOf(o, "bary", 2 * batch.pixels());
+  r.depth = floatsOf(o, "depth", batch.pixels());
   if (check)
-    for (size_t p = 0; p < planes(v); ++p)
-      if (r.triangleId[p] < -1 || r.triangleId[p] >= m.triangleCount)
+    for (size_t p = 0; p < batch.pixels(); ++p)
+      if (r.triangleId[p] < -1 || r.triangleId[p] >= batch.mesh.triangleCount)
         throw Napi::RangeError::New(o.Env(), "triangleId[" + std::to_string(p) + "] is not a triangle of the mesh");
   return r;
+}
+
+// The antialias blends at argument `index`, each checked against the batch.
+Napi::Int32Array eventsOf(const Napi::CallbackInfo& info, size_t index, const Batch& batch) {
+  Napi::Env env = info.Env();
+  if (info.Length() <= index || !info[index].IsTypedArray() ||
+      info[index].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    throw Napi::TypeError::New(env, "events must be an Int32Array");
+  Napi::Int32Array events = info[index].As<Napi::Int32Array>();
+  if (events.ElementLength() % kEventInts != 0)
+    throw Napi::RangeError::New(env, "events must hold " + std::to_string(kEventInts) + " ints per blend");
+  const int pixels = batch.views.pixels(), vertices = batch.mesh.vertexCount;
+  for (size_t e = 0; e < events.ElementLength() / kEventInts; ++e) {
+    const int32_t* ev = events.Data() + kEventInts * e;
+    const bool ok = ev[0] >= 0 && ev[0] < batch.views.count && ev[1] >= 0 && ev[1] < pixels && ev[2] >= 0 &&
+                    ev[2] < pixels && (ev[3] == 0 || ev[3] == 1) && ev[4] >= 0 && ev[4] < vertices && ev[5] >= 0 &&
+                    ev[5] < vertices;
+    if (!ok) throw Napi::RangeError::New(env, "events[" + std::to_string(e) + "] is not a blend of this batch");
+  }
+  return events;
 }
 
 // { values, channels } with values of `rows`×channels×(per row) floats.
@@ -73,13 +102,7 @@ class MeshRasterizer : public Napi::ObjectWrap<MeshRasterizer> {
   }
 
   explicit MeshRasterizer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MeshRasterizer>(info) {
-    int threads = 1;
-    if (info.Length() > 0 && !info[0].IsUndefined()) {
-      if (!info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "threads must be a number");
-      threads = info[0].As<Napi::Number>().Int32Value();
-      if (threads < 1 || threads > 256) throw Napi::RangeError::New(info.Env(), "threads must be in [1, 256]");
-    }
-    pool_ = std::make_unique<ThreadPool>(threads);
+    pool_ = std::make_unique<ThreadPool>(threadsArg(info, 0));
   }
 
  private:
@@ -87,66 +110,53 @@ class MeshRasterizer : public Napi::ObjectWrap<MeshRasterizer> {
 
   // rasterize(mesh, views, raster { triangleId, bary, depth })
   Napi::Value Rasterize(const Napi::CallbackInfo& info) {
-    const Mesh m = meshOf(objectArg(info, 0, "rasterize"));
-    const Views v = viewsOf(objectArg(info, 1, "rasterize"));
-    rasterize(m, v, rasterOf(objectArg(info, 2, "rasterize"), v, m, false), *pool_);
+    const Batch batch = batchOf(info, "rasterize");
+    rasterize(batch.mesh, batch.views, rasterOf(objectArg(info, 2, "rasterize"), batch, false), *pool_);
     return info.Env().Undefined();
   }
 
   // rasterizeBackward(mesh, views, raster, { dBary, dDepth? }, dPositions)
   Napi::Value RasterizeBackward(const Napi::CallbackInfo& info) {
-    const Mesh m = meshOf(objectArg(info, 0, "rasterizeBackward"));
-    const Views v = viewsOf(objectArg(info, 1, "rasterizeBackward"));
-    const Raster r = rasterOf(objectArg(info, 2, "rasterizeBackward"), v, m, true);
+    const Batch batch = batchOf(info, "rasterizeBackward");
+    const Raster r = rasterOf(objectArg(info, 2, "rasterizeBackward"), batch, true);
     Napi::Object up = objectArg(info, 3, "rasterizeBackward");
-    const float* dBary = floatsOf(up, "dBary", 2 * planes(v));
-    const float* dDepth = optionalFloatsOf(up, "dDepth", planes(v));
-    FloatView dPositions = float32Arg(info, 4, "dPositions");
-    if (dPositions.length != 3 * static_cast<size_t>(m.vertexCount))
-      throw Napi::RangeError::New(info.Env(), "dPositions must hold vertexCount × 3 floats");
-    rasterizeBackward(m, v, r, dBary, dDepth, dPositions.data, *pool_);
+    const float* dBary = floatsOf(up, "dBary", 2 * batch.pixels());
+    const float* dDepth = optionalFloatsOf(up, "dDepth", batch.pixels());
+    float* dPositions = float32Arg(info, 4, "dPositions", 3 * static_cast<size_t>(batch.mesh.vertexCount));
+    rasterizeBackward(batch.mesh, batch.views, r, dBary, dDepth, dPositions, *pool_);
     return info.Env().Undefined();
   }
 
   // interpolate(mesh, views, raster, attributes { values, channels }, out)
   Napi::Value Interpolate(const Napi::CallbackInfo& info) {
-    const Mesh m = meshOf(objectArg(info, 0, "interpolate"));
-    const Views v = viewsOf(objectArg(info, 1, "interpolate"));
-    const Raster r = rasterOf(objectArg(info, 2, "interpolate"), v, m, true);
-    const auto a = channelsOf<Attributes>(objectArg(info, 3, "interpolate"), m.vertexCount);
-    FloatView out = float32Arg(info, 4, "out");
-    if (out.length != planes(v) * a.channels)
-      throw Napi::RangeError::New(info.Env(), "out must hold cameraCount × channels × height × width floats");
-    interpolate(m, v, r, a, out.data, *pool_);
+    const Batch batch = batchOf(info, "interpolate");
+    const Raster r = rasterOf(objectArg(info, 2, "interpolate"), batch, true);
+    const auto a = channelsOf<Attributes>(objectArg(info, 3, "interpolate"), batch.mesh.vertexCount);
+    float* out = float32Arg(info, 4, "out", batch.pixels() * a.channels);
+    interpolate(batch.mesh, batch.views, r, a, out, *pool_);
     return info.Env().Undefined();
   }
 
   // interpolateBackward(mesh, views, raster, attributes, dOut, { dAttributes, dBary })
   Napi::Value InterpolateBackward(const Napi::CallbackInfo& info) {
-    const Mesh m = meshOf(objectArg(info, 0, "interpolateBackward"));
-    const Views v = viewsOf(objectArg(info, 1, "interpolateBackward"));
-    const Raster r = rasterOf(objectArg(info, 2, "interpolateBackward"), v, m, true);
-    const auto a = channelsOf<Attributes>(objectArg(info, 3, "interpolateBackward"), m.vertexCount);
-    FloatView dOut = float32Arg(info, 4, "dOut");
-    if (dOut.length != planes(v) * a.channels)
-      throw Napi::RangeError::New(info.Env(), "dOut must hold cameraCount × channels × height × width floats");
+    const Batch batch = batchOf(info, "interpolateBackward");
+    const Raster r = rasterOf(objectArg(info, 2, "interpolateBackward"), batch, true);
+    const auto a = channelsOf<Attributes>(objectArg(info, 3, "interpolateBackward"), batch.mesh.vertexCount);
+    const float* dOut = float32Arg(info, 4, "dOut", batch.pixels() * a.channels);
     Napi::Object grads = objectArg(info, 5, "interpolateBackward");
-    float* dAttributes = floatsOf(grads, "dAttributes", static_cast<size_t>(m.vertexCount) * a.channels);
-    float* dBary = floatsOf(grads, "dBary", 2 * planes(v));
-    interpolateBackward(m, v, r, a, dOut.data, dAttributes, dBary, *pool_);
+    float* dAttributes = floatsOf(grads, "dAttributes", static_cast<size_t>(batch.mesh.vertexCount) * a.channels);
+    float* dBary = floatsOf(grads, "dBary", 2 * batch.pixels());
+    interpolateBackward(batch.mesh, batch.views, r, a, dOut, dAttributes, dBary, *pool_);
     return info.Env().Undefined();
   }
 
   // antialias(mesh, views, raster, image { values, channels }, out) → Int32Array of blends
   Napi::Value Antialias(const Napi::CallbackInfo& info) {
-    const Mesh m = meshOf(objectArg(info, 0, "antialias"));
-    const Views v = viewsOf(objectArg(info, 1, "antialias"));
-    const Raster r = rasterOf(objectArg(info, 2, "antialias"), v, m, true);
-    const auto image = channelsOf<Image>(objectArg(info, 3, "antialias"), planes(v));
-    FloatView out = float32Arg(info, 4, "out");
-    if (out.length != planes(v) * image.channels)
-      throw Napi::RangeError::New(info.Env(), "out must hold as many floats as the image");
-    const std::vector<int32_t> events = antialias(m, v, r, image, out.data, *pool_);
+    const Batch batch = batchOf(info, "antialias");
+    const Raster r = rasterOf(objectArg(info, 2, "antialias"), batch, true);
+    const auto image = channelsOf<Image>(objectArg(info, 3, "antialias"), batch.pixels());
+    float* out = float32Arg(info, 4, "out", batch.pixels() * image.channels);
+    const std::vector<int32_t> events = antialias(batch.mesh, batch.views, r, image, out, *pool_);
     Napi::Int32Array result = Napi::Int32Array::New(info.Env(), events.size());
     std::copy(events.begin(), events.end(), result.Data());
     return result;
@@ -154,32 +164,16 @@ class MeshRasterizer : public Napi::ObjectWrap<MeshRasterizer> {
 
   // antialiasBackward(mesh, views, image, events, dOut, { dImage, dPositions })
   Napi::Value AntialiasBackward(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    const Mesh m = meshOf(objectArg(info, 0, "antialiasBackward"));
-    const Views v = viewsOf(objectArg(info, 1, "antialiasBackward"));
-    const auto image = channelsOf<Image>(objectArg(info, 2, "antialiasBackward"), planes(v));
-    if (info.Length() < 4 || !info[3].IsTypedArray() ||
-        info[3].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
-      throw Napi::TypeError::New(env, "events must be an Int32Array");
-    Napi::Int32Array events = info[3].As<Napi::Int32Array>();
-    if (events.ElementLength() % kEventInts != 0)
-      throw Napi::RangeError::New(env, "events must hold " + std::to_string(kEventInts) + " ints per blend");
-    const int count = static_cast<int>(events.ElementLength() / kEventInts);
-    for (int e = 0; e < count; ++e) {
-      const int32_t* ev = events.Data() + kEventInts * e;
-      const bool ok = ev[0] >= 0 && ev[0] < v.count && ev[1] >= 0 && ev[1] < v.pixels() && ev[2] >= 0 &&
-                      ev[2] < v.pixels() && (ev[3] == 0 || ev[3] == 1) && ev[4] >= 0 && ev[4] < m.vertexCount &&
-                      ev[5] >= 0 && ev[5] < m.vertexCount;
-      if (!ok) throw Napi::RangeError::New(env, "events[" + std::to_string(e) + "] is not a blend of this batch");
-    }
-    FloatView dOut = float32Arg(info, 4, "dOut");
-    if (dOut.length != planes(v) * image.channels)
-      throw Napi::RangeError::New(env, "dOut must hold as many floats as the image");
+    const Batch batch = batchOf(info, "antialiasBackward");
+    const auto image = channelsOf<Image>(objectArg(info, 2, "antialiasBackward"), batch.pixels());
+    const Napi::Int32Array events = eventsOf(info, 3, batch);
+    const float* dOut = float32Arg(info, 4, "dOut", batch.pixels() * image.channels);
     Napi::Object grads = objectArg(info, 5, "antialiasBackward");
-    float* dImage = floatsOf(grads, "dImage", planes(v) * image.channels);
-    float* dPositions = floatsOf(grads, "dPositions", 3 * static_cast<size_t>(m.vertexCount));
-    antialiasBackward(m, v, image, events.Data(), count, dOut.data, dImage, dPositions, *pool_);
-    return env.Undefined();
+    float* dImage = floatsOf(grads, "dImage", batch.pixels() * image.channels);
+    float* dPositions = floatsOf(grads, "dPositions", 3 * static_cast<size_t>(batch.mesh.vertexCount));
+    antialiasBackward(batch.mesh, batch.views, image, events.Data(), static_cast<int>(events.ElementLength() / kEventInts),
+                      dOut, dImage, dPositions, *pool_);
+    return info.Env().Undefined();
   }
 
   std::unique_ptr<ThreadPool> pool_;

@@ -67,6 +67,19 @@ inline void addWorldGrad(const Camera& cam, const double g[3], double* out) {
   for (int a = 0; a < 3; ++a) out[a] += cam.R[a] * g[0] + cam.R[3 + a] * g[1] + cam.R[6 + a] * g[2];
 }
 
+// Runs fn(view, pixel index within the view) for every pixel of the batch, a row at a time per task.
+template <typename Fn>
+void forEachPixel(const Views& views, ThreadPool& pool, Fn&& fn) {
+  pool.parallelFor(
+      views.count * views.height,
+      [&](int row) {
+        const int b = row / views.height;
+        const size_t start = static_cast<size_t>(row % views.height) * views.width;
+        for (size_t p = start; p < start + views.width; ++p) fn(b, p);
+      },
+      2);
+}
+
 // Camera-space positions of all vertices, V×3.
 std::vector<double> cameraSpace(const Mesh& m, const Camera& cam, ThreadPool& pool);
 

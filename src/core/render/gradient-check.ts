@@ -12,6 +12,17 @@ export interface GradCheckResult<G extends string = ParamGroup> {
   relErrors: Record<string, Float64Array>;
 }
 
+/** (loss(x + h) − loss(x − h)) / 2h for the parameter values[k], which is restored afterwards. */
+export function centralDifference(values: Float32Array | Float64Array, k: number, h: number, loss: () => number): number {
+  const original = values[k]!;
+  values[k] = original + h;
+  const plus = loss();
+  values[k] = original - h;
+  const minus = loss();
+  values[k] = original;
+  return (plus - minus) / (2 * h);
+}
+
 /** Parameter arrays by group name; finite differences write into them in place. */
 export type ParamArrays<G extends string> = Record<G, Float32Array | Float64Array>;
 
@@ -38,15 +49,7 @@ export function gradCheck<G extends string = ParamGroup>(
   for (const group of groups) {
     const values = params[group];
     const h = typeof step === 'number' ? step : step[group];
-    const difference = (k: number, h: number) => {
-      const original = values[k]!;
-      values[k] = original + h;
-      const plus = loss();
-      values[k] = original - h;
-      const minus = loss();
-      values[k] = original;
-      return (plus - minus) / (2 * h);
-    };
+    const difference = (k: number, h: number) => centralDifference(values, k, h, loss);
     const out = new Float64Array(values.length);
     const wide = new Float64Array(values.length);
     for (let k = 0; k < values.length; k++) {

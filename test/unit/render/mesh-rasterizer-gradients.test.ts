@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/random/rng';
-import { gradCheck } from '../../../src/core/render/gradient-check';
+import { centralDifference, gradCheck } from '../../../src/core/render/gradient-check';
 import { coverage, splitCoverage, withCoverage } from '../../../src/core/render/mesh-coverage';
 import type { TriangleMesh } from '../../../src/core/export/mesh/triangle-mesh';
 import { MeshRasterizer } from '../../../src/core/render/mesh-rasterizer';
@@ -52,15 +52,7 @@ function expectGradients(params: Params, analytic: Params, loss: () => number, s
     result.relErrors[g]!.forEach((rel, k) => {
       if (!(rel > 1e-2)) return;
       kinks++;
-      const values = params[g]!;
-      const h = steps[g]! / 10;
-      const original = values[k]!;
-      values[k] = original + h;
-      const plus = loss();
-      values[k] = original - h;
-      const minus = loss();
-      values[k] = original;
-      const numeric = (plus - minus) / (2 * h);
+      const numeric = centralDifference(params[g]!, k, steps[g]! / 10, loss);
       const a = analytic[g]![k]!;
       expect(Math.abs(numeric - a) / Math.max(Math.abs(a), Math.abs(numeric), floor), `${g}[${k}]: ${a} vs ${numeric}`).toBeLessThan(1e-2);
     });
