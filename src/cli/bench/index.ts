@@ -1,9 +1,10 @@
 import type { Benchmark } from './benchmark';
 import { exportBenchmark } from './export';
+import { meshFitBenchmark } from './mesh-fit';
 import { methodsBenchmark } from './methods';
 import { rasterBenchmark } from './raster';
 import { storeBenchmark } from './store';
 import { unetBenchmark } from './unet';
 
 /** Every `kiln bench` benchmark, registered in one place (store and export arrive with their issues). */
-export const BENCHMARKS: Benchmark[] = [rasterBenchmark, unetBenchmark, methodsBenchmark, storeBenchmark, exportBenchmark];
+export const BENCHMARKS: Benchmark[] = [rasterBenchmark, unetBenchmark, methodsBenchmark, storeBenchmark, exportBenchmark, meshFitBenchmark];
