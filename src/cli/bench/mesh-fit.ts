@@ -12,7 +12,7 @@ function parseModelSettings(raw: unknown): Record<string, unknown> {
   try {
     return JSON.parse(String(raw)) as Record<string, unknown>;
   } catch {
-    throw new KilnError('invalid-request', `--model must be JSON DMTet settings, e.g. '{"sdfLr":0.004}'`);
+    throw new KilnError('invalid-request', `--model must be JSON DMTet settings, e.g. '{"sdfLrPerCell":0.1}'`);
   }
 }
 

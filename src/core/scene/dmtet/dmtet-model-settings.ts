@@ -13,13 +13,15 @@ const GridStep = z
 
 /**
  * The DMTet model's training settings: the representation's own (DmtetSettings) plus shading, learning rates and
- * the grid progression. Learning rates are in the parameters' own units: the SDF is metric near the surface (a
- * step of 2 mm moves a surface vertex by a comparable amount on a 3 cm cell), deformations are raw tanh inputs
- * (nvdiffrec and threestudio train both at ~1e-2 to 3e-2 on unit-scale values), logits are logits.
+ * the grid progression. The SDF is metric near the surface, so its Adam step is set as a fraction of the grid's cell
+ * (a step moves a surface vertex by about that fraction of its edge, whatever the resolution: the same setting
+ * stays stable as the grid rises); deformations are raw tanh inputs (nvdiffrec and threestudio train both at ~1e-2
+ * to 3e-2 on unit-scale values); colour logits are logits.
  */
 export const DmtetModelSettings = DmtetSettings.extend({
   shading: z.enum(SHADING_MODELS).default('demo-lambert'),
-  sdfLr: z.number().positive().default(0.002),
+  /** SDF Adam step as a fraction of the tet grid's cell: 0.16 is 1 cm at grid 32, 5 mm at 64. */
+  sdfLrPerCell: z.number().positive().default(0.16),
   deformationLr: z.number().positive().default(0.03),
   colourLr: z.number().positive().default(0.05),
   adam: AdamSettings.default(AdamSettings.parse({})),

@@ -1,5 +1,5 @@
 import { adamStep } from '../../optim/adam';
-import { Rng } from '../../random/rng';
+import { Rng, type RngState } from '../../random/rng';
 import type { KernelCamera } from '../../render/kernel-camera';
 import { MeshRasterizer } from '../../render/mesh-rasterizer';
 import type { GaussianArrays } from '../gaussians/gaussian-layout';
@@ -44,6 +44,9 @@ interface AdamGroup {
 }
 
 const newGroup = (length: number): AdamGroup => ({ m: new Float32Array(length), v: new Float32Array(length), steps: 0 });
+
+/** The generator's words as unsigned (it may hold them signed), so equal states encode to equal bytes. */
+const canonicalRngState = (state: RngState): RngState => ({ ...state, s: state.s.map((v) => v >>> 0) as unknown as RngState['s'] });
 
 const memoisedGrids = new Map<number, TetGrid>();
 const builtGrid: TetGridSource = (resolution) => {
@@ -171,7 +174,7 @@ export class DmtetModel {
       adamStep(param, grad, group.m, group.v, lr, ++group.steps, s.adam);
       grad.fill(0);
     };
-    adam(this.field.sdf, this.grads.sdf, this.sdfAdam, s.sdfLr);
+    adam(this.field.sdf, this.grads.sdf, this.sdfAdam, s.sdfLrPerCell * this.grid.cellM);
     adam(this.field.deformation, this.grads.deformation, this.deformationAdam, s.deformationLr);
     adam(this.colour.logits, this.dLogits, this.logitAdam, s.colourLr);
     holdShellOutside(this.grid, this.field.sdf);
@@ -222,7 +225,7 @@ export class DmtetModel {
       colourResolution: this.colour.resolution,
       deformationScale: this.field.deformationScale,
       iteration: this.iteration,
-      rng: this.rng.getState(),
+      rng: canonicalRngState(this.rng.getState()),
       adamSteps: [this.sdfAdam.steps, this.deformationAdam.steps, this.logitAdam.steps] as [number, number, number],
     };
     return encodeDmtetState(header, arrays);
