@@ -29,7 +29,7 @@ export const DemoMeshFitSettings = z
     surfaceSamples: z.number().int().positive().default(20_000),
     seed: z.number().int().default(0),
     /** DmtetModelSettings overrides; the bench raises the grid 32 → 64 unless this says otherwise. */
-    model: z.record(z.unknown()).default({}),
+    model: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
 export type DemoMeshFitSettings = z.infer<typeof DemoMeshFitSettings>;

@@ -24,6 +24,11 @@ export const DmtetModelSettings = DmtetSettings.extend({
   sdfLrPerCell: z.number().positive().default(0.16),
   deformationLr: z.number().positive().default(0.03),
   colourLr: z.number().positive().default(0.05),
+  /**
+   * Every learning rate decays exponentially to this fraction of itself by the end of the stage (nvdiffrec decays to
+   * 0.1 over its run): late steps polish instead of jittering the surface around its optimum.
+   */
+  lrFinalFactor: z.number().positive().max(1).default(0.1),
   adam: AdamSettings.default(AdamSettings.parse({})),
   /**
    * DTC123 raises the grid 32 → 64 → 128 through the stage; the first step must start at 0. A single step keeps

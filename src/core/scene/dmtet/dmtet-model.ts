@@ -2,8 +2,10 @@ import { adamStep } from '../../optim/adam';
 import { Rng, type RngState } from '../../random/rng';
 import type { KernelCamera } from '../../render/kernel-camera';
 import { MeshRasterizer } from '../../render/mesh-rasterizer';
+import type { MeshExportSettings } from '../../export/mesh/mesh-export-settings';
 import type { GaussianArrays } from '../gaussians/gaussian-layout';
 import { createColourField, sampleColourField, type ColourField } from './colour-field';
+import { exportDmtetGlb } from './export-dmtet-glb';
 import { gridResolutionAt, type DmtetModelSettings } from './dmtet-model-settings';
 import { rampWeight } from './dmtet-settings';
 import { decodeDmtetState, encodeDmtetState, type DmtetStateArrays } from './dmtet-state-codec';
@@ -170,8 +172,9 @@ export class DmtetModel {
   /** One Adam step on every parameter, the shell held outside, gradients cleared; then the grid rises on schedule. */
   step(): void {
     const s = this.settings;
+    const decay = s.lrFinalFactor ** Math.min(1, this.iteration / this.options.iterations);
     const adam = (param: Float32Array, grad: Float32Array, group: AdamGroup, lr: number) => {
-      adamStep(param, grad, group.m, group.v, lr, ++group.steps, s.adam);
+      adamStep(param, grad, group.m, group.v, lr * decay, ++group.steps, s.adam);
       grad.fill(0);
     };
     adam(this.field.sdf, this.grads.sdf, this.sdfAdam, s.sdfLrPerCell * this.grid.cellM);
@@ -205,6 +208,11 @@ export class DmtetModel {
   /** The snapshot payload (mesh-snapshot-payload.ts) for the studio and the snapshots table. */
   snapshotPayload(): Uint8Array {
     return encodeMeshSnapshot(this.meshSnapshot());
+  }
+
+  /** The GLB of the current surface with its albedo baked (export-dmtet-glb.ts). */
+  exportGlb(options: Partial<MeshExportSettings> = {}): ReturnType<typeof exportDmtetGlb> {
+    return exportDmtetGlb(this.extract(), this.colour, this.grid.cellM, options);
   }
 
   /** Everything a resumed run needs to continue bit-identically: parameters, Adam moments and steps, iteration, RNG. */
