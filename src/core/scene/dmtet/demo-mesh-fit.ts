@@ -19,10 +19,12 @@ import { fitDmtetToImages, type MeshFitTarget } from './fit-to-images';
 export const DemoMeshFitSettings = z
   .object({
     object: z.string(),
-    iterations: z.number().int().positive().default(600),
+    iterations: z.number().int().positive().default(400),
     views: z.number().int().positive().default(48),
     size: z.number().int().min(16).default(64),
     batchSize: z.number().int().positive().default(4),
+    /** Alpha MSE weight beside the RGB MSE: the silhouette is what moves the surface fastest. */
+    alphaWeight: z.number().min(0).default(5),
     heldOutViews: z.number().int().positive().default(8),
     /** Radius of the initial sphere (metres): every demo object fits in the unit ball. */
     initialRadiusM: z.number().positive().max(0.95).default(0.75),
@@ -48,7 +50,7 @@ export interface DemoMeshFitResult {
   seconds: number;
 }
 
-const DEFAULT_PROGRESSION = [{ from: 0, resolution: 32 }, { from: 0.25, resolution: 64 }];
+const DEFAULT_PROGRESSION = [{ from: 0, resolution: 32 }, { from: 0.5, resolution: 64 }];
 
 /** The training sampler: the ring the Gaussian mesh-fidelity fit uses (fitted-demo-gaussians). */
 const SAMPLER = { radiusM: [2.6, 2.6], fovYDeg: [40, 40], elevationDeg: [-40, 70] } as const;
@@ -69,7 +71,7 @@ export function fitDemoMesh(raw: z.input<typeof DemoMeshFitSettings>, onProgress
   const background = SHADING.background;
   const settings = DmtetModelSettings.parse({ gridProgression: DEFAULT_PROGRESSION, ...o.model });
   const model = DmtetModel.sphere(settings, o.initialRadiusM, { iterations: o.iterations, seed: o.seed });
-  const { finalLoss } = fitDmtetToImages(model, targets, { iterations: o.iterations, batchSize: o.batchSize, background, onProgress }, rng.fork());
+  const { finalLoss } = fitDmtetToImages(model, targets, { iterations: o.iterations, batchSize: o.batchSize, background, alphaWeight: o.alphaWeight, onProgress }, rng.fork());
   const heldOut = evaluationOrbit(o.heldOutViews, { elevationDeg: 20, radiusM: 2.6, fovYDeg: 40, width: o.size, height: o.size, azimuthOffsetDeg: 17 });
   let psnrSum = 0;
   for (const camera of heldOut) {

@@ -17,6 +17,7 @@ import { laplacianLoss, normalConsistencyLoss, sdfSignLoss } from './regulariser
 import { resampleTetField } from './resample-tet-field';
 import { renderSurface, renderSurfaceBackward, type SurfaceImageGradients, type SurfaceImages, type SurfacePass } from './surface-render';
 import { viewLights } from './surface-shading';
+import { boxDownsample, boxDownsampleBackward, supersampledCamera } from './supersample';
 import { createTetField, type TetField } from './tet-deformation';
 import { buildTetGrid, type TetGrid } from './tet-grid';
 
@@ -135,9 +136,18 @@ export class DmtetModel {
     const surface = this.extract();
     if (surface.vanished) throw surfaceVanishedError(surface.vanished, this.iteration);
     const lights = viewLights(this.settings.shading, cameras, this.rng);
-    const { images, pass } = renderSurface(this.rasterizer, surface, this.colour, cameras, lights, o.background);
+    const s = this.settings.supersample;
+    const fine = cameras.map((c) => supersampledCamera(c, s));
+    const { images, pass } = renderSurface(this.rasterizer, surface, this.colour, fine, lights, o.background);
     this.pending = pass;
-    return images;
+    const { width, height } = cameras[0]!;
+    const views = cameras.length;
+    return {
+      rgb: boxDownsample(images.rgb, 3 * views, width, height, s),
+      alpha: boxDownsample(images.alpha, views, width, height, s),
+      depth: boxDownsample(images.depth, views, width, height, s),
+      normals: boxDownsample(images.normals, 3 * views, width, height, s),
+    };
   }
 
   /**
@@ -149,17 +159,25 @@ export class DmtetModel {
     if (!pass) throw new Error('DmtetModel.backward needs a render first (one backward per render)');
     this.pending = null;
     const surface = this.extract();
-    const dPositions = renderSurfaceBackward(this.rasterizer, pass, this.colour, grads, this.dLogits);
-    const s = this.settings;
+    const s = this.settings.supersample;
+    const { width, height, cameraCount: views } = pass.raster;
+    const up = (g: Float32Array, planes: number) => boxDownsampleBackward(g, planes, width / s, height / s, s);
+    const fine: SurfaceImageGradients = {
+      dRgb: up(grads.dRgb, 3 * views),
+      ...(grads.dAlpha ? { dAlpha: up(grads.dAlpha, views) } : {}),
+      ...(grads.dDepth ? { dDepth: up(grads.dDepth, views) } : {}),
+    };
+    const dPositions = renderSurfaceBackward(this.rasterizer, pass, this.colour, fine, this.dLogits);
     const edges = meshEdges(surface);
     const progress = this.iteration / this.options.iterations;
+    const { laplacianWeight, normalConsistencyWeight, sdfBceWeight } = this.settings;
     this.lastRegularisers = {
-      laplacian: s.laplacianWeight > 0 ? laplacianLoss(surface, edges, dPositions, s.laplacianWeight) : 0,
-      normalConsistency: s.normalConsistencyWeight > 0 ? normalConsistencyLoss(surface, edges, dPositions, s.normalConsistencyWeight) : 0,
+      laplacian: laplacianWeight > 0 ? laplacianLoss(surface, edges, dPositions, laplacianWeight) : 0,
+      normalConsistency: normalConsistencyWeight > 0 ? normalConsistencyLoss(surface, edges, dPositions, normalConsistencyWeight) : 0,
       sdfSign: 0,
     };
     marchTetrahedraBackward(this.grid, this.field, surface, dPositions, this.grads);
-    const bce = rampWeight(s.sdfBceWeight, progress);
+    const bce = rampWeight(sdfBceWeight, progress);
     if (bce > 0) this.lastRegularisers.sdfSign = sdfSignLoss(surface, this.field.sdf, this.grads.sdf, bce);
     return this.lastRegularisers;
   }

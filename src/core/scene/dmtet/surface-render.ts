@@ -14,7 +14,7 @@ export interface SurfaceImages {
   alpha: Float32Array;
   /** B×H×W: camera-space depth of the nearest surface (0 where none). */
   depth: Float32Array;
-  /** B×3×H×W: unit world-space shading normal (0 where no surface). */
+  /** B×3×H×W: world-space shading normal, unit per sample (0 where no surface; the model box-filters supersamples). */
   normals: Float32Array;
 }
 
