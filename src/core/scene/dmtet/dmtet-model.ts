@@ -59,7 +59,7 @@ const builtGrid: TetGridSource = (resolution) => {
 };
 
 /**
- * The DMTet representation's engine (DTC123 stage 2; docs/methods.md): a tet grid's SDF and bounded deformations,
+ * The DMTet representation's engine (DTC123 stage 2; docs/bench/mesh-fit.md): a tet grid's SDF and bounded deformations,
  * an albedo colour field, and their Adam state. One iteration is render → backward → step:
  *   const images = model.render(cameras, { background });   // per view rgb, alpha, depth, normals
  *   model.backward({ dRgb, dAlpha });                        // image-space gradients of the loss

@@ -3,6 +3,8 @@ import { KilnError } from '../../../../src/shared/errors';
 import { MeshRasterizer } from '../../../../src/core/render/mesh-rasterizer';
 import { toKernelCamera } from '../../../../src/core/scene/cameras/camera';
 import { orbitCamera } from '../../../../src/core/scene/cameras/orbit';
+import { Rng } from '../../../../src/core/random/rng';
+import { initialiseFromPoints } from '../../../../src/core/scene/gaussians/initialise';
 import { DmtetModel } from '../../../../src/core/scene/dmtet/dmtet-model';
 import { DmtetModelSettings, gridResolutionAt } from '../../../../src/core/scene/dmtet/dmtet-model-settings';
 import { decodeMeshSnapshot, encodeMeshSnapshot } from '../../../../src/core/scene/dmtet/mesh-snapshot-payload';
@@ -111,5 +113,31 @@ describe('DmtetModel', () => {
     expect(DmtetModelSettings.safeParse({ gridProgression: [{ from: 0, resolution: 64 }, { from: 0.5, resolution: 32 }] }).success).toBe(false);
     expect(DmtetModelSettings.safeParse({ gridProgression: [{ from: 0, resolution: 48 }] }).success).toBe(false);
     expect(DmtetModelSettings.safeParse({ shading: 'phong' }).success).toBe(false);
+  });
+});
+
+describe('DmtetModel from stage-1 Gaussians', () => {
+  it('starts from the surface of their density field and the colour they show there', () => {
+    const rng = new Rng(5);
+    const count = 4000, radius = 0.5;
+    const points = new Float32Array(3 * count), colours = new Float32Array(3 * count);
+    for (let i = 0; i < count; i++) {
+      const d = [rng.normal(), rng.normal(), rng.normal()];
+      const n = Math.hypot(...d);
+      for (let a = 0; a < 3; a++) points[3 * i + a] = (radius * d[a]!) / n;
+      colours.set([0.2, 0.7, 0.3], 3 * i);
+    }
+    const g = initialiseFromPoints(points, colours, 1, { opacity: 0.8, scaleM: 0.03 });
+    const model = DmtetModel.fromGaussians(g, DmtetModelSettings.parse({ gridResolution: 32 }), options());
+    const mesh = model.meshSnapshot();
+    const p = mesh.positions;
+    let sum = 0;
+    for (let v = 0; v < p.length / 3; v++) sum += Math.hypot(p[3 * v]!, p[3 * v + 1]!, p[3 * v + 2]!);
+    // The density surface wraps the splats' centres a little outside them.
+    expect(sum / (p.length / 3)).toBeGreaterThan(radius);
+    expect(sum / (p.length / 3)).toBeLessThan(radius + 0.08);
+    // Green, as the splats show it (their colour is the rendered one, which the stage then corrects to albedo).
+    const v = Math.floor(p.length / 6);
+    expect(mesh.albedo[3 * v + 1]!).toBeGreaterThan(mesh.albedo[3 * v]! + 60);
   });
 });
