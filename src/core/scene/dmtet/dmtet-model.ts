@@ -129,8 +129,9 @@ export class DmtetModel {
   }
 
   /**
-   * Renders the views (one image size per batch) and keeps what the backward pass needs until it runs. A surface
-   * that vanished (all SDF one sign) is the `optimisation` error with the way out.
+   * Renders the views (one image size per batch) and keeps what the backward pass needs until it runs. Every output
+   * is box-filtered from the supersampled render, depth and normals too (at silhouettes they mix with the 0 of the
+   * empty samples). A surface that vanished (all SDF one sign) is the `optimisation` error with the way out.
    */
   render(cameras: readonly KernelCamera[], o: { background: readonly [number, number, number] }): SurfaceImages {
     const surface = this.extract();
