@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <utility>
 
 #include "edge_neighbours.h"
 
@@ -13,6 +15,7 @@ struct Crossing {
   bool valid = false;
   bool targetIsOther = false;  // the blended pixel: the other one (true) or the occluder's own (false)
   double alpha = 0;
+  double s = 0;                     // where along the edge, a → b, in screen space
   double dAlpha[4] = {0, 0, 0, 0};  // ∂alpha/∂(a.x, a.y, b.x, b.y)
 };
 
@@ -31,6 +34,7 @@ Crossing crossing(const double a[2], const double b[2], int x, int y, int axis, 
   const double sigma = occluderFirst ? 1.0 : -1.0;  // ∂d/∂t
   const double d = occluderFirst ? t : 1 - t;
   c.valid = true;
+  c.s = s;
   c.targetIsOther = d > 0.5;
   c.alpha = c.targetIsOther ? d - 0.5 : 0.5 - d;
   const double dAlphaDt = c.targetIsOther ? sigma : -sigma;
@@ -47,27 +51,31 @@ inline void project(const Camera& cam, const double p[3], double out[2]) {
 }
 
 struct Blend {
+  double score = std::numeric_limits<double>::infinity();  // |edge depth − occluder depth| at the crossing
   int32_t event[kEventInts];
   double alpha;
   size_t target, source;  // pixel indices within the view
 };
 
 struct ViewGeometry {
-  std::vector<double> screen;   // V×2
+  std::vector<double> screen;    // V×2
+  std::vector<double> z;         // V: camera-space depth
   std::vector<uint8_t> inFront;  // V: beyond the near plane
-  std::vector<int8_t> facing;   // F: sign of det of the camera-space vertices
+  std::vector<int8_t> facing;    // F: sign of det of the camera-space vertices
 };
 
 ViewGeometry viewGeometry(const Mesh& m, const Camera& cam, ThreadPool& pool) {
   const std::vector<double> camPos = cameraSpace(m, cam, pool);
   ViewGeometry g;
   g.screen.assign(2 * static_cast<size_t>(m.vertexCount), 0.0);
+  g.z.assign(static_cast<size_t>(m.vertexCount), 0.0);
   g.inFront.assign(static_cast<size_t>(m.vertexCount), 0);
   g.facing.assign(static_cast<size_t>(m.triangleCount), 0);
   pool.parallelFor(
       m.vertexCount,
       [&](int v) {
         const double* p = camPos.data() + 3 * static_cast<size_t>(v);
+        g.z[v] = p[2];
         g.inFront[v] = p[2] > cam.near;
         if (g.inFront[v]) project(cam, p, g.screen.data() + 2 * static_cast<size_t>(v));
       },
@@ -86,33 +94,87 @@ ViewGeometry viewGeometry(const Mesh& m, const Camera& cam, ThreadPool& pool) {
   return g;
 }
 
-// The blend between pixel p = (x, y) and its neighbour q along `axis`, if a silhouette edge separates them.
-bool findBlend(const Mesh& m, const ViewGeometry& g, const std::vector<int32_t>& neighbours, const int32_t* ids,
-               const float* depth, int view, int width, int x, int y, int axis, Blend& out) {
-  const size_t p = static_cast<size_t>(y) * width + x;
-  const size_t q = axis == 0 ? p + 1 : p + width;
-  const int32_t tp = ids[p], tq = ids[q];
-  if (tp == tq) return false;
-  const bool occluderFirst = tq < 0 || (tp >= 0 && (depth[p] < depth[q] || (depth[p] == depth[q] && tp < tq)));
-  const int32_t f = occluderFirst ? tp : tq;
-  for (int k = 0; k < 3; ++k) {
-    const int32_t across = neighbours[3 * static_cast<size_t>(f) + k];
-    if (across >= 0 && g.facing[across] == g.facing[f]) continue;
-    const int32_t va = static_cast<int32_t>(m.triangles[3 * f + k]);
-    const int32_t vb = static_cast<int32_t>(m.triangles[3 * f + (k + 1) % 3]);
-    if (!g.inFront[va] || !g.inFront[vb]) continue;
+// The view's silhouette edges, each once, in (triangle, edge) order, both ends beyond the near plane: edges with no
+// other triangle or more than one, and edges whose two triangles face opposite ways.
+std::vector<std::pair<int32_t, int32_t>> silhouetteEdges(const Mesh& m, const ViewGeometry& g,
+                                                         const std::vector<int32_t>& neighbours) {
+  std::vector<std::pair<int32_t, int32_t>> edges;
+  for (int f = 0; f < m.triangleCount; ++f)
+    for (int k = 0; k < 3; ++k) {
+      const int32_t across = neighbours[3 * static_cast<size_t>(f) + k];
+      if (across >= 0 && (across < f || g.facing[across] == g.facing[f])) continue;
+      const int32_t va = static_cast<int32_t>(m.triangles[3 * f + k]);
+      const int32_t vb = static_cast<int32_t>(m.triangles[3 * f + (k + 1) % 3]);
+      if (g.inFront[va] && g.inFront[vb]) edges.emplace_back(va, vb);
+    }
+  return edges;
+}
+
+// Per pixel pair (first pixel p, axis; index 2p + axis), the silhouette edge that separates the pair's nearer pixel
+// (the occluder) from the other one. The edge need not belong to the occluder pixel's own triangle — with triangles
+// smaller than a pixel it rarely does — so every silhouette edge is walked across the pixel-centre lines it spans, and
+// a pair keeps, among the edges crossing it in front of the other pixel's surface, the one whose depth at the
+// crossing is nearest the occluder's (the edge of the occluder's own surface; ties go to the earlier edge).
+std::vector<Blend> chooseBlends(const ViewGeometry& g, const std::vector<std::pair<int32_t, int32_t>>& edges,
+                                const int32_t* ids, const float* depth, int view, int width, int height) {
+  std::vector<int32_t> slot(2 * static_cast<size_t>(width) * height, -1);  // pair → its entry in `blends`
+  std::vector<Blend> blends;
+  const double inf = std::numeric_limits<double>::infinity();
+  auto consider = [&](int x, int y, int axis, int32_t va, int32_t vb) {
+    const size_t p = static_cast<size_t>(y) * width + x;
+    const size_t q = axis == 0 ? p + 1 : p + width;
+    const int32_t tp = ids[p], tq = ids[q];
+    if (tp == tq) return;
+    const bool occluderFirst = tq < 0 || (tp >= 0 && (depth[p] < depth[q] || (depth[p] == depth[q] && tp < tq)));
     const Crossing c = crossing(&g.screen[2 * static_cast<size_t>(va)], &g.screen[2 * static_cast<size_t>(vb)], x, y,
                                 axis, occluderFirst);
-    if (!c.valid) continue;
+    if (!c.valid) return;
     const size_t occluder = occluderFirst ? p : q, other = occluderFirst ? q : p;
+    const double zEdge = 1.0 / ((1 - c.s) / g.z[va] + c.s / g.z[vb]);  // 1/z is linear along the projected edge
+    const double zOther = ids[other] < 0 ? inf : depth[other];
+    if (!(zEdge < zOther)) return;
+    const double score = std::fabs(zEdge - depth[occluder]);
+    int32_t& k = slot[2 * p + axis];
+    if (k >= 0 && !(score < blends[k].score)) return;
+    if (k < 0) {
+      k = static_cast<int32_t>(blends.size());
+      blends.emplace_back();
+    }
+    Blend& blend = blends[k];
     const int32_t event[kEventInts] = {view, static_cast<int32_t>(occluder), static_cast<int32_t>(other), axis, va, vb};
-    std::memcpy(out.event, event, sizeof event);
-    out.alpha = c.alpha;
-    out.target = c.targetIsOther ? other : occluder;
-    out.source = c.targetIsOther ? occluder : other;
-    return true;
+    std::memcpy(blend.event, event, sizeof event);
+    blend.score = score;
+    blend.alpha = c.alpha;
+    blend.target = c.targetIsOther ? other : occluder;
+    blend.source = c.targetIsOther ? occluder : other;
+  };
+  const int size[2] = {width, height};
+  for (const auto& [va, vb] : edges) {
+    const double* a = &g.screen[2 * static_cast<size_t>(va)];
+    const double* b = &g.screen[2 * static_cast<size_t>(vb)];
+    for (int axis = 0; axis < 2; ++axis) {
+      const int u = axis, w = 1 - axis;  // pairs run along u; the edge is cut by the centre lines w = i + 0.5
+      if (a[w] == b[w]) continue;
+      // Clamped in double before any conversion: a vertex just beyond the near plane projects very far out.
+      const double lo = std::max(0.0, std::ceil(std::min(a[w], b[w]) - 0.5));
+      const double hi = std::min(size[w] - 1.0, std::floor(std::max(a[w], b[w]) - 0.5));
+      if (!(lo <= hi)) continue;
+      for (int line = static_cast<int>(lo); line <= hi; ++line) {
+        const double s = (line + 0.5 - a[w]) / (b[w] - a[w]);
+        const double at = a[u] + s * (b[u] - a[u]) - 0.5;  // the pair's first pixel, fractionally
+        if (!(at >= 0 && at < size[u] - 1)) continue;
+        const int first = static_cast<int>(at);
+        if (axis == 0) consider(first, line, 0, va, vb);
+        else consider(line, first, 1, va, vb);
+      }
+    }
   }
-  return false;
+  // In pair order, so the blends (and their sums) do not depend on the order edges were met in.
+  std::vector<Blend> ordered;
+  ordered.reserve(blends.size());
+  for (const int32_t k : slot)
+    if (k >= 0) ordered.push_back(blends[k]);
+  return ordered;
 }
 
 }  // namespace
@@ -128,36 +190,28 @@ std::vector<int32_t> antialias(const Mesh& mesh, const Views& views, const Raste
     const ViewGeometry g = viewGeometry(mesh, views.camera(b), pool);
     const int32_t* ids = rast.triangleId + b * plane;
     const float* depth = rast.depth + b * plane;
-    std::vector<std::vector<Blend>> rows(static_cast<size_t>(views.height));
-    pool.parallelFor(views.height, [&](int y) {
-      Blend blend;
-      for (int x = 0; x < views.width; ++x)
-        for (int axis = 0; axis < 2; ++axis) {
-          if ((axis == 0 && x + 1 >= views.width) || (axis == 1 && y + 1 >= views.height)) continue;
-          if (findBlend(mesh, g, neighbours, ids, depth, b, views.width, x, y, axis, blend)) rows[y].push_back(blend);
-        }
-    });
+    const std::vector<Blend> blends =
+        chooseBlends(g, silhouetteEdges(mesh, g, neighbours), ids, depth, b, views.width, views.height);
     const float* in = image.values + static_cast<size_t>(b) * C * plane;
     float* o = out + static_cast<size_t>(b) * C * plane;
-    for (const auto& row : rows)
-      for (const Blend& blend : row) {
-        events.insert(events.end(), blend.event, blend.event + kEventInts);
-        for (int c = 0; c < C; ++c) {
-          const size_t t = c * plane + blend.target, s = c * plane + blend.source;
-          o[t] += static_cast<float>(blend.alpha * (static_cast<double>(in[s]) - in[t]));
-        }
+    for (const Blend& blend : blends) {
+      events.insert(events.end(), blend.event, blend.event + kEventInts);
+      for (int c = 0; c < C; ++c) {
+        const size_t t = c * plane + blend.target, s = c * plane + blend.source;
+        o[t] += static_cast<float>(blend.alpha * (static_cast<double>(in[s]) - in[t]));
       }
+    }
   }
   return events;
 }
 
 void antialiasBackward(const Mesh& mesh, const Views& views, const Image& image, const int32_t* events, int count,
-                       const float* dOut, float* dImage, float* dPositions, ThreadPool& pool) {
+                       const float* dOut, float* dImage, float* dPositions) {
   const size_t plane = static_cast<size_t>(views.pixels());
   const int C = image.channels;
   std::memcpy(dImage, dOut, sizeof(float) * plane * C * views.count);
   std::vector<double> total(3 * static_cast<size_t>(mesh.vertexCount), 0.0);
-  (void)pool;  // a few blends per silhouette pixel: cheaper in order than handed out
+  // A few blends per silhouette pixel: cheaper taken in order than handed to the pool.
   for (int e = 0; e < count; ++e) {
     const int32_t* ev = events + kEventInts * e;
     const int b = ev[0], axis = ev[3], va = ev[4], vb = ev[5];

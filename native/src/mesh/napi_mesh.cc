@@ -172,7 +172,7 @@ class MeshRasterizer : public Napi::ObjectWrap<MeshRasterizer> {
     float* dImage = floatsOf(grads, "dImage", batch.pixels() * image.channels);
     float* dPositions = floatsOf(grads, "dPositions", 3 * static_cast<size_t>(batch.mesh.vertexCount));
     antialiasBackward(batch.mesh, batch.views, image, events.Data(), static_cast<int>(events.ElementLength() / kEventInts),
-                      dOut, dImage, dPositions, *pool_);
+                      dOut, dImage, dPositions);
     return info.Env().Undefined();
   }
 

@@ -45,11 +45,14 @@ void pixelBox(const double v[3][3], const Camera& cam, int box[4]) {
   if (!(lo[0] <= hi[0]) || !std::isfinite(lo[0]) || !std::isfinite(hi[0]) || !std::isfinite(lo[1]) ||
       !std::isfinite(hi[1]))
     return;
-  // Pixel i's centre is i + 0.5; one pixel of slack keeps rounding from dropping a boundary pixel.
-  box[0] = static_cast<int>(std::max(0.0, std::floor(lo[0] - 0.5) - 1));
-  box[1] = static_cast<int>(std::min(static_cast<double>(cam.width), std::floor(hi[0] - 0.5) + 2));
-  box[2] = static_cast<int>(std::max(0.0, std::floor(lo[1] - 0.5) - 1));
-  box[3] = static_cast<int>(std::min(static_cast<double>(cam.height), std::floor(hi[1] - 0.5) + 2));
+  // Pixel i's centre is i + 0.5; a 10⁻³ px margin keeps rounding from dropping a centre on the box's edge.
+  // Clamped to the image in double before converting: a vertex just beyond the near plane projects very far out.
+  constexpr double kMargin = 1e-3;
+  const double size[2] = {static_cast<double>(cam.width), static_cast<double>(cam.height)};
+  for (int a = 0; a < 2; ++a) {
+    box[2 * a] = static_cast<int>(std::clamp(std::ceil(lo[a] - 0.5 - kMargin), 0.0, size[a]));
+    box[2 * a + 1] = static_cast<int>(std::clamp(std::floor(hi[a] - 0.5 + kMargin) + 1, 0.0, size[a]));
+  }
   if (box[0] >= box[1] || box[2] >= box[3]) box[0] = box[1] = box[2] = box[3] = 0;
 }
 

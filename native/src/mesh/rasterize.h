@@ -5,7 +5,7 @@
 // special case. Near plane: a fragment is kept only when its own depth exceeds the camera's near, which clips
 // triangles that cross the plane exactly, per pixel, without cutting them into new triangles (their barycentrics stay
 // those of the original triangle, so interpolation and gradients are unchanged). Ties in depth go to the lower
-// triangle id, so the result never depends on the order of work.
+// triangle id, so the result never depends on the order of work. Derivation and backward: docs/mesh-rasterizer.md.
 #pragma once
 #include "types.h"
 

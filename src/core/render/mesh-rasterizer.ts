@@ -51,7 +51,7 @@ interface NativeArgs {
  *   shade backward → dAttrs image;
  *   { dAttributes, dBary } = interpolateBackward(raster, A, channels, dAttrsImage);
  *   dPositions = rasterizeBackward(raster, { dBary }) + dPosEdges.
- * Outputs are freshly allocated every call.
+ * Outputs are freshly allocated every call. The maths, conventions and limits: docs/mesh-rasterizer.md.
  */
 export class MeshRasterizer {
   private readonly native: NativeMeshRasterizer;

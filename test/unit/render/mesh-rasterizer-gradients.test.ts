@@ -20,10 +20,12 @@ const cameras = [
   toKernelCamera(orbitCamera({ radiusM: 2.1, elevationDeg: -35, azimuthDeg: 160 }, { fovYDeg: 50, width: W, height: H })),
 ];
 
-function scene(seed: number): { mesh: TriangleMesh; attributes: Float32Array } {
+/** A jittered sphere; `rings` × `segments` 7 × 10 gives triangles of several pixels, 16 × 24 about one. */
+function scene(seed: number, rings = 7, segments = 10): { mesh: TriangleMesh; attributes: Float32Array } {
   const rng = new Rng(seed);
-  const mesh = uvSphere([0.05, -0.03, 0.02], 0.6, 7, 10);
-  for (let k = 0; k < mesh.positions.length; k++) mesh.positions[k]! += rng.range(-0.04, 0.04);
+  const mesh = uvSphere([0.05, -0.03, 0.02], 0.6, rings, segments);
+  const jitter = 0.28 / rings;
+  for (let k = 0; k < mesh.positions.length; k++) mesh.positions[k]! += rng.range(-jitter, jitter);
   const attributes = Float32Array.from({ length: (mesh.positions.length / 3) * CHANNELS }, () => rng.range(-1, 1));
   return { mesh, attributes };
 }
@@ -87,8 +89,11 @@ describe('mesh rasterizer gradients (finite differences)', () => {
     });
   });
 
-  it('antialias: → its input image, and → positions through the silhouette edges', () => {
-    const { mesh } = scene(6);
+  it.each([
+    ['triangles of several pixels', 7, 10],
+    ['triangles of about a pixel', 16, 24],
+  ])('antialias (%s): → its input image, and → positions through the silhouette edges', (_, rings, segments) => {
+    const { mesh } = scene(6, rings, segments);
     const base = raster.rasterize(mesh, cameras);
     // A fixed input: coverage and two colour channels that differ inside and out.
     const image = new Float32Array(CHANNELS * plane);

@@ -157,6 +157,22 @@ describe('mesh rasterizer: rasterize', () => {
     }
   });
 
+  it('antialiases silhouettes made of triangles much smaller than a pixel', () => {
+    // A finely tessellated sphere (≈16k triangles) at 48²: the pixel next to the background is rarely covered by a
+    // triangle that owns the silhouette edge. On the optical axis it projects to a disc of radius f·r / √(d² − r²).
+    const [r, d] = [0.5, 3];
+    const mesh = uvSphere([0, 0, 0], r, 64, 128);
+    const cam = lookAt([0, 0, d], [0, 0, 0], 48);
+    const radius = (cam.fx * r) / Math.sqrt(d * d - r * r);
+    const raster = new MeshRasterizer(2);
+    const rast = raster.rasterize(mesh, [cam]);
+    const aa = raster.antialias(rast, coverage(rast), 1);
+    const area = Math.PI * radius * radius;
+    expect(Math.abs(sum(aa.image) - area) / area, `antialiased ${sum(aa.image)} vs ${area}`).toBeLessThan(0.005);
+    // Nearly every pixel pair the outline crosses is blended: a closed curve of length L crosses ≈ 4L/π pairs.
+    expect(aa.events.length / 6).toBeGreaterThan(0.9 * ((4 / Math.PI) * 2 * Math.PI * radius));
+  });
+
   it('puts a mesh sphere on the same pixels as a Gaussian blob at the same place', () => {
     const centre: Vec3 = [0.35, -0.2, 0.15];
     const cams = [
@@ -254,6 +270,18 @@ describe('mesh rasterizer: threads and inputs', () => {
     expect(Array.from(split.image)).toEqual(Array.from(image));
     expect(Array.from(split.alpha)).toEqual(Array.from(coverage(r)));
     expect(sum(split.alpha)).toBeGreaterThan(4);
+  });
+
+  it('renders an empty mesh (a surface that vanished) as empty, with zero gradients', () => {
+    const raster = new MeshRasterizer(2);
+    const empty: TriangleMesh = { positions: new Float32Array(0), indices: new Uint32Array(0) };
+    const r = raster.rasterize(empty, [lookAt([0, 0, 3], [0, 0, 0], 8)]);
+    expect(Array.from(new Set(r.triangleId))).toEqual([-1]);
+    const aa = raster.antialias(r, withCoverage(r, raster.interpolate(r, new Float32Array(0), 2), 2), 3);
+    expect(aa.events.length).toBe(0);
+    expect(sum(aa.image)).toBe(0);
+    expect(raster.rasterizeBackward(r, { dBary: new Float32Array(2 * 64) }).length).toBe(0);
+    expect(raster.antialiasBackward(aa, new Float32Array(3 * 64)).dPositions.length).toBe(0);
   });
 
   it('rejects malformed input with a plain Error', () => {
