@@ -7,7 +7,7 @@ export interface DdimMoveOptions {
 }
 
 /**
- * One DDIM move from ᾱ_q to ᾱ_p given ε̂ = ε(x_q, q) (METHODS.md §0): p below q denoises, p above q inverts.
+ * One DDIM move from ᾱ_q to ᾱ_p given ε̂ = ε(x_q, q) (docs/methods.md §0): p below q denoises, p above q inverts.
  * x_p = √ᾱ_p·x̂₀ + √(1−ᾱ_p−σ²)·ε̂ + σ·z, with σ = η·√((1−ᾱ_p)/(1−ᾱ_q))·√(1−ᾱ_q/ᾱ_p) only when denoising.
  */
 export function ddimMove(xq: Float32Array, eps: Float32Array, alphaQ: number, alphaP: number, options: DdimMoveOptions = {}): Float32Array {

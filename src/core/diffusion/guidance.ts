@@ -1,6 +1,6 @@
 /**
  * How conditional and unconditional noise predictions combine. Classifier-free guidance:
- * ε̃ = ε_∅ + s·(ε_y − ε_∅) (s = 1 is conditional only). Perp-Neg (METHODS.md §8):
+ * ε̃ = ε_∅ + s·(ε_y − ε_∅) (s = 1 is conditional only). Perp-Neg (docs/methods.md §8):
  * ε̃ = ε_∅ + s·(ε_pos − Σ_i w_i·ε_neg,i^⊥), where ⊥ removes the component along ε_pos, per image.
  */
 

@@ -1,4 +1,4 @@
-/** The renderer gives [0, 1]; diffusion models see [−1, 1] (CONVENTIONS.md). Convert only at the prior boundary. */
+/** The renderer gives [0, 1]; diffusion models see [−1, 1] (docs/conventions.md). Convert only at the prior boundary. */
 export function toPriorRange(image01: Float32Array): Float32Array {
   const out = new Float32Array(image01.length);
   for (let i = 0; i < out.length; i++) out[i] = image01[i]! * 2 - 1;

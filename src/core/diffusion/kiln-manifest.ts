@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PREDICTION_TYPES } from './noise-schedule';
 
-/** A camera distribution as a prior was trained on (orbit cameras, CONVENTIONS.md). */
+/** A camera distribution as a prior was trained on (orbit cameras, docs/conventions.md). */
 export const CameraDistribution = z.object({
   radiusM: z.number().positive(),
   fovYDeg: z.number().positive().lt(180),

@@ -11,7 +11,7 @@ export const POSE_SIZE = 4;
 export const PoseConvention = z.enum(['zero123', 'stable-zero123']);
 export type PoseConvention = z.infer<typeof PoseConvention>;
 
-/** A camera on Kiln's orbit (CONVENTIONS.md): elevation above the XZ plane, azimuth from +Z toward +X, degrees. */
+/** A camera on Kiln's orbit (docs/conventions.md): elevation above the XZ plane, azimuth from +Z toward +X, degrees. */
 export interface OrbitView {
   elevationDeg: number;
   azimuthDeg: number;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 export const EXECUTION_PROVIDERS = ['cuda', 'dml', 'coreml', 'cpu'] as const;
 export type ExecutionProviderName = (typeof EXECUTION_PROVIDERS)[number];
 
-/** How Kiln opens ONNX sessions. One place for the defaults (CONVENTIONS.md: settings are zod schemas). */
+/** How Kiln opens ONNX sessions. One place for the defaults (docs/conventions.md: settings are zod schemas). */
 export const SessionSettings = z.object({
   /** `auto` picks CUDA → DirectML → CoreML → CPU from what onnxruntime-node offers. */
   executionProvider: z.enum(['auto', ...EXECUTION_PROVIDERS]).default('auto'),

@@ -1,7 +1,7 @@
 /**
  * The azimuth sectors that view words name ("front view", "side view", "back view"), defined once: the demo prior's
  * text encoder masks its training views by this function and the methods' view prompts pick their word by it.
- * Azimuth 0 is the front (the camera on +Z looking at the object, CONVENTIONS.md); the back sector is as wide as the
+ * Azimuth 0 is the front (the camera on +Z looking at the object, docs/conventions.md); the back sector is as wide as the
  * front one, around 180°, and "side" is everything between, left and right alike.
  */
 export const VIEW_SECTORS = ['front', 'side', 'back'] as const;

@@ -1,5 +1,5 @@
 /**
- * The engine's only source of randomness (CONVENTIONS.md: one seeded RNG per run, no Math.random).
+ * The engine's only source of randomness (docs/conventions.md: one seeded RNG per run, no Math.random).
  * xoshiro128** seeded through splitmix32: fast, 32-bit, identical on every platform.
  */
 export class Rng {

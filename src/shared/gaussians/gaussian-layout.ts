@@ -7,7 +7,7 @@ export function shCoeffCount(degree: number): number {
 }
 
 /**
- * The raw parameters of N Gaussians (CONVENTIONS.md): means (N×3), log-scales (N×3), quaternions (w, x, y, z; N×4,
+ * The raw parameters of N Gaussians (docs/conventions.md): means (N×3), log-scales (N×3), quaternions (w, x, y, z; N×4,
  * normalised on use), opacity logits (N), SH DC (N×3) and the rest (N×3×(K−1), channel-major as in the Inria PLY,
  * K = (shDegreeMax + 1)²). The same layout is the live model, a snapshot and a PLY.
  */

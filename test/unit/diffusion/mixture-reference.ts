@@ -1,5 +1,5 @@
 /**
- * Plain float64 reference of the demo prior's exact denoiser (ARCHITECTURE.md), written straight from the formula:
+ * Plain float64 reference of the demo prior's exact denoiser (docs/architecture.md), written straight from the formula:
  * π_i ∝ w_i·exp(−‖x_t − √ᾱ x_i‖²/2v), x̂₀ = Σ π_i (x_i + (σ²√ᾱ/v)(x_t − √ᾱ x_i)), ε̂ = (x_t − √ᾱ x̂₀)/√(1−ᾱ).
  */
 export function referenceEpsilon(

@@ -83,7 +83,7 @@ describe('prediction conversions and DDIM', () => {
     expect(ddimPath(600, -1, 2)).toEqual([600, 300, -1]);
   });
 
-  it('CFG and Perp-Neg combine as METHODS.md states', () => {
+  it('CFG and Perp-Neg combine as docs/methods.md states', () => {
     const u = Float32Array.of(1, 0);
     const c = Float32Array.of(2, 0);
     expect(Array.from(classifierFreeGuidance(u, c, 3))).toEqual([4, 0]);

@@ -11,7 +11,7 @@ function project(cam: ReturnType<typeof toKernelCamera>, p: [number, number, num
   return { u: (cam.fx * v[0]!) / v[2]! + cam.cx, v: (cam.fy * v[1]!) / v[2]! + cam.cy, z: v[2]! };
 }
 
-describe('cameras follow CONVENTIONS.md at the kernel boundary', () => {
+describe('cameras follow docs/conventions.md at the kernel boundary', () => {
   it('orbits: azimuth 0 looks from +Z, azimuth 90 from +X, elevation 90 from +Y', () => {
     const near = (a: number[], b: number[]) => a.forEach((x, k) => expect(x).toBeCloseTo(b[k]!, 9));
     near(orbitPosition({ radiusM: 2, elevationDeg: 0, azimuthDeg: 0 }), [0, 0, 2]);

@@ -14,7 +14,7 @@ export const DemoPackParams = z.object({
   kind: z.enum(DEMO_KINDS).default('pixel'),
   imageSize: z.number().int().multipleOf(2).min(8).max(256).default(64),
   /**
-   * σ_d of the Gaussian mixture on the [−1, 1] image scale (> 0; see ARCHITECTURE.md on why not 0). Latent packs use
+   * σ_d of the Gaussian mixture on the [−1, 1] image scale (> 0; see docs/architecture.md on why not 0). Latent packs use
    * σ_d·latentScalingFactor, the same blur seen through the orthonormal autoencoder.
    */
   sigmaData: z.number().positive().default(0.1),

@@ -2,7 +2,7 @@ import { GraphBuilder, int } from './graph-builder';
 import type { GraphValue, TensorDataTypeName } from './onnx-model';
 
 /**
- * The exact denoiser of the Gaussian mixture x₀ ~ Σ_i w_i·N(x_i, σ_d²I) as an ONNX graph (ARCHITECTURE.md, demo prior):
+ * The exact denoiser of the Gaussian mixture x₀ ~ Σ_i w_i·N(x_i, σ_d²I) as an ONNX graph (docs/architecture.md, demo prior):
  * v_t = (1−ᾱ_t) + ᾱ_t σ_d², π_i ∝ w_i·exp(−‖x_t − √ᾱ_t x_i‖²/2v_t),
  * x̂₀ = Σ_i π_i (x_i + (σ_d²√ᾱ_t/v_t)(x_t − √ᾱ_t x_i)), ε̂ = (x_t − √ᾱ_t x̂₀)/√(1−ᾱ_t).
  * ‖x_t‖² is the same for every component, so the logits keep only 2√ᾱ x_t·x_i − ᾱ‖x_i‖² (better conditioned in fp32).

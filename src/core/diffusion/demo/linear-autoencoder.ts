@@ -36,7 +36,7 @@ export function patchProjection(): Float32Array {
 
 /**
  * The 3×4 matrix taking a flat RGB colour (in [−1, 1]) to the scaled latent, as latent models publish it for the
- * `linear` gradient transport (METHODS.md §0), and its 4×3 companion from latent back to RGB (patch average).
+ * `linear` gradient transport (docs/methods.md §0), and its 4×3 companion from latent back to RGB (patch average).
  */
 export function rgbLatentMatrices(scalingFactor: number): { rgbToLatent: number[][]; latentToRgb: number[][] } {
   const w = patchProjection();

@@ -3,7 +3,7 @@ import { signedDistance, type Primitive, type Vec3 } from './primitives';
 /**
  * The demo prior's procedural objects. `words` are the prompt words that describe an object; a prompt selects the
  * objects that contradict the fewest of its words (see text-encoder-graph.ts), so "a cube" is ambiguous between the
- * three cubes and "a red cube" is not. Every object fits in the unit ball around the origin (CONVENTIONS.md).
+ * three cubes and "a red cube" is not. Every object fits in the unit ball around the origin (docs/conventions.md).
  */
 export interface DemoObject {
   id: string;

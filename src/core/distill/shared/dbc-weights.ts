@@ -1,5 +1,5 @@
 /**
- * GE3D's dynamic balancing coefficients (METHODS.md §5): ω(i,k) = exp(−(k − Δ_i)²/(2σ²)) with
+ * GE3D's dynamic balancing coefficients (docs/methods.md §5): ω(i,k) = exp(−(k − Δ_i)²/(2σ²)) with
  * Δ_i = (n − i − 1)·K/(n − 1), normalised over the n nodes i = 0..n−1 at iteration k of K. Node 0 (the finest,
  * t₀ = 0) peaks at the end of the run and node n − 1 (the coarsest) at its start. One node gets all the weight.
  */

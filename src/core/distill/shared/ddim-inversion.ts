@@ -30,7 +30,7 @@ export interface InversionOptions {
 
 /**
  * DDIM inversion of `x` along an ascending `path` (−1 = the clean end), each move using ε̂ at its current, lower
- * timestep (METHODS.md §0). Unlike prior.ddim the path is given exactly and inversion may be stochastic. One UNet
+ * timestep (docs/methods.md §0). Unlike prior.ddim the path is given exactly and inversion may be stochastic. One UNet
  * call per move (all guidance rows are batched by predictNoise).
  */
 export async function invertAlong(

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Conditioning, Guidance, Prior } from '../../diffusion/prior';
 
 /**
- * How a latent-space gradient g_z returns to the render's pixels (METHODS.md §0). `decode-target`: x* = D(z − g_z),
+ * How a latent-space gradient g_z returns to the render's pixels (docs/methods.md §0). `decode-target`: x* = D(z − g_z),
  * pixel gradient x − x* (exact for an orthonormal linear autoencoder); `linear`: g_x = upsample(Aᵀ·g_z) with the
  * pack's RGB→latent matrix. Pixel-space priors use neither.
  */

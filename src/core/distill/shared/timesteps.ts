@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Rng } from '../../random/rng';
 
 /**
- * Timestep ranges are user-facing fractions of T (CONVENTIONS.md); code works in integer timesteps 0..T−1.
+ * Timestep ranges are user-facing fractions of T (docs/conventions.md); code works in integer timesteps 0..T−1.
  * `tRange` is sampled uniformly; the upper bound may warm up from `warmupFrom` to its value (ISM/LucidDreamer).
  */
 export const TimestepRange = z.object({

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { DEFAULT_FRONT_HALF_WIDTH_DEG, foldedAzimuthDeg, viewSector, type ViewSector } from '../../diffusion/view-sector';
 
 /**
- * View-dependent prompting (METHODS.md §8): the prompt gains "front view", "side view" or "back view" by azimuth,
+ * View-dependent prompting (docs/methods.md §8): the prompt gains "front view", "side view" or "back view" by azimuth,
  * and Perp-Neg weights the other views' prompts as negatives, interpolated between neighbouring views.
- * Azimuth 0 is the front (the camera on +Z looking at the object), as in CONVENTIONS.md.
+ * Azimuth 0 is the front (the camera on +Z looking at the object), as in docs/conventions.md.
  */
 export const ViewPromptSettings = z.object({
   /** On by default, as threestudio's prompt processors and LucidDreamer's configs append view words. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The weight w(t) on the score difference (METHODS.md §0): DreamFusion's 1 − ᾱ_t, LucidDreamer/DreamerXL's and SDI's
+ * The weight w(t) on the score difference (docs/methods.md §0): DreamFusion's 1 − ᾱ_t, LucidDreamer/DreamerXL's and SDI's
  * √((1 − ᾱ_t)/ᾱ_t), or 1. Each method's settings name one, with its authors' choice as default.
  */
 export const WeightKind = z.enum(['one-minus-alpha-bar', 'sigma-ratio', 'uniform']);

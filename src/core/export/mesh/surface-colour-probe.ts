@@ -89,7 +89,7 @@ export class SurfaceColourProbe {
     return covered;
   }
 
-  /** SH colour of Gaussian `i` (an input row) for channel c in the current basis, +0.5, clamped ≥ 0 (CONVENTIONS.md). */
+  /** SH colour of Gaussian `i` (an input row) for channel c in the current basis, +0.5, clamped ≥ 0 (docs/conventions.md). */
   private channel(i: number, c: number): number {
     let sum = this.basis[0]! * this.g.shDc[3 * i + c]!;
     const base = i * this.restStride + c * (this.coeffs - 1);

@@ -4,7 +4,7 @@ import { shCoeffCount } from '../../scene/gaussians/spherical-harmonics';
 /**
  * The coordinate frame of Kiln's splat files — the one place it is decided.
  *
- * Kiln's world is right-handed, +Y up, +Z toward the default viewer (CONVENTIONS.md; "RUB"). The Inria 3DGS PLY
+ * Kiln's world is right-handed, +Y up, +Z toward the default viewer (docs/conventions.md; "RUB"). The Inria 3DGS PLY
  * has no frame field; by convention it holds what the trainers write: COLMAP/OpenCV world coordinates, +Y down,
  * +Z forward ("RDF"). The SPZ reference library names PLY's frame RDF, and splat-transform/SuperSplat also read PLY's
  * +y as down, so Kiln writes its PLY in RDF: a half turn about X, (x, y, z) → (x, −y, −z). Being a rotation (not a

@@ -3,7 +3,7 @@ import type { KernelCamera } from '../../render/kernel-camera';
 export type Vec3 = [number, number, number];
 
 /**
- * Kiln's camera (CONVENTIONS.md): right-handed world, Y up; the camera looks down its local −Z with +Y up, like
+ * Kiln's camera (docs/conventions.md): right-handed world, Y up; the camera looks down its local −Z with +Y up, like
  * three.js and glTF. The rasterizer's OpenCV form is derived by toKernelCamera, the one conversion point.
  */
 export interface Camera {

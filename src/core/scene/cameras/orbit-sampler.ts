@@ -5,7 +5,7 @@ import { orbitCamera } from './orbit';
 
 const Range = z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo <= hi, { message: 'range must be [low, high]' });
 
-/** Where training cameras come from: a random orbit around the origin (METHODS.md §8, matched to the prior). */
+/** Where training cameras come from: a random orbit around the origin (docs/methods.md §8, matched to the prior). */
 export const OrbitSamplerSettings = z.object({
   radiusM: Range.default([2.5, 2.5]),
   fovYDeg: Range.default([45, 45]),

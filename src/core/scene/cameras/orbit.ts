@@ -1,6 +1,6 @@
 import type { Camera, Vec3 } from './camera';
 
-/** An orbit pose (CONVENTIONS.md): elevation in degrees above the XZ plane, azimuth in degrees from +Z toward +X. */
+/** An orbit pose (docs/conventions.md): elevation in degrees above the XZ plane, azimuth in degrees from +Z toward +X. */
 export interface OrbitPose {
   radiusM: number;
   elevationDeg: number;

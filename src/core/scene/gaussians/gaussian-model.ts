@@ -30,7 +30,7 @@ export interface GaussianModelState {
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-/** Text-to-3D objects live inside a unit-radius ball (CONVENTIONS.md): the extent every run trains with. */
+/** Text-to-3D objects live inside a unit-radius ball (docs/conventions.md): the extent every run trains with. */
 export const SCENE_EXTENT_M = 1;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Real spherical harmonics up to degree 3 with the 3DGS constants and sign conventions (CONVENTIONS.md), evaluated
+ * Real spherical harmonics up to degree 3 with the 3DGS constants and sign conventions (docs/conventions.md), evaluated
  * on a unit direction, with the gradient of every basis function with respect to the direction.
  */
 export const SH_C0 = 0.28209479177387814;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AdamSettings } from '../../optim/adam';
 
 /**
- * 3DGS optimisation settings with the defaults of METHODS.md §8 (the LucidDreamer family, after Inria's 3DGS).
+ * 3DGS optimisation settings with the defaults of docs/methods.md §8 (the LucidDreamer family, after Inria's 3DGS).
  * Lengths are in metres, relative to the scene extent where the name says so.
  */
 export const GaussianTrainingSettings = z.object({

@@ -6,7 +6,7 @@ import type { StudioApi } from '../../../shared/studio-api';
 export type RunSplatsEvent = Extract<StudioEvent, { type: 'run.splats' }>;
 
 /**
- * A snapshot's Gaussians (raw parameters, CONVENTIONS.md) from its payload blob. Over `kiln serve` the bytes come
+ * A snapshot's Gaussians (raw parameters, docs/conventions.md) from its payload blob. Over `kiln serve` the bytes come
  * from the cacheable GET /api/blobs/<hash>, over IPC from the main process (see the two clients).
  */
 export async function fetchSnapshotGaussians(api: StudioApi, blob: string): Promise<GaussianArrays> {

@@ -1,6 +1,6 @@
 import type { EngineInfo } from '../../../../shared/engine-info';
 
-/** The order the engine tries execution providers in when a pack asks for "auto" (ARCHITECTURE.md, Model packs). */
+/** The order the engine tries execution providers in when a pack asks for "auto" (docs/architecture.md, Model packs). */
 const PREFERENCE = [
   { name: 'cuda', label: 'CUDA' },
   { name: 'dml', label: 'DirectML' },

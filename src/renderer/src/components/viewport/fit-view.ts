@@ -1,6 +1,6 @@
 import { Vector3, type PerspectiveCamera } from 'three';
 
-/** Objects are generated inside the unit ball around the origin (CONVENTIONS.md); fit view frames that volume. */
+/** Objects are generated inside the unit ball around the origin (docs/conventions.md); fit view frames that volume. */
 export const WORKING_VOLUME_RADIUS_M = 1;
 export const DEFAULT_VIEW_DIRECTION = new Vector3(1, 0.7, 1.6).normalize();
 

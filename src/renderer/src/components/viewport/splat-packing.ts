@@ -1,6 +1,6 @@
 import { setPackedSplat, utils } from '@sparkjsdev/spark';
 
-/** The 3DGS degree-0 basis constant (CONVENTIONS.md): colour = SH_C0 · DC + 0.5, clamped to [0, 1] for display. */
+/** The 3DGS degree-0 basis constant (docs/conventions.md): colour = SH_C0 · DC + 0.5, clamped to [0, 1] for display. */
 const SH_C0 = 0.28209479177387814;
 
 /** The raw parameter groups of N Gaussians (shared Gaussian layout); only what the viewport draws. */
