@@ -33,6 +33,9 @@ export function triangleComponents(mesh: TriangleMesh): { componentOf: Int32Arra
  * many pieces as it really has (a distilled snowman's head may float just above its body), while floaters and debris
  * go.
  */
+/** A separate piece of surface is kept when its area is at least this share of the largest piece's (else debris). */
+export const MIN_PIECE_AREA_SHARE = 0.1;
+
 export function keepSubstantialComponents(mesh: TriangleMesh, minAreaShare: number): { mesh: TriangleMesh; keptComponents: number; droppedComponents: number } {
   const { componentOf, count } = triangleComponents(mesh);
   if (count <= 1) return { mesh: compactMesh(mesh), keptComponents: count, droppedComponents: 0 };

@@ -1,28 +1,22 @@
 import { KilnError } from '../../../shared/errors';
-import { encodePngRgb } from '../../image/png';
 import type { GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import { densityGrid } from './density-grid';
 import { fillEnclosedVoids } from './fill-enclosed';
 import { buildGaussianCellIndex } from './gaussian-cell-index';
 import { gaussianKernels } from './gaussian-kernels';
-import { writeGlb } from './glb-writer';
-import { keepSubstantialComponents } from './mesh-components';
+import { keepSubstantialComponents, MIN_PIECE_AREA_SHARE } from './mesh-components';
 import { marchingCubes } from './marching-cubes';
 import { MeshExportSettings } from './mesh-export-settings';
-import { placeMesh } from './mesh-placement';
 import { simplifyMesh } from './simplify-mesh';
 import { taubinSmooth } from './smooth-mesh';
 import { SurfaceColourProbe } from './surface-colour-probe';
-import { bakeTexture } from './texture-bake';
-import { meshBounds, triangleCount, vertexNormals, type TriangleMesh } from './triangle-mesh';
-import { unwrapUvs } from './uv-unwrap';
+import { lapTimer, unwrapBakeAndWrite } from './textured-glb';
+import { meshBounds, triangleCount, type TriangleMesh } from './triangle-mesh';
 
 /** Taubin smoothing passes on the marching-cubes surface (removes grid terracing, which also makes far fewer UV charts). */
 const SMOOTHING_ITERATIONS = 10;
 /** Simplification always removes what changes the surface by less than this many grid cells, below the target too. */
 const FREE_ERROR_CELLS = 0.25;
-/** A separate piece of surface is kept when its area is at least this share of the largest piece's (else debris). */
-const MIN_PIECE_AREA_SHARE = 0.1;
 /** How far (in density-grid cells) the colour probe looks in front of and behind the surface. */
 const PROBE_REACH_CELLS = 3;
 
@@ -66,14 +60,7 @@ export async function exportTexturedMesh(
   options: Partial<MeshExportSettings> = {},
 ): Promise<{ glb: Uint8Array; worldMesh: TriangleMesh & { normals: Float32Array; uvs: Float32Array }; texture: { pixels: Uint8Array; size: number }; report: MeshExportReport }> {
   const settings = MeshExportSettings.parse(options);
-  const clock = () => performance.now();
-  let t = clock();
-  const lap = () => {
-    const now = clock();
-    const ms = now - t;
-    t = now;
-    return ms;
-  };
+  const lap = lapTimer();
   const timingsMs = {} as MeshExportReport['timingsMs'];
   const surface = extractSurface(g, settings);
   const kernels = surface.kernels;
@@ -81,39 +68,25 @@ export async function exportTexturedMesh(
   const smooth = taubinSmooth(surface.mesh, SMOOTHING_ITERATIONS);
   const simplified = await simplifyMesh(smooth, settings.targetTriangles, FREE_ERROR_CELLS * surface.grid.spacingM);
   timingsMs.simplify = lap();
-  const normals = vertexNormals(simplified.mesh);
-  const atlas = await unwrapUvs(simplified.mesh);
-  const vertices = atlas.sourceVertex.length;
-  const positions = new Float32Array(3 * vertices);
-  const outNormals = new Float32Array(3 * vertices);
-  atlas.sourceVertex.forEach((src, v) => {
-    positions.set(simplified.mesh.positions.subarray(3 * src, 3 * src + 3), 3 * v);
-    outNormals.set(normals.subarray(3 * src, 3 * src + 3), 3 * v);
-  });
-  timingsMs.unwrap = lap();
   const reach = PROBE_REACH_CELLS * surface.grid.spacingM;
-  const index = buildGaussianCellIndex(kernels, meshBounds(positions), reach);
-  const probe = new SurfaceColourProbe(g, kernels, index, reach);
-  const baked = bakeTexture({ positions, normals: outNormals, uvs: atlas.uvs, indices: atlas.indices, size: settings.textureSize }, probe);
-  timingsMs.bake = lap();
-  const glb = await writeGlb({
-    positions: placeMesh(positions, settings.pivot, settings.scale),
-    normals: outNormals,
-    uvs: atlas.uvs,
-    indices: atlas.indices,
-    baseColourPng: encodePngRgb(baked.pixels, baked.size, baked.size),
-  });
-  timingsMs.glb = lap();
+  const textured = await unwrapBakeAndWrite(
+    simplified.mesh,
+    (positions) => new SurfaceColourProbe(g, kernels, buildGaussianCellIndex(kernels, meshBounds(positions), reach), reach),
+    settings,
+    lap,
+    timingsMs,
+  );
+  const { glb, worldMesh, texture, baked, vertices } = textured;
   return {
     glb,
-    worldMesh: { positions, indices: atlas.indices, normals: outNormals, uvs: atlas.uvs },
-    texture: { pixels: baked.pixels, size: baked.size },
+    worldMesh,
+    texture,
     report: {
       gridDims: surface.grid.dims,
       marchingCubesTriangles: surface.rawTriangles,
       keptComponents: surface.keptComponents,
       droppedComponents: surface.droppedComponents,
-      triangles: atlas.indices.length / 3,
+      triangles: worldMesh.indices.length / 3,
       vertices,
       simplifyRelativeError: simplified.relativeError,
       uncoveredTexels: baked.uncoveredTexels,

@@ -1,8 +1,16 @@
-import type { SurfaceColourProbe } from './surface-colour-probe';
 import { dilateTexture } from './texture-dilate';
 
 /** Texels that see less accumulated alpha than this are left to the dilation rather than trusted. */
 const MIN_COVERAGE = 0.05;
+
+/**
+ * Where a bake reads colour: the colour at surface point p seen along its outward normal n, written into out
+ * (display values in [0, 1]), and the weight of what was there (0: nothing). The Gaussians' SurfaceColourProbe and
+ * the DMTet colour field's probe both are one.
+ */
+export interface ColourProbe {
+  sample(px: number, py: number, pz: number, nx: number, ny: number, nz: number, out: Float64Array): number;
+}
 
 export interface BakeInput {
   /** Per-vertex positions, unit normals (V×3) and UVs in [0, 1] (V×2), indices T×3: the unwrapped mesh. */
@@ -28,7 +36,7 @@ export interface BakedTexture {
  * mapped back to its surface point (barycentric position and interpolated normal) and coloured by the probe there.
  * Then the gutters are filled by dilation so seams do not bleed.
  */
-export function bakeTexture(mesh: BakeInput, probe: SurfaceColourProbe): BakedTexture {
+export function bakeTexture(mesh: BakeInput, probe: ColourProbe): BakedTexture {
   const { size, positions: P, normals: N, uvs, indices } = mesh;
   const rgb = new Float32Array(size * size * 3);
   const filled = new Uint8Array(size * size);

@@ -72,13 +72,16 @@ export function sampleColourField(field: ColourField, points: ArrayLike<number>)
   const stencil = new TrilinearStencil(field.resolution);
   for (let p = 0; p < count; p++) {
     stencil.locate(points[3 * p]!, points[3 * p + 1]!, points[3 * p + 2]!);
-    for (let ch = 0; ch < 3; ch++) {
-      let z = 0;
-      for (let c = 0; c < 8; c++) z += stencil.weight[c]! * field.logits[3 * stencil.corner[c]! + ch]!;
-      out[3 * p + ch] = 1 / (1 + Math.exp(-z));
-    }
+    for (let ch = 0; ch < 3; ch++) out[3 * p + ch] = stencilAlbedo(field, stencil, ch);
   }
   return out;
+}
+
+/** Channel ch of the albedo at the point the stencil was last located at. */
+export function stencilAlbedo(field: ColourField, stencil: TrilinearStencil, ch: number): number {
+  let z = 0;
+  for (let c = 0; c < 8; c++) z += stencil.weight[c]! * field.logits[3 * stencil.corner[c]! + ch]!;
+  return 1 / (1 + Math.exp(-z));
 }
 
 /**

@@ -9,7 +9,7 @@ import { GaussianModel } from '../../../../src/core/scene/gaussians/gaussian-mod
 import { initialiseFromPoints, sampleMeshSurface } from '../../../../src/core/scene/gaussians/initialise';
 import { fitToImages } from '../../../../src/core/scene/gaussians/photometric-fit';
 import { GaussianTrainingSettings } from '../../../../src/core/scene/gaussians/training-settings';
-import { objectAppearanceAt, objectMesh } from './demo-object-surface';
+import { objectAppearanceAt, objectMesh } from '../../../../src/core/diffusion/demo/object-surface';
 
 export interface FitOptions {
   gaussians: number;

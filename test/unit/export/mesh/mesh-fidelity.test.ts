@@ -3,7 +3,7 @@ import { objectSignedDistance } from '../../../../src/core/diffusion/demo/object
 import { exportTexturedMesh } from '../../../../src/core/export/mesh/mesh-from-gaussians';
 import { Rng } from '../../../../src/core/random/rng';
 import { sampleMeshSurface } from '../../../../src/core/scene/gaussians/initialise';
-import { analyticSurfacePoints, boundsDiagonal, chamferDistance, objectAlbedoAt, objectAppearanceAt, projectToSurface } from './demo-object-surface';
+import { analyticSurfacePoints, boundsDiagonal, chamferDistance, objectAlbedoAt, objectAppearanceAt, projectToSurface } from '../../../../src/core/diffusion/demo/object-surface';
 import { fittedDemoGaussians } from './fitted-demo-gaussians';
 
 const FIT = { gaussians: 3000, views: 16, size: 64, iterations: 200, seed: 1 } as const;

@@ -1,11 +1,11 @@
-import { objectSignedDistance, type DemoObject } from '../../../../src/core/diffusion/demo/objects';
-import { signedDistance } from '../../../../src/core/diffusion/demo/primitives';
-import { SHADING } from '../../../../src/core/diffusion/demo/raycast';
-import { marchingCubes } from '../../../../src/core/export/mesh/marching-cubes';
-import { sampleScalarGrid } from '../../../../src/core/export/mesh/scalar-grid';
-import type { TriangleMesh } from '../../../../src/core/export/mesh/triangle-mesh';
-import type { Rng } from '../../../../src/core/random/rng';
-import { sampleMeshSurface } from '../../../../src/core/scene/gaussians/initialise';
+import { objectSignedDistance, type DemoObject } from './objects';
+import { signedDistance } from './primitives';
+import { SHADING } from './raycast';
+import { marchingCubes } from '../../export/mesh/marching-cubes';
+import { sampleScalarGrid } from '../../export/mesh/scalar-grid';
+import type { TriangleMesh } from '../../export/mesh/triangle-mesh';
+import type { Rng } from '../../random/rng';
+import { sampleMeshSurface } from '../../scene/gaussians/initialise';
 
 /** A demo object's surface as a mesh: marching cubes on its exact signed distance (inside = −SDF ≥ 0) over [−1, 1]³. */
 export function objectMesh(object: DemoObject, cells: number): TriangleMesh {

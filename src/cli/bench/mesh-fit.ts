@@ -1,0 +1,54 @@
+import { DemoMeshFitSettings, fitDemoMesh, type DemoMeshFitResult } from '../../core/scene/dmtet/demo-mesh-fit';
+import { KilnError } from '../../shared/errors';
+import { formatZodIssues } from '../../shared/zod-issues';
+import type { Benchmark } from './benchmark';
+
+const OBJECTS = ['sphere', 'snowman', 'mug', 'torus', 'table'];
+
+/** The issue's acceptance bar for the DMTet stage alone (issue 13). */
+const BAR = { chamferPercent: 1, heldOutPsnr: 30 };
+
+function parseModelSettings(raw: unknown): Record<string, unknown> {
+  try {
+    return JSON.parse(String(raw)) as Record<string, unknown>;
+  } catch {
+    throw new KilnError('invalid-request', `--model must be JSON DMTet settings, e.g. '{"sdfLrPerCell":0.1}'`);
+  }
+}
+
+const row = (r: DemoMeshFitResult) =>
+  `| ${r.object.padEnd(8)} | ${String(r.iterations).padStart(5)} | ${String(r.gridResolution).padStart(4)} | ${String(r.triangles).padStart(7)} | ${r.sizeM.toFixed(3)} | ${(1000 * r.chamferM).toFixed(1).padStart(6)} | ${r.chamferPercent.toFixed(2).padStart(5)} % | ${r.heldOutPsnr.toFixed(2).padStart(6)} | ${r.seconds.toFixed(0).padStart(5)} |`;
+
+export const meshFitBenchmark: Benchmark = {
+  name: 'mesh-fit',
+  summary: `the DMTet stage alone fitted to demo objects' exact renders: Chamfer vs the exact surface and held-out PSNR (--objects a,b, --iters N, --seed, --size, --model JSON)`,
+  options: { objects: { type: 'string' }, iters: { type: 'string' }, seed: { type: 'string' }, size: { type: 'string' }, model: { type: 'string' } },
+  async run({ values, json }, io) {
+    const objects = values.objects === undefined ? OBJECTS : String(values.objects).split(',').map((s) => s.trim()).filter(Boolean);
+    const common = {
+      ...(values.iters !== undefined ? { iterations: Number(values.iters) } : {}),
+      ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
+      ...(values.size !== undefined ? { size: Number(values.size) } : {}),
+      ...(values.model !== undefined ? { model: parseModelSettings(values.model) } : {}),
+    };
+    const settings = objects.map((object) => {
+      const parsed = DemoMeshFitSettings.safeParse({ object, ...common });
+      if (!parsed.success) throw new KilnError('invalid-request', `invalid mesh-fit settings: ${formatZodIssues(parsed.error)}`);
+      return parsed.data;
+    });
+    if (!json) {
+      const s = settings[0]!;
+      io.out(`kiln bench mesh-fit — DMTet from a sphere of ${s.initialRadiusM} m, ${s.iterations} iterations, ${s.views} views at ${s.size}², batch ${s.batchSize}; bar: Chamfer ≤ ${BAR.chamferPercent} % of size, held-out PSNR ≥ ${BAR.heldOutPsnr} dB\n\n`);
+      io.out('| object   | iters | grid | triangles | size (m) | Chamfer (mm) | Chamfer / size | held-out PSNR (dB) | seconds |\n');
+      io.out('|----------|------:|-----:|--------:|------:|-------:|--------:|-------:|------:|\n');
+    }
+    const rows: DemoMeshFitResult[] = [];
+    for (const s of settings) {
+      const result = fitDemoMesh(s);
+      rows.push(result);
+      if (!json) io.out(row(result) + '\n');
+    }
+    if (json) io.out(JSON.stringify({ benchmark: 'mesh-fit', bar: BAR, settings, rows }, null, 2) + '\n');
+    return 0;
+  },
+};
