@@ -1,4 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { NodeIO } from '@gltf-transform/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportRunSnapshot } from '../../../src/core/pipeline/export-run';
+import { readInriaPly } from '../../../src/core/export/ply/ply-reader';
 import { decodeCheckpoint } from '../../../src/core/pipeline/checkpoint';
 import { executeRun, type RunHooks } from '../../../src/core/pipeline/generation';
 import { resolveRunConfig, ResolvedRunConfig } from '../../../src/core/pipeline/run-config';
@@ -95,6 +101,23 @@ describe('a run of Gaussians then a DMTet mesh', () => {
     const checkpoint = decodeCheckpoint(store.blobs.read(snapshots.at(-1)!.checkpointBlob!));
     expect([checkpoint.stage, checkpoint.iteration]).toEqual([1, 30]);
   });
+
+  it('exports GLB from the final mesh (valid glTF), and PLY from the last Gaussians', async () => {
+    const glb = await exportRunSnapshot(store, { runId: reference.id, path: join(temp.home, 'cube.glb') });
+    expect([glb.format, glb.iteration]).toEqual(['glb', 30]);
+    const bytes = readFileSync(glb.path);
+    const validator = createRequire(import.meta.url)('gltf-validator') as { validateBytes(data: Uint8Array): Promise<{ issues: { numErrors: number; messages: unknown[] } }> };
+    const report = await validator.validateBytes(new Uint8Array(bytes));
+    expect(report.issues.numErrors, JSON.stringify(report.issues.messages)).toBe(0);
+    const doc = await new NodeIO().readBinary(new Uint8Array(bytes));
+    const [material] = doc.getRoot().listMaterials();
+    expect(material!.getBaseColorTexture()).not.toBeNull();
+    const ply = await exportRunSnapshot(store, { runId: reference.id, path: join(temp.home, 'cube.ply') });
+    expect(ply.iteration).toBe(BOUNDARY);
+    const stored = store.runs.getSnapshot(reference.id, BOUNDARY);
+    expect(readInriaPly(readFileSync(ply.path)).count).toBe(stored.gaussians);
+    await expect(exportRunSnapshot(store, { runId: reference.id, iteration: 30, path: join(temp.home, 'mesh.ply') })).rejects.toMatchObject({ code: 'invalid-request', message: expect.stringMatching(/holds a mesh.*export it as GLB/) });
+  }, 120_000);
 
   it('pauses at the boundary and inside the mesh stage, and resumes to the bit-identical final mesh', async () => {
     const run = createRun(store.runs, projectId, REQUEST);
