@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { glbFidelity } from '../../core/pipeline/bench/glb-fidelity';
 import { KilnError } from '../../shared/errors';
 import type { Benchmark } from './benchmark';
@@ -17,6 +17,8 @@ export const glbScoreBenchmark: Benchmark = {
   async run({ values, json }, io) {
     const files = String(values.files ?? '').split(',').filter(Boolean);
     if (values.object === undefined || files.length === 0) throw new KilnError('invalid-request', 'give --object (a demo object id, e.g. snowman) and --files a.glb,b.glb');
+    const missing = files.filter((f) => !existsSync(f));
+    if (missing.length > 0) throw new KilnError('not-found', `no such file: ${missing.join(', ')}`);
     const rows = [];
     if (!json) io.out('| file | triangles | pieces | Chamfer (mm) | Chamfer / size | true surface within 2 % |\n|---|--:|--:|--:|--:|--:|\n');
     for (const file of files) {
