@@ -10,6 +10,7 @@ import { psnr } from '../gaussians/photometric-fit';
 import { DmtetModel } from './dmtet-model';
 import { DmtetModelSettings } from './dmtet-model-settings';
 import { fitDmtetToImages, type MeshFitTarget } from './fit-to-images';
+import { visualHullSdf } from './visual-hull-sdf';
 
 /**
  * The DMTet stage alone fitted to a demo object's exact renders (the mesh-fit benchmark, docs/bench/mesh-fit.md):
@@ -26,6 +27,11 @@ export const DemoMeshFitSettings = z
     /** Alpha MSE weight beside the RGB MSE: the silhouette is what moves the surface fastest. */
     alphaWeight: z.number().min(0).default(5),
     heldOutViews: z.number().int().positive().default(8),
+    /**
+     * The start: a grey sphere (the hard case: holes must open by topology change), or the visual hull of the training
+     * silhouettes (visual-hull-sdf.ts), grey too.
+     */
+    init: z.enum(['sphere', 'visual-hull']).default('sphere'),
     /** Radius of the initial sphere (metres): every demo object fits in the unit ball. */
     initialRadiusM: z.number().positive().max(0.95).default(0.75),
     surfaceSamples: z.number().int().positive().default(20_000),
@@ -71,6 +77,7 @@ export function fitDemoMesh(raw: z.input<typeof DemoMeshFitSettings>, onProgress
   const background = SHADING.background;
   const settings = DmtetModelSettings.parse({ gridProgression: DEFAULT_PROGRESSION, ...o.model });
   const model = DmtetModel.sphere(settings, o.initialRadiusM, { iterations: o.iterations, seed: o.seed });
+  if (o.init === 'visual-hull') model.field.sdf.set(visualHullSdf(model.grid, targets));
   const { finalLoss } = fitDmtetToImages(model, targets, { iterations: o.iterations, batchSize: o.batchSize, background, alphaWeight: o.alphaWeight, onProgress }, rng.fork());
   const heldOut = evaluationOrbit(o.heldOutViews, { elevationDeg: 20, radiusM: 2.6, fovYDeg: 40, width: o.size, height: o.size, azimuthOffsetDeg: 17 });
   let psnrSum = 0;
