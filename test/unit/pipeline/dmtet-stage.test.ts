@@ -132,6 +132,17 @@ describe('a run of Gaussians then a DMTet mesh', () => {
     expectSameEnd(store.runs.listSnapshots(run.id), store.runs.listSnapshots(reference.id));
   }, 240_000);
 
+  it('resumes bit for bit under random lights too: the thumbnails of extra snapshots draw none', async () => {
+    const [gaussians, mesh] = REQUEST.stages!;
+    const request = { ...REQUEST, stages: [gaussians!, { ...mesh!, settings: { ...mesh!.settings, shading: 'random-point-light' } }] };
+    const uninterrupted = await executeRun(env(), createRun(store.runs, projectId, request).id);
+    const run = createRun(store.runs, projectId, request);
+    expect((await executeRun(env(), run.id, pauseAfter(BOUNDARY + 1))).lastIteration).toBe(BOUNDARY + 1);
+    expect((await executeRun(env(), run.id, pauseAfter(2))).lastIteration).toBe(BOUNDARY + 3);
+    expect((await executeRun(env(), run.id)).status).toBe('completed');
+    expectSameEnd(store.runs.listSnapshots(run.id), store.runs.listSnapshots(uninterrupted.id));
+  }, 240_000);
+
   it('branches from a stage-0 snapshot into a mesh stage with another method', async () => {
     const branch = createBranch(store.runs, reference.id, 16, { stages: [{ representation: 'dmtet', method: 'ism', iterations: 3, settings: { gridResolution: 32, initThreshold: 0.1 } }] });
     expect(ResolvedRunConfig.parse(branch.config).stages.map((s) => [s.representation, s.method])).toEqual([['dmtet', 'ism']]);

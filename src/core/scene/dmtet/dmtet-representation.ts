@@ -16,6 +16,7 @@ import { DmtetModel, type DmtetModelOptions } from './dmtet-model';
 import { DmtetStageSettings, resolveDmtetStageSettings } from './dmtet-stage-settings';
 import { decodeDmtetState, encodeDmtetState, type DmtetStateHeader } from './dmtet-state-codec';
 import { surfaceVanishedError } from './marching-tets';
+import type { ShadingModel } from './surface-shading';
 
 /**
  * A DMTet surface behind the Representation contract (DTC123's second stage): the tet grid's SDF and deformations
@@ -38,7 +39,16 @@ export class DmtetRepresentation implements Representation {
   beginIteration(): void {}
 
   render(cameras: readonly Camera[], background: readonly [number, number, number]): Rendering {
-    const images = this.model.render(cameras.map(toKernelCamera), { background });
+    return this.renderWith(cameras, background);
+  }
+
+  /** Under the demo prior's fixed world light: no random light is drawn, so a thumbnail never shifts the run. */
+  renderPreview(cameras: readonly Camera[], background: readonly [number, number, number]): Rendering {
+    return this.renderWith(cameras, background, 'demo-lambert');
+  }
+
+  private renderWith(cameras: readonly Camera[], background: readonly [number, number, number], shading?: ShadingModel): Rendering {
+    const images = this.model.render(cameras.map(toKernelCamera), { background, ...(shading ? { shading } : {}) });
     const { width, height } = cameras[0]!;
     const out: Rendering = { cameraCount: cameras.length, width, height, ...images };
     this.renders.add(out);
