@@ -16,10 +16,10 @@ function termsText(terms: Record<string, number>): string {
     .join('  ');
 }
 
-/** One line of progress: iteration, rate, ETA, Gaussians, t and the method's loss terms. */
+/** One line of progress: iteration, rate, ETA, Gaussians (faces in a mesh stage), t and the method's loss terms. */
 export function progressLine(p: RunProgress): string {
   const pct = Math.floor((100 * p.iteration) / p.targetIterations);
-  return `${p.iteration}/${p.targetIterations} (${pct}%)  ${p.iterationsPerSecond.toFixed(1)} it/s  ETA ${formatDuration(p.etaSeconds)}  ${p.gaussians} Gaussians  t ${Math.round(p.t)}  ${termsText(p.terms)}`;
+  return `${p.iteration}/${p.targetIterations} (${pct}%)  ${p.iterationsPerSecond.toFixed(1)} it/s  ETA ${formatDuration(p.etaSeconds)}  ${p.gaussians} ${p.stage === 'dmtet' ? 'faces' : 'Gaussians'}  t ${Math.round(p.t)}  ${termsText(p.terms)}`;
 }
 
 /** On a terminal: one bar redrawn in place. Piped: plain lines, so logs stay readable. */

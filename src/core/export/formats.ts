@@ -129,6 +129,20 @@ export async function exportGaussians(g: GaussianArrays, formatName: string, pat
   return { format: format.name, path, byteLength: encoded.byteLength };
 }
 
+/**
+ * Writes what `encode` makes of the format's parsed options to `path`, with exportGaussians's checks: for a
+ * payload that is not Gaussians (a mesh stage's GLB).
+ */
+export async function exportEncoded(formatName: string, path: string, options: unknown, encode: (options: unknown) => Promise<Uint8Array>): Promise<ExportResult> {
+  const format = findExportFormat(formatName);
+  checkExtension(format, path);
+  const parsed = parseExportOptions(format, options);
+  checkDestination(path);
+  const bytes = await encode(parsed);
+  writeFileAtomic(path, [bytes]);
+  return { format: format.name, path, byteLength: bytes.byteLength };
+}
+
 export interface EncodedExport {
   format: ExportFormat;
   chunks: Uint8Array[];

@@ -1,12 +1,15 @@
 import { KilnError } from '../../shared/errors';
 import { resolve } from 'node:path';
-import { exportFormatForPath, exportGaussians, findExportFormat, type ExportResult } from '../export/formats';
+import { exportEncoded, exportFormatForPath, exportGaussians, findExportFormat, type ExportResult } from '../export/formats';
+import type { MeshExportSettings } from '../export/mesh/mesh-export-settings';
 import { decodeCompactGaussians } from '../../shared/gaussians/compact-gaussians';
+import { exportMeshSnapshotGlb } from '../scene/dmtet/mesh-snapshot-glb';
+import type { SnapshotRecord } from '../store/run-repository';
 import type { KilnStore } from '../store/kiln-store';
 
 export interface RunExportRequest {
   runId: string;
-  /** Snapshot iteration; the newest when omitted. */
+  /** Snapshot iteration; when omitted, the newest that the format can write (a mesh stage's for GLB, else splats). */
   iteration?: number;
   /** Format name; taken from the destination's extension when omitted. */
   format?: string;
@@ -15,25 +18,37 @@ export interface RunExportRequest {
 }
 
 /**
- * Exports one snapshot of a run — the Gaussians exactly as the timeline shows them — and records the file as an
- * asset of the run.
+ * Exports one snapshot of a run exactly as the timeline shows it and records the file as an asset of the run. A
+ * run with a mesh stage exports its GLB from that mesh (the optimised surface, not marching cubes over splat
+ * density); splat formats export its last Gaussians.
  */
 export async function exportRunSnapshot(store: KilnStore, r: RunExportRequest): Promise<ExportResult & { iteration: number }> {
   const path = resolve(r.path);
   const format = r.format ? findExportFormat(r.format) : exportFormatForPath(path);
-  const { run, snapshot, gaussians } = loadSnapshotGaussians(store, r.runId, r.iteration);
-  const result = await exportGaussians(gaussians, format.name, path, r.options ?? {});
+  const run = store.runs.getRun(r.runId);
+  const chosen = r.iteration === undefined ? store.runs.latestSnapshot(run.id) : store.runs.getSnapshot(run.id, r.iteration);
+  let result: ExportResult;
+  let snapshot: SnapshotRecord;
+  if (format.name === 'glb' && chosen?.payloadKind === 'mesh') {
+    snapshot = chosen;
+    const bytes = store.blobs.read(snapshot.payloadBlob);
+    result = await exportEncoded(format.name, path, r.options ?? {}, async (options) => (await exportMeshSnapshotGlb(bytes, options as MeshExportSettings)).glb);
+  } else {
+    const loaded = loadSnapshotGaussians(store, run.id, r.iteration);
+    snapshot = loaded.snapshot;
+    result = await exportGaussians(loaded.gaussians, format.name, path, r.options ?? {});
+  }
   store.runs.addAsset({ runId: run.id, iteration: snapshot.iteration, format: result.format, path: result.path, bytes: result.byteLength });
   return { ...result, iteration: snapshot.iteration };
 }
 
-/** A run's snapshot (the newest when `iteration` is omitted) with its Gaussians decoded. */
+/** A run's snapshot of Gaussians (the newest such when `iteration` is omitted: a mesh stage's come after) decoded. */
 export function loadSnapshotGaussians(store: KilnStore, runId: string, iteration?: number) {
   const run = store.runs.getRun(runId);
-  const snapshot = iteration === undefined ? store.runs.latestSnapshot(run.id) : store.runs.getSnapshot(run.id, iteration);
+  const snapshot = iteration === undefined ? store.runs.listSnapshots(run.id).findLast((s) => s.payloadKind === 'splats') : store.runs.getSnapshot(run.id, iteration);
   if (!snapshot) throw new KilnError('not-found', `run ${run.id.slice(0, 8)} has no snapshot yet; nothing to export`);
   if (snapshot.payloadKind !== 'splats') {
-    throw new KilnError('invalid-request', `snapshot ${snapshot.iteration} of run ${run.id.slice(0, 8)} holds a ${snapshot.payloadKind}, not Gaussians; export a snapshot of a Gaussian stage`);
+    throw new KilnError('invalid-request', `snapshot ${snapshot.iteration} of run ${run.id.slice(0, 8)} holds a ${snapshot.payloadKind}, not Gaussians; export it as GLB, or export splats from a snapshot of a Gaussian stage`);
   }
   return { run, snapshot, gaussians: decodeCompactGaussians(store.blobs.read(snapshot.payloadBlob)) };
 }

@@ -36,8 +36,29 @@ export function presetBudget(method: MethodName, preset: PresetName): PresetBudg
   return { ...BASE_PRESETS[preset], ...METHOD_PRESET_ADJUSTMENTS[method]?.[preset] };
 }
 
-/** The stages a preset runs (today one Gaussian stage; a mesh stage joins when its representation is registered). */
+/**
+ * The budget of a DMTet stage after the Gaussians (`stages: [{ representation: 'gaussians' }, { representation:
+ * 'dmtet' }]`): the grid rises 32 → 64 as DTC123's does (128 only in quality), the views at the prior's size.
+ */
+const MESH_PRESETS: Record<PresetName, PresetStage> = {
+  fast: { representation: 'dmtet', iterations: 100, batchSize: 1, settings: { gridProgression: [{ from: 0, resolution: 32 }, { from: 0.5, resolution: 64 }] } },
+  balanced: { representation: 'dmtet', iterations: 200, batchSize: 2, settings: { gridProgression: [{ from: 0, resolution: 32 }, { from: 0.4, resolution: 64 }] } },
+  quality: {
+    representation: 'dmtet',
+    iterations: 400,
+    batchSize: 2,
+    settings: { gridProgression: [{ from: 0, resolution: 32 }, { from: 0.3, resolution: 64 }, { from: 0.7, resolution: 128 }] },
+  },
+};
+
+/** The stages a preset runs by default: one Gaussian stage. */
 export function presetStages(method: MethodName, preset: PresetName): PresetStage[] {
+  return [presetStageOf(method, preset, 'gaussians')];
+}
+
+/** A preset's budget and settings for a stage of `representation` (what a requested stage without them gets). */
+export function presetStageOf(method: MethodName, preset: PresetName, representation: RepresentationName): PresetStage {
+  if (representation === 'dmtet') return MESH_PRESETS[preset];
   const { iterations, batchSize, initialGaussians, maxGaussians } = presetBudget(method, preset);
-  return [{ representation: 'gaussians', iterations, batchSize, settings: { initialGaussians, maxGaussians } }];
+  return { representation: 'gaussians', iterations, batchSize, settings: { initialGaussians, maxGaussians } };
 }

@@ -5,7 +5,7 @@ import { parseMethodSettings } from '../distill/registry';
 import { formatZodIssues } from '../../shared/zod-issues';
 import { representationByName } from '../scene/registry';
 import { GaussianTrainingSettings } from '../scene/gaussians/training-settings';
-import { presetStages } from './presets';
+import { presetStageOf, presetStages } from './presets';
 
 /** Snapshot spacing: about 25 over a stage, at least every iteration. */
 export function defaultSnapshotEvery(iterations: number): number {
@@ -122,13 +122,10 @@ function resolveStage(r: ParsedRunRequest, stage: z.output<typeof RunRequest>['s
       throw new KilnError('invalid-request', `stage ${index + 1} (${s.representation}) cannot start from the ${before.payloadKind} that stage ${index} (${before.name}) produces`);
     }
   }
-  const preset = presetStages(r.method, r.preset).find((p) => p.representation === s.representation);
+  const preset = presetStageOf(r.method, r.preset, s.representation);
   const method = s.method ?? r.method;
-  const iterations = s.iterations ?? r.iterations ?? preset?.iterations;
-  const batchSize = s.batchSize ?? r.batchSize ?? preset?.batchSize;
-  if (iterations === undefined || batchSize === undefined) {
-    throw new KilnError('invalid-request', `the ${r.preset} preset has no ${s.representation} stage; give stage ${index + 1} its iterations and batchSize`);
-  }
+  const iterations = s.iterations ?? r.iterations ?? preset.iterations;
+  const batchSize = s.batchSize ?? r.batchSize ?? preset.batchSize;
   const methodSettings = parseMethodSettings(method, s.methodSettings ?? (method === r.method ? r.methodSettings : {}));
   const shorthand = s.representation === 'gaussians' ? gaussianShorthand(r) : {};
   return {
@@ -138,7 +135,7 @@ function resolveStage(r: ParsedRunRequest, stage: z.output<typeof RunRequest>['s
     iterations,
     batchSize,
     snapshotEvery: r.snapshotEvery ?? defaultSnapshotEvery(iterations),
-    settings: definition.resolveSettings(preset?.settings ?? {}, { ...shorthand, ...s.settings }, iterations) as Record<string, unknown>,
+    settings: definition.resolveSettings(preset.settings, { ...shorthand, ...s.settings }, iterations) as Record<string, unknown>,
   };
 }
 

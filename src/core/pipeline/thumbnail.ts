@@ -13,6 +13,6 @@ export function renderThumbnail(representation: Representation, sampler: OrbitSa
     { radiusM: (sampler.radiusM[0] + sampler.radiusM[1]) / 2, ...THUMBNAIL_POSE },
     { fovYDeg: (sampler.fovYDeg[0] + sampler.fovYDeg[1]) / 2, width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE },
   );
-  const out = representation.render([camera], background);
+  const out = representation.renderPreview?.([camera], background) ?? representation.render([camera], background);
   return encodePngRgb(chwToRgbBytes(out.rgb, THUMBNAIL_SIZE, THUMBNAIL_SIZE), THUMBNAIL_SIZE, THUMBNAIL_SIZE);
 }

@@ -58,6 +58,11 @@ export interface Representation {
   beginIteration(iteration: number, totalIterations: number): void;
   /** Renders a batch of views (all of one image size) over a uniform background. */
   render(cameras: readonly Camera[], background: readonly [number, number, number]): Rendering;
+  /**
+   * A render for people (thumbnails) that leaves the training state untouched, where render() would not (random
+   * lights drawn from the representation's stream); render() is used when absent.
+   */
+  renderPreview?(cameras: readonly Camera[], background: readonly [number, number, number]): Rendering;
   /** Gradients of `rendering` (one of this representation's, of its current parameters), kept for step(). */
   backward(rendering: Rendering, gradients: ImageGradients): void;
   /** One optimiser step from the gradients of the last backward(). */

@@ -18,6 +18,15 @@ const STAGES = JSON.stringify([
   { representation: 'gaussians', iterations: 15, method: 'ism' },
 ]);
 const TWO_STAGE_ARGS = [...ARGS, '--stages', STAGES];
+/** The same budget as splats then a DMTet mesh on the coarsest grid (faint splats: a low initial surface density). */
+const MESH_ARGS = [
+  ...ARGS,
+  '--stages',
+  JSON.stringify([
+    { representation: 'gaussians', iterations: 24 },
+    { representation: 'dmtet', iterations: 6, settings: { gridResolution: 32, initThreshold: 0.1 } },
+  ]),
+];
 
 interface Exit {
   code: number | null;
@@ -162,4 +171,14 @@ describe('a two-stage run killed around its stage boundary', () => {
     expect(snapshots.map((s) => [s.iteration, s.stage])).toEqual([0, 1, 4, 8, 12, 15, 16, 19, 23, 27, 30].map((it) => [it, it <= 15 ? 0 : 1]));
     expect(snapshots.at(-1)!.payloadBlob).toBe(reference);
   }, 120_000);
+});
+
+describe('a run killed inside its DMTet stage', () => {
+  // Stage 0 snapshots at 0, 1, 2, 4, …, 24; the mesh stage at 28 and 30: the kill lands after 28.
+  it('resumes the mesh stage from its checkpoint and finishes with the same mesh', async () => {
+    const reference = await referencePayload(MESH_ARGS, 'reference-mesh');
+    const snapshots = await killAndResume(MESH_ARGS, 10, 0);
+    expect(snapshots.filter((s) => s.stage === 1).map((s) => [s.iteration, s.payloadKind])).toEqual([[28, 'mesh'], [30, 'mesh']]);
+    expect(snapshots.at(-1)!.payloadBlob).toBe(reference);
+  }, 240_000);
 });

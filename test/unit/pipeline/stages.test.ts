@@ -73,17 +73,13 @@ describe('a run’s stages as requested', () => {
     expect((config.stages[2]!.settings.training as { maxGaussians: number }).maxGaussians).toBe(77);
   });
 
-  it('refuses an empty list, an out-of-order list, an unknown or unavailable representation and unknown settings', () => {
+  it('refuses an empty list, an out-of-order list, an unknown representation and unknown settings', () => {
     expect(refused({ stages: [] })).toEqual({ code: 'invalid-request', message: expect.stringMatching(/a run needs at least one stage/) });
     expect(refused({ stages: [{ representation: 'dmtet' }, { representation: 'gaussians' }] })).toEqual({
       code: 'invalid-request',
       message: expect.stringMatching(/stage 2 \(gaussians\) comes after dmtet; stages run coarse to fine: gaussians, then dmtet/),
     });
     expect(refused({ stages: [{ representation: 'nerf' }] })).toEqual({ code: 'invalid-request', message: expect.stringMatching(/representation must be one of gaussians, dmtet/) });
-    expect(refused({ stages: [{ representation: 'gaussians' }, { representation: 'dmtet', iterations: 10 }] })).toEqual({
-      code: 'invalid-request',
-      message: expect.stringMatching(/the dmtet representation is not available in this version of Kiln yet; use stages of: gaussians/),
-    });
     expect(refused({ stages: [{ representation: 'gaussians', settings: { initialGausians: 5 } }] })).toEqual({ code: 'invalid-request', message: expect.stringMatching(/initialGausians/) });
     expect(refused({ stages: [{ representation: 'gaussians', settings: { training: { densifyFrom: -1 } } }] })).toEqual({ code: 'invalid-request', message: expect.stringMatching(/invalid 3DGS training settings: .*densifyFrom/) });
   });

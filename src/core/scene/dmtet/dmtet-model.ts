@@ -16,7 +16,7 @@ import { encodeMeshSnapshot, type MeshSnapshot } from './mesh-snapshot-payload';
 import { laplacianLoss, normalConsistencyLoss, sdfSignLoss } from './regularisers';
 import { resampleTetField } from './resample-tet-field';
 import { renderSurface, renderSurfaceBackward, type SurfaceImageGradients, type SurfaceImages, type SurfacePass } from './surface-render';
-import { viewLights } from './surface-shading';
+import { viewLights, type ShadingModel } from './surface-shading';
 import { boxDownsample, boxDownsampleBackward, supersampledCamera } from './supersample';
 import { createTetField, type TetField } from './tet-deformation';
 import { buildTetGrid, type TetGrid } from './tet-grid';
@@ -133,10 +133,11 @@ export class DmtetModel {
    * is box-filtered from the supersampled render, depth and normals too (at silhouettes they mix with the 0 of the
    * empty samples). A surface that vanished (all SDF one sign) is the `optimisation` error with the way out.
    */
-  render(cameras: readonly KernelCamera[], o: { background: readonly [number, number, number] }): SurfaceImages {
+  render(cameras: readonly KernelCamera[], o: { background: readonly [number, number, number]; shading?: ShadingModel }): SurfaceImages {
     const surface = this.extract();
     if (surface.vanished) throw surfaceVanishedError(surface.vanished, this.iteration);
-    const lights = viewLights(this.settings.shading, cameras, this.rng);
+    // Another shading (a preview under the fixed light) draws no random lights: the training stream stays as it was.
+    const lights = viewLights(o.shading ?? this.settings.shading, cameras, this.rng);
     const s = this.settings.supersample;
     const fine = cameras.map((c) => supersampledCamera(c, s));
     const { images, pass } = renderSurface(this.rasterizer, surface, this.colour, fine, lights, o.background);

@@ -32,23 +32,25 @@ export interface DmtetGlbReport {
   timingsMs: Partial<Record<'simplify' | 'unwrap' | 'bake' | 'glb', number>>;
 }
 
+export type SurfaceGlb = { glb: Uint8Array; worldMesh: TexturedWorldMesh; texture: { pixels: Uint8Array; size: number }; report: DmtetGlbReport };
+
 /**
  * A GLB from the DMTet surface itself (closed by construction): pieces under 10 % of the largest's area dropped,
  * simplified to the target triangle count, UV-unwrapped, the colour field's albedo baked to the base-colour
  * texture (no lighting in it: engines light the asset), placed at the pivot.
  */
-export async function exportDmtetGlb(
-  surface: TriangleMesh,
-  colour: ColourField,
-  cellM: number,
-  options: Partial<MeshExportSettings> = {},
-): Promise<{ glb: Uint8Array; worldMesh: TexturedWorldMesh; texture: { pixels: Uint8Array; size: number }; report: DmtetGlbReport }> {
+export async function exportDmtetGlb(surface: TriangleMesh, colour: ColourField, cellM: number, options: Partial<MeshExportSettings> = {}): Promise<SurfaceGlb> {
+  return exportSurfaceGlb(surface, () => new ColourFieldProbe(colour), cellM, options);
+}
+
+/** exportDmtetGlb's steps with any albedo probe (the colour field in a run, a mesh snapshot's vertex albedo after it). */
+export async function exportSurfaceGlb(surface: TriangleMesh, probe: () => ColourProbe, cellM: number, options: Partial<MeshExportSettings> = {}): Promise<SurfaceGlb> {
   const settings = MeshExportSettings.parse(options);
   const lap = lapTimer();
   const timingsMs: DmtetGlbReport['timingsMs'] = {};
   const { mesh, keptComponents, droppedComponents } = keepSubstantialComponents(surface, MIN_PIECE_AREA_SHARE);
   const simplified = await simplifyMesh(mesh, settings.targetTriangles, FREE_ERROR_CELLS * cellM);
   timingsMs.simplify = lap();
-  const { glb, worldMesh, texture, vertices } = await unwrapBakeAndWrite(simplified.mesh, () => new ColourFieldProbe(colour), settings, lap, timingsMs);
+  const { glb, worldMesh, texture, vertices } = await unwrapBakeAndWrite(simplified.mesh, probe, settings, lap, timingsMs);
   return { glb, worldMesh, texture, report: { keptComponents, droppedComponents, triangles: worldMesh.indices.length / 3, vertices, timingsMs } };
 }

@@ -35,7 +35,8 @@ export function decodeMeshSnapshot(bytes: Uint8Array): MeshSnapshot {
   if (view.getUint32(4, true) !== VERSION) throw new Error(`mesh snapshot version ${view.getUint32(4, true)} is not ${VERSION}`);
   const vertices = view.getUint32(8, true), triangles = view.getUint32(12, true);
   if (bytes.byteLength !== HEADER_BYTES + 12 * vertices + 12 * triangles + padded(3 * vertices)) throw new Error('mesh snapshot has the wrong length for its counts');
-  const copy = (start: number, length: number) => bytes.slice(start, start + length).buffer;
+  // Uint8Array's slice copies (a Node Buffer's would share its pool).
+  const copy = (start: number, length: number) => Uint8Array.prototype.slice.call(bytes, start, start + length).buffer;
   const indices = new Uint32Array(copy(HEADER_BYTES + 12 * vertices, 12 * triangles));
   for (const v of indices) if (v >= vertices) throw new Error(`mesh snapshot index ${v} is not a vertex (V = ${vertices})`);
   return {

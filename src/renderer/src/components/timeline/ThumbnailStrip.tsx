@@ -33,7 +33,7 @@ function Thumbnail({ snapshot, current, onSelect }: { snapshot: Snapshot; curren
       className="thumbnail"
       aria-label={`Show iteration ${snapshot.iteration}`}
       aria-current={current ? 'true' : undefined}
-      title={`Iteration ${snapshot.iteration} · ${snapshot.gaussians.toLocaleString()} Gaussians`}
+      title={`Iteration ${snapshot.iteration} · ${snapshot.gaussians.toLocaleString()} ${snapshot.payloadKind === 'mesh' ? 'faces' : 'Gaussians'}`}
       onClick={() => onSelect(snapshot.iteration)}
     >
       {src ? <img src={src} alt="" loading="lazy" draggable={false} /> : <span className="thumbnail-empty" aria-hidden="true" />}
