@@ -1,5 +1,4 @@
 import { KilnError } from '../../shared/errors';
-import { REPRESENTATION_NAMES } from '../../shared/runs';
 import { dmtetRepresentation } from './dmtet/dmtet-representation';
 import { gaussiansRepresentation } from './gaussians/gaussian-representation';
 import type { RepresentationDefinition } from './representation';
@@ -14,8 +13,5 @@ export function representationByName(name: string): RepresentationDefinition {
   const found = REPRESENTATIONS.find((r) => r.name === name);
   if (found) return found;
   const available = REPRESENTATIONS.map((r) => r.name).join(', ');
-  if ((REPRESENTATION_NAMES as readonly string[]).includes(name)) {
-    throw new KilnError('invalid-request', `the ${name} representation is not available in this version of Kiln yet; use stages of: ${available}`);
-  }
   throw new KilnError('invalid-request', `unknown representation "${name}"; choose one of ${available}`);
 }
