@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportRunSnapshot } from '../../../src/core/pipeline/export-run';
 import { readInriaPly } from '../../../src/core/export/ply/ply-reader';
 import { decodeCheckpoint } from '../../../src/core/pipeline/checkpoint';
-import { executeRun, type RunHooks } from '../../../src/core/pipeline/generation';
+import { executeRun } from '../../../src/core/pipeline/generation';
+import { pauseAfter } from '../../helpers/pause-after';
 import { resolveRunConfig, ResolvedRunConfig } from '../../../src/core/pipeline/run-config';
 import { createBranch, createRun } from '../../../src/core/pipeline/run-control';
 import { decodeMeshSnapshot } from '../../../src/core/scene/dmtet/mesh-snapshot-payload';
@@ -75,10 +76,6 @@ describe('a run of Gaussians then a DMTet mesh', () => {
   let projectId: string;
   let reference: Awaited<ReturnType<typeof executeRun>>;
   const env = () => ({ home: temp.home, runs: store.runs, blobs: store.blobs, threads: 1 });
-  const pauseAfter = (after: number): RunHooks => {
-    let asked = 0;
-    return { stopRequested: () => (++asked >= after ? 'pause' : null) };
-  };
 
   beforeAll(async () => {
     store = openKilnStore(temp.home);

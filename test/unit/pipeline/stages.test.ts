@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../../src/core/pipeline/checkpoint';
-import { executeRun, type RunHooks } from '../../../src/core/pipeline/generation';
+import { executeRun } from '../../../src/core/pipeline/generation';
+import { pauseAfter } from '../../helpers/pause-after';
 import { resolveRunConfig, ResolvedRunConfig } from '../../../src/core/pipeline/run-config';
 import { createBranch, createRun } from '../../../src/core/pipeline/run-control';
 import { GaussianStageSettings } from '../../../src/core/scene/gaussians/gaussian-stage-settings';
@@ -107,11 +108,6 @@ describe('multi-stage runs', () => {
   const env = () => ({ home: temp.home, runs: store.runs, blobs: store.blobs, threads: 1 });
   let reference: Awaited<ReturnType<typeof executeRun>>;
 
-  /** Stops with a pause after `after` iterations of this execution. */
-  const pauseAfter = (after: number): RunHooks => {
-    let asked = 0;
-    return { stopRequested: () => (++asked >= after ? 'pause' : null) };
-  };
 
   beforeAll(async () => {
     store = openKilnStore(temp.home);
