@@ -1,4 +1,4 @@
-import { PARAM_GROUPS, type GaussianArrays, type ParamGroup } from '../../shared/gaussians/gaussian-layout';
+import { PARAM_GROUPS, type ParamGroup } from '../../shared/gaussians/gaussian-layout';
 
 export interface GradCheckResult<G extends string = ParamGroup> {
   checked: number;
