@@ -68,7 +68,8 @@ describe('one error policy for every kiln command', () => {
       expect(result.code).toBe(1);
       expectOneLine(result.err, /the disk is full; free some space and try again/);
       const logged = /the full trace is in (\S+)\)/.exec(result.err);
-      if (logged) expect(existsSync(logged[1]!)).toBe(true);
+      expect(logged, 'the line names where the trace went').not.toBeNull();
+      expect(existsSync(logged![1]!)).toBe(true);
     });
   });
 });

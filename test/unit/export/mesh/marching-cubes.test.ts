@@ -3,8 +3,9 @@ import { fillEnclosedVoids } from '../../../../src/core/export/mesh/fill-enclose
 import { keepSubstantialComponents, triangleComponents } from '../../../../src/core/export/mesh/mesh-components';
 import { marchingCubes } from '../../../../src/core/export/mesh/marching-cubes';
 import { sampleScalarGrid } from '../../../../src/core/export/mesh/scalar-grid';
-import { surfaceArea, triangleCount, triangleCross, type TriangleMesh } from '../../../../src/core/export/mesh/triangle-mesh';
+import { surfaceArea, triangleCount, type TriangleMesh } from '../../../../src/core/export/mesh/triangle-mesh';
 import { Rng } from '../../../../src/core/random/rng';
+import { signedVolume } from '../../../helpers/mesh-shapes';
 
 /** Every directed edge appears once and its reverse once: the surface is closed, manifold and consistently wound. */
 function expectClosedAndOriented(mesh: TriangleMesh): void {
@@ -21,17 +22,6 @@ function expectClosedAndOriented(mesh: TriangleMesh): void {
   }
 }
 
-/** Enclosed volume by the divergence theorem (positive when triangles face outward). */
-function signedVolume(mesh: TriangleMesh): number {
-  let v = 0;
-  const n = new Float64Array(3);
-  for (let t = 0; t < triangleCount(mesh); t++) {
-    triangleCross(mesh, t, n);
-    const a = 3 * mesh.indices[3 * t]!;
-    v += (mesh.positions[a]! * n[0]! + mesh.positions[a + 1]! * n[1]! + mesh.positions[a + 2]! * n[2]!) / 6;
-  }
-  return v;
-}
 
 const ball = (r: number) => (x: number, y: number, z: number) => r - Math.hypot(x, y, z);
 

@@ -7,7 +7,8 @@ import { meshEdges } from '../../../../src/core/scene/dmtet/mesh-edges';
 import { laplacianLoss, sdfSignLoss } from '../../../../src/core/scene/dmtet/regularisers';
 import { createTetField } from '../../../../src/core/scene/dmtet/tet-deformation';
 import { buildTetGrid } from '../../../../src/core/scene/dmtet/tet-grid';
-import { signedVolume, sphereSdf, surfaceTopology } from './sphere-fixture';
+import { sphereSdf, surfaceTopology } from './sphere-fixture';
+import { signedVolume } from '../../../helpers/mesh-shapes';
 
 describe('DMTet geometry primitives together', () => {
   it('grow a sphere of radius 0.35 into one of 0.5 by gradient descent on a surface loss (SDF flips, offsets slide)', () => {

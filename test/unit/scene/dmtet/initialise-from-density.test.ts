@@ -9,7 +9,8 @@ import { buildTetGrid } from '../../../../src/core/scene/dmtet/tet-grid';
 import { allocateGaussians } from '../../../../src/shared/gaussians/gaussian-layout';
 import { SH_C0 } from '../../../../src/core/scene/gaussians/spherical-harmonics';
 import { KilnError } from '../../../../src/shared/errors';
-import { signedVolume, surfaceTopology } from './sphere-fixture';
+import { surfaceTopology } from './sphere-fixture';
+import { signedVolume } from '../../../helpers/mesh-shapes';
 
 const grid = buildTetGrid(32);
 

@@ -7,7 +7,8 @@ import { createTetField, maxOffsetM } from '../../../../src/core/scene/dmtet/tet
 import { buildTetGrid } from '../../../../src/core/scene/dmtet/tet-grid';
 import { KilnError } from '../../../../src/shared/errors';
 import { expectGradientMatches, weightedSum } from './gradient-check';
-import { noisySphere, signedVolume, sphereSdf, surfaceTopology } from './sphere-fixture';
+import { noisySphere, sphereSdf, surfaceTopology } from './sphere-fixture';
+import { signedVolume } from '../../../helpers/mesh-shapes';
 
 const grid32 = buildTetGrid(32);
 const grid64 = buildTetGrid(64);

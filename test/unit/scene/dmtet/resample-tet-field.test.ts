@@ -3,7 +3,8 @@ import { marchTetrahedra } from '../../../../src/core/scene/dmtet/marching-tets'
 import { resampleTetField } from '../../../../src/core/scene/dmtet/resample-tet-field';
 import { createTetField } from '../../../../src/core/scene/dmtet/tet-deformation';
 import { buildTetGrid } from '../../../../src/core/scene/dmtet/tet-grid';
-import { noisySphere, signedVolume, surfaceTopology } from './sphere-fixture';
+import { noisySphere, surfaceTopology } from './sphere-fixture';
+import { signedVolume } from '../../../helpers/mesh-shapes';
 
 const coarse = buildTetGrid(32);
 const fine = buildTetGrid(64);

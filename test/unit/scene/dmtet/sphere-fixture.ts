@@ -1,5 +1,5 @@
 import { triangleComponents } from '../../../../src/core/export/mesh/mesh-components';
-import { triangleCount, triangleCross, type TriangleMesh } from '../../../../src/core/export/mesh/triangle-mesh';
+import type { TriangleMesh } from '../../../../src/core/export/mesh/triangle-mesh';
 import { Rng } from '../../../../src/core/random/rng';
 import { meshEdges } from '../../../../src/core/scene/dmtet/mesh-edges';
 import type { TetGrid } from '../../../../src/core/scene/dmtet/tet-grid';
@@ -18,17 +18,6 @@ export function noisySphere(grid: TetGrid, r: number, seed: number): { sdf: Floa
   return { sdf, deformation };
 }
 
-/** Enclosed volume by the divergence theorem (positive when the triangles face outward). */
-export function signedVolume(mesh: TriangleMesh): number {
-  let v = 0;
-  const n = new Float64Array(3);
-  for (let t = 0; t < triangleCount(mesh); t++) {
-    triangleCross(mesh, t, n);
-    const a = 3 * mesh.indices[3 * t]!;
-    v += (mesh.positions[a]! * n[0]! + mesh.positions[a + 1]! * n[1]! + mesh.positions[a + 2]! * n[2]!) / 6;
-  }
-  return v;
-}
 
 /** What a closed, consistently oriented, single-piece surface must show. */
 export function surfaceTopology(mesh: TriangleMesh): { edges: number; openEdges: number; unpaired: number; components: number } {
