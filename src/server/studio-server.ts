@@ -18,8 +18,8 @@ export const EVENTS_PATH = '/api/events';
 /** GET /api/blobs/<sha256>: snapshot payloads and thumbnails for the renderer (content-addressed, so cacheable forever). */
 export const BLOBS_PREFIX = '/api/blobs/';
 const MAX_BODY_BYTES = 1 << 20;
-/** About two live-splat events at 50k Gaussians. */
-const LIVE_SPLATS_BACKLOG_BYTES = 8 << 20;
+/** About two live-splat events at 50k Gaussians (a live mesh of 20k faces is under 1 MiB). */
+const LIVE_MODEL_BACKLOG_BYTES = 8 << 20;
 
 export interface StudioServerOptions {
   port?: number;
@@ -186,8 +186,8 @@ export async function startStudioServer(
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       const unsubscribe = service.events.subscribe((event) => {
-        // Live splats are a view of the present: a client still receiving earlier ones skips this one.
-        if (event.type === 'run.splats' && ws.bufferedAmount > LIVE_SPLATS_BACKLOG_BYTES) return;
+        // The live model is a view of the present: a client still receiving earlier ones skips this one.
+        if ((event.type === 'run.splats' || event.type === 'run.mesh') && ws.bufferedAmount > LIVE_MODEL_BACKLOG_BYTES) return;
         ws.send(JSON.stringify(event));
       });
       ws.on('close', () => {

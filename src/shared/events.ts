@@ -23,6 +23,20 @@ export const StudioEvent = z.discriminatedUnion('type', [
     gaussians: z.number().int(),
     payloadBase64: z.string(),
   }),
+  /**
+   * The live mesh while a mesh stage trains (throttled like `run.splats`): a mesh snapshot payload
+   * (shared/mesh/mesh-snapshot-payload.ts: positions, triangles, per-vertex albedo) in base64, `faces` triangles.
+   * Decode with `decodeLiveMesh` (renderer/src/api/snapshot-payload.ts).
+   */
+  z.object({
+    type: z.literal('run.mesh'),
+    runId: RunId,
+    iteration: z.number().int(),
+    /** The run's stage (index into config.stages) the mesh belongs to. */
+    stage: z.number().int().min(0),
+    faces: z.number().int(),
+    payloadBase64: z.string(),
+  }),
   /** Completed, cancelled, paused or failed (then `run.error` says why). */
   z.object({ type: z.literal('run.finished'), run: Run }),
 ]);

@@ -9,7 +9,7 @@ import { HOME_OPTION, type Command } from '../command';
 import { engineTransport } from '../engine-transport';
 import { threadsOption } from '../run-options';
 
-/** How often the UI gets live Gaussians and the method's x̂₀ preview while a run trains. */
+/** How often the UI gets the live model (Gaussians or mesh) and the method's x̂₀ preview while a run trains. */
 const LIVE_INTERVAL_MS = 1000;
 
 /**
@@ -42,12 +42,14 @@ export const engineRunCommand: Command = {
         {
           onProgress: (progress) => void send({ type: 'progress', progress }),
           onSnapshot: (snapshot) => void send({ type: 'snapshot', snapshot: toWireSnapshot(snapshot) }),
-          onLivePayload: ({ iteration, kind, size: gaussians, payload }) => {
-            // A host that has not taken the last one yet gets none: live splats are a view, never a queue.
-            if (liveInFlight || kind !== 'splats') return;
+          onLivePayload: ({ iteration, stage, kind, size, payload }) => {
+            // A host that has not taken the last one yet gets none: the live model is a view, never a queue.
+            if (liveInFlight) return;
             liveInFlight = true;
             const payloadBase64 = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('base64');
-            void send({ type: 'splats', runId, iteration, gaussians, payloadBase64 }).finally(() => (liveInFlight = false));
+            const message: EngineMessage =
+              kind === 'mesh' ? { type: 'mesh', runId, iteration, stage, faces: size, payloadBase64 } : { type: 'splats', runId, iteration, gaussians: size, payloadBase64 };
+            void send(message).finally(() => (liveInFlight = false));
           },
           liveIntervalMs: LIVE_INTERVAL_MS,
           stopRequested: () => stop,

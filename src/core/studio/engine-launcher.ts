@@ -6,6 +6,8 @@ export type EngineMessage =
   | { type: 'snapshot'; snapshot: Snapshot }
   /** Live Gaussians between snapshots: a compact payload in base64 (every IPC channel carries strings as they are). */
   | { type: 'splats'; runId: string; iteration: number; gaussians: number; payloadBase64: string }
+  /** The live mesh of a mesh stage, the same way (a mesh snapshot payload). */
+  | { type: 'mesh'; runId: string; iteration: number; stage: number; faces: number; payloadBase64: string }
   | { type: 'finished'; run: Run };
 
 /** Messages the host sends an engine process. */

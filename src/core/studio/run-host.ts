@@ -85,8 +85,10 @@ export class RunHost {
       else if (m.type === 'splats') {
         const { type: _, ...live } = m;
         this.events.emit({ type: 'run.splats', ...live });
-      }
-      else {
+      } else if (m.type === 'mesh') {
+        const { type: _, ...live } = m;
+        this.events.emit({ type: 'run.mesh', ...live });
+      } else {
         finished = true;
         this.events.emit({ type: 'run.finished', run: m.run });
       }

@@ -10,7 +10,7 @@ import { executeRun } from '../../../src/core/pipeline/generation';
 import { pauseAfter } from '../../helpers/pause-after';
 import { resolveRunConfig, ResolvedRunConfig } from '../../../src/core/pipeline/run-config';
 import { createBranch, createRun } from '../../../src/core/pipeline/run-control';
-import { decodeMeshSnapshot } from '../../../src/core/scene/dmtet/mesh-snapshot-payload';
+import { decodeMeshSnapshot } from '../../../src/shared/mesh/mesh-snapshot-payload';
 import { openKilnStore, type KilnStore } from '../../../src/core/store/kiln-store';
 import type { RunRequest, Snapshot } from '../../../src/shared/runs';
 import { makeTempHome } from '../../helpers/temp-home';

@@ -12,7 +12,7 @@ import { decodeDmtetState, encodeDmtetState, type DmtetStateArrays } from './dmt
 import { holdShellOutside, initialiseColourFromGaussians, initialiseSdfFromGaussians } from './initialise-from-density';
 import { createTetFieldGradients, marchTetrahedra, marchTetrahedraBackward, surfaceVanishedError, type MarchedSurface, type TetFieldGradients } from './marching-tets';
 import { meshEdges } from './mesh-edges';
-import { encodeMeshSnapshot, type MeshSnapshot } from './mesh-snapshot-payload';
+import { encodeMeshSnapshot, type MeshSnapshot } from '../../../shared/mesh/mesh-snapshot-payload';
 import { laplacianLoss, normalConsistencyLoss, sdfSignLoss } from './regularisers';
 import { resampleTetField } from './resample-tet-field';
 import { renderSurface, renderSurfaceBackward, type SurfaceImageGradients, type SurfaceImages, type SurfacePass } from './surface-render';
@@ -225,7 +225,7 @@ export class DmtetModel {
     return { positions: surface.positions, indices: surface.indices, albedo: Uint8Array.from(albedo, (a) => Math.round(255 * a)) };
   }
 
-  /** The snapshot payload (mesh-snapshot-payload.ts) for the studio and the snapshots table. */
+  /** The snapshot payload (shared/mesh/mesh-snapshot-payload.ts) for the studio and the snapshots table. */
   snapshotPayload(): Uint8Array {
     return encodeMeshSnapshot(this.meshSnapshot());
   }

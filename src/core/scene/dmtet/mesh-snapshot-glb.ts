@@ -1,6 +1,6 @@
 import type { MeshExportSettings } from '../../export/mesh/mesh-export-settings';
 import { exportSurfaceGlb, type SurfaceGlb } from './export-dmtet-glb';
-import { decodeMeshSnapshot } from './mesh-snapshot-payload';
+import { decodeMeshSnapshot } from '../../../shared/mesh/mesh-snapshot-payload';
 import { VertexAlbedoProbe } from './vertex-albedo-probe';
 
 /** Mean length of the triangles' edges: about one tet cell on a marched DMTet surface. */

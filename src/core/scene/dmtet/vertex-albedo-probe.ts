@@ -1,5 +1,5 @@
 import type { ColourProbe } from '../../export/mesh/texture-bake';
-import type { MeshSnapshot } from './mesh-snapshot-payload';
+import type { MeshSnapshot } from '../../../shared/mesh/mesh-snapshot-payload';
 
 /**
  * A mesh snapshot's per-vertex albedo as a bake's colour probe: the albedo at a point is the average of the

@@ -7,7 +7,7 @@ import { Rng } from '../../../../src/core/random/rng';
 import { initialiseFromPoints } from '../../../../src/core/scene/gaussians/initialise';
 import { DmtetModel } from '../../../../src/core/scene/dmtet/dmtet-model';
 import { DmtetModelSettings, gridResolutionAt } from '../../../../src/core/scene/dmtet/dmtet-model-settings';
-import { decodeMeshSnapshot, encodeMeshSnapshot } from '../../../../src/core/scene/dmtet/mesh-snapshot-payload';
+import { decodeMeshSnapshot, encodeMeshSnapshot } from '../../../../src/shared/mesh/mesh-snapshot-payload';
 
 const SIZE = 20;
 const background = [0.72, 0.72, 0.72] as const;

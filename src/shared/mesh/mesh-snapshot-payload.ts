@@ -10,7 +10,6 @@ export interface MeshSnapshot {
   albedo: Uint8Array;
 }
 
-export const MESH_SNAPSHOT_KIND = 'dmtet-mesh';
 const MAGIC = 0x48534d4b; // "KMSH"
 const VERSION = 1;
 const HEADER_BYTES = 16;
