@@ -8,6 +8,8 @@ export const PresetInfo = z.object({
   batchSize: z.number().int(),
   initialGaussians: z.number().int(),
   maxGaussians: z.number().int(),
+  /** Iterations of the DMTet stage this preset runs after the Gaussians when the output is a mesh. */
+  meshIterations: z.number().int(),
 });
 export type PresetInfo = z.infer<typeof PresetInfo>;
 

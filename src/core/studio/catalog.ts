@@ -3,7 +3,7 @@ import type { ExportFormatInfo, MethodInfo } from '../../shared/catalog';
 import { MethodName, PRESET_NAMES } from '../../shared/runs';
 import { METHODS } from '../distill/registry';
 import { EXPORT_FORMATS } from '../export/formats';
-import { presetBudget } from '../pipeline/presets';
+import { presetBudget, presetStageOf } from '../pipeline/presets';
 
 /** A settings schema as JSON Schema for forms: the input side (defaults, optional fields), nothing unrepresentable. */
 function formSchema(schema: z.ZodType): Record<string, unknown> {
@@ -19,7 +19,7 @@ export function listMethods(): MethodInfo[] {
       title: m.title,
       summary: m.summary,
       settingsSchema: formSchema(m.settings),
-      presets: PRESET_NAMES.map((preset) => ({ name: preset, ...presetBudget(name, preset) })),
+      presets: PRESET_NAMES.map((preset) => ({ name: preset, ...presetBudget(name, preset), meshIterations: presetStageOf(name, preset, 'dmtet').iterations })),
     };
   });
 }

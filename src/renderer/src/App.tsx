@@ -5,7 +5,7 @@ import { StatusBar } from './components/StatusBar';
 import { TimelinePanel } from './components/TimelinePanel';
 import { SelectedRunTimelineProvider } from './components/timeline/selected-run-timeline';
 import { Viewport } from './components/Viewport';
-import { SplatCacheProvider } from './components/viewport/splat-cache-context';
+import { PayloadCacheProvider } from './components/viewport/payload-cache-context';
 import { useStudioSelection } from './state/studio-selection';
 import './components/studio-views.css';
 
@@ -18,7 +18,7 @@ export function App() {
   });
 
   return (
-    <SplatCacheProvider>
+    <PayloadCacheProvider>
       <SelectedRunTimelineProvider>
         <div className="studio">
           <header className="studio-header">
@@ -36,6 +36,6 @@ export function App() {
           <StatusBar />
         </div>
       </SelectedRunTimelineProvider>
-    </SplatCacheProvider>
+    </PayloadCacheProvider>
   );
 }

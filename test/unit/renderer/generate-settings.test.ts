@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { METHODS } from '../../../src/core/distill/registry';
 import { EXPORT_FORMATS } from '../../../src/core/export/formats';
 import { branchConfig, resolveRunConfig } from '../../../src/core/pipeline/run-config';
+import { listMethods } from '../../../src/core/studio/catalog';
 import type { MethodInfo } from '../../../src/shared/catalog';
 import {
   branchOverridesFromDraft,
@@ -128,7 +129,7 @@ describe('the generate panel’s requests', () => {
 
     // Reset one of the parent's changes to its default: the branch must not inherit the parent's value.
     const edited = { ...draft, seed: 9, methodSettings: { ...draft.methodSettings, noiseOffset: 0.1 } };
-    const branch = branchConfig(parent, branchOverridesFromDraft(edited));
+    const branch = branchConfig(parent, branchOverridesFromDraft(edited, METHOD_INFOS));
     expect(branch.stages[0]!.methodSettings).toEqual(edited.methodSettings);
     expect(branch.seed).toBe(9);
   });
@@ -136,8 +137,47 @@ describe('the generate panel’s requests', () => {
   it('branches into another method with that method’s settings', () => {
     const parent = resolveRunConfig({ prompt: 'a snowman', method: 'sds', methodSettings: { cfgScale: 50 } });
     const draft = withMethod(draftFromRequest(parent.request, METHOD_INFOS), METHOD_INFOS, 'vdm');
-    const branch = branchConfig(parent, branchOverridesFromDraft(draft));
+    const branch = branchConfig(parent, branchOverridesFromDraft(draft, METHOD_INFOS));
     expect(branch.stages[0]!.method).toBe('vdm');
     expect(branch.stages[0]!.methodSettings).toEqual(METHODS.find((m) => m.name === 'vdm')!.settings.parse({}));
+  });
+});
+
+describe('the generate panel’s output: splats, or a mesh (Gaussians → DMTet)', () => {
+  /** The catalog as methods.list sends it, presets included (their mesh stage's length too). */
+  const CATALOG = listMethods();
+  const stagesOf = (config: ReturnType<typeof resolveRunConfig>) => config.stages.map((s) => [s.representation, s.iterations]);
+
+  it('keeps today’s request for splats (the preset’s one Gaussian stage) and asks for both stages for a mesh', () => {
+    const splats = { ...initialDraft(), prompt: 'a mug', preset: 'fast' as const };
+    expect(initialDraft().output).toBe('splats');
+    expect(runRequestFromDraft(splats, CATALOG).stages).toBeUndefined();
+    const mesh = { ...splats, output: 'mesh' as const, iterations: 40 };
+    expect(stagesOf(resolveRunConfig(runRequestFromDraft(mesh, CATALOG)))).toEqual([['gaussians', 40], ['dmtet', 100]]);
+    expect(stagesOf(resolveRunConfig(runRequestFromDraft({ ...mesh, iterations: null }, CATALOG)))).toEqual([['gaussians', 300], ['dmtet', 100]]);
+  });
+
+  it('reads a two-stage request back as a mesh output, the iterations field holding the Gaussian stage’s', () => {
+    const request = runRequestFromDraft({ ...initialDraft(), prompt: 'a mug', output: 'mesh', iterations: 40 }, CATALOG);
+    const draft = draftFromRequest(request, CATALOG);
+    expect([draft.output, draft.iterations]).toEqual(['mesh', 40]);
+    expect(draftFromRequest({ prompt: 'a mug', iterations: 12 }, CATALOG).output).toBe('splats');
+  });
+
+  it('branches from splats into a mesh: the parent’s run-wide iterations size only the Gaussians', () => {
+    const parent = resolveRunConfig({ prompt: 'a mug', preset: 'fast', iterations: 40 });
+    const draft = { ...draftFromRequest(parent.request, CATALOG), output: 'mesh' as const };
+    expect(stagesOf(branchConfig(parent, branchOverridesFromDraft(draft, CATALOG, 'splats'), 0))).toEqual([['gaussians', 40], ['dmtet', 100]]);
+  });
+
+  it('branches from a two-stage run’s splats into splats only, and from its mesh into the mesh stage alone', () => {
+    const parent = resolveRunConfig(runRequestFromDraft({ ...initialDraft(), prompt: 'a mug', preset: 'fast', output: 'mesh', iterations: 40 }, CATALOG));
+    const fromParent = draftFromRequest(parent.request, CATALOG);
+    expect(stagesOf(branchConfig(parent, branchOverridesFromDraft({ ...fromParent, output: 'splats' }, CATALOG, 'splats'), 0))).toEqual([['gaussians', 40]]);
+    expect(stagesOf(branchConfig(parent, branchOverridesFromDraft(fromParent, CATALOG, 'splats'), 0))).toEqual([['gaussians', 40], ['dmtet', 100]]);
+    // What the panel does for a mesh snapshot: the output fixed, the iterations field back to the mesh stage's preset.
+    const fromMesh = { ...fromParent, iterations: null };
+    expect(stagesOf(branchConfig(parent, branchOverridesFromDraft(fromMesh, CATALOG, 'mesh'), 1))).toEqual([['dmtet', 100]]);
+    expect(stagesOf(branchConfig(parent, branchOverridesFromDraft({ ...fromMesh, iterations: 7 }, CATALOG, 'mesh'), 1))).toEqual([['dmtet', 7]]);
   });
 });

@@ -50,7 +50,7 @@ describe('methods and prompts', () => {
     const methods = await call<MethodInfo[]>('methods.list', {});
     expect(methods.map((m) => m.name)).toEqual(['sds', 'ism', 'tsm', 'sdi', 'ge3d', 'vdm']);
     const sds = methods[0]!;
-    expect(sds.presets.find((p) => p.name === 'fast')).toEqual({ name: 'fast', iterations: 300, batchSize: 1, initialGaussians: 1000, maxGaussians: 10_000 });
+    expect(sds.presets.find((p) => p.name === 'fast')).toEqual({ name: 'fast', iterations: 300, batchSize: 1, initialGaussians: 1000, maxGaussians: 10_000, meshIterations: 100 });
     const properties = Object.keys((sds.settingsSchema as { properties: Record<string, unknown> }).properties);
     expect(properties.sort()).toEqual(Object.keys(methodByName('sds').settings.parse({}) as object).sort());
   });

@@ -3,7 +3,7 @@ import type { SnapshotRef } from '../state/studio-selection';
 import { useRunTimeline } from './timeline/use-run-timeline';
 import { CameraLink } from './viewport/camera-link';
 import { useMeshPreview } from './viewport/use-mesh-preview';
-import { useShownSplats } from './viewport/use-shown-splats';
+import { useShownPayload } from './viewport/use-shown-payload';
 import { ViewportCanvas } from './viewport/ViewportCanvas';
 import type { ViewSettings } from './viewport/view-settings';
 
@@ -38,15 +38,15 @@ interface ComparePaneProps {
 
 function ComparePane({ side, target, link, settings, fitRequest }: ComparePaneProps) {
   const { run, snapshots, error } = useRunTimeline(target.runId);
-  const shown = useShownSplats(snapshots, target.iteration, null);
-  const mesh = useMeshPreview(target.runId, shown.iteration, settings.mode === 'mesh');
+  const shown = useShownPayload(snapshots, target.iteration, null);
+  const mesh = useMeshPreview(target.runId, shown.iteration, settings.mode === 'mesh' && shown.payload?.kind === 'splats');
   const letter = side.toUpperCase();
   return (
     <div className="compare-pane">
       <ViewportCanvas
         label={`Compare view ${letter}`}
-        packed={shown.packed}
-        mesh={mesh.status === 'ready' ? mesh.scene : null}
+        payload={shown.payload}
+        glbPreview={mesh.status === 'ready' ? mesh.scene : null}
         settings={settings}
         fitRequest={fitRequest}
         link={{ link, id: side }}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { METHOD_NAMES, type MethodName, type Run } from '../../../shared/runs';
 import { useStudioSelection, type SnapshotRef } from '../state/studio-selection';
 import { RunTree } from './RunTree';
+import { runStages, STAGE_TITLES } from './timeline/run-stages';
 import { ThumbnailStrip } from './timeline/ThumbnailStrip';
 import { useSelectedRunTimeline } from './timeline/selected-run-timeline';
 import { useTimelinePlayback } from './timeline/use-timeline-playback';
@@ -29,6 +30,8 @@ export function TimelinePanel() {
     });
   }
   const shown = count > 0 ? snapshots[index]! : null;
+  const stages = run ? runStages(run) : [];
+  const shownStage = shown && stages.length > 1 ? stages[shown.stage] : undefined;
   const shownRef = run && shown ? { runId: run.id, iteration: shown.iteration } : null;
 
   // Latest values for the handlers below, so the key listener and the playback timer are not rebuilt every render.
@@ -107,7 +110,7 @@ export function TimelinePanel() {
                 onChange={(e) => showIndex(Number(e.target.value))}
               />
               <output className="timeline-readout" aria-label="Shown iteration">
-                {shown ? `${shown.iteration} / ${run.targetIterations}` : '—'}
+                {shown ? `${shown.iteration} / ${run.targetIterations}${shownStage ? ` · ${STAGE_TITLES[shownStage]}` : ''}` : '—'}
               </output>
               <button
                 type="button"
@@ -120,7 +123,9 @@ export function TimelinePanel() {
               <button
                 type="button"
                 disabled={!shown}
-                onClick={() => shown && selection.setBranchDraft({ runId: run.id, iteration: shown.iteration, request: branchRequest(run) })}
+                onClick={() =>
+                  shown && selection.setBranchDraft({ runId: run.id, iteration: shown.iteration, payloadKind: shown.payloadKind, request: branchRequest(run) })
+                }
                 title="Start a new run from this snapshot (the generate panel opens prefilled)"
               >
                 Branch from here
@@ -144,6 +149,7 @@ export function TimelinePanel() {
             </div>
             <ThumbnailStrip
               snapshots={snapshots}
+              stages={stages}
               shownIteration={shown?.iteration ?? null}
               onSelect={(iteration) => selection.setIteration(iteration)}
             />

@@ -3,9 +3,9 @@ import { useStudioSelection } from '../state/studio-selection';
 import { CompareView } from './CompareView';
 import { useSelectedRunTimeline } from './timeline/selected-run-timeline';
 import { isShortcut } from './viewport/keyboard';
-import { useLiveSplats } from './viewport/use-live-splats';
+import { useLivePayload } from './viewport/use-live-payload';
 import { useMeshPreview } from './viewport/use-mesh-preview';
-import { useShownSplats } from './viewport/use-shown-splats';
+import { useShownPayload } from './viewport/use-shown-payload';
 import { ViewportCanvas } from './viewport/ViewportCanvas';
 import { ViewportToolbar } from './viewport/ViewportToolbar';
 import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from './viewport/view-settings';
@@ -39,23 +39,25 @@ export function Viewport() {
 function SingleView({ settings, fitRequest }: { settings: ViewSettings; fitRequest: number }) {
   const { runId, iteration } = useStudioSelection();
   const { run, snapshots, error: timelineError } = useSelectedRunTimeline();
-  const live = useLiveSplats(runId);
-  const shown = useShownSplats(snapshots, iteration, live);
-  const mesh = useMeshPreview(runId, shown.iteration, settings.mode === 'mesh');
+  const live = useLivePayload(runId);
+  const shown = useShownPayload(snapshots, iteration, live);
+  const showsMesh = shown.payload?.kind === 'mesh';
+  // A mesh snapshot is drawn as it is; only splats need a GLB built to preview their mesh.
+  const mesh = useMeshPreview(runId, shown.iteration, settings.mode === 'mesh' && !showsMesh);
   const following = iteration === null && run?.status === 'running';
 
   let caption: string;
   if (!runId) caption = 'Start a generation or pick a run to see it here. Drag to orbit, right-drag to pan, scroll to zoom, F to fit.';
   else if (shown.iteration === null) caption = run?.status === 'running' ? 'Waiting for the first splats…' : 'This run has no snapshots yet.';
-  else caption = `${run?.name ?? 'Run'} · iteration ${shown.iteration}${following ? ' (live)' : ''}`;
+  else caption = `${run?.name ?? 'Run'} · iteration ${shown.iteration}${showsMesh ? ' · mesh' : ''}${following ? ' (live)' : ''}`;
   const problem = timelineError ?? shown.error ?? (mesh.status === 'error' ? mesh.message : null);
 
   return (
     <>
       <ViewportCanvas
         label="3D viewport"
-        packed={shown.packed}
-        mesh={mesh.status === 'ready' ? mesh.scene : null}
+        payload={shown.payload}
+        glbPreview={mesh.status === 'ready' ? mesh.scene : null}
         settings={settings}
         fitRequest={fitRequest}
       />

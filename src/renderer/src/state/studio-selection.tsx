@@ -1,6 +1,6 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Project } from '../../../shared/projects';
-import type { RunRequest } from '../../../shared/runs';
+import type { PayloadKind, RunRequest } from '../../../shared/runs';
 
 /** A snapshot the studio can show: a run and one of its snapshot iterations. */
 export interface SnapshotRef {
@@ -10,6 +10,8 @@ export interface SnapshotRef {
 
 /** A branch the artist asked for from the timeline: the generate panel opens prefilled with it. */
 export interface BranchDraft extends SnapshotRef {
+  /** What the snapshot holds: a branch from a mesh starts in the mesh stage. */
+  payloadKind: PayloadKind;
   request: Partial<RunRequest>;
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { MethodInfo } from '../../../../shared/catalog';
+import type { MethodInfo, PresetInfo } from '../../../../shared/catalog';
 import type { Project } from '../../../../shared/projects';
 import { METHOD_NAMES, PRESET_NAMES, type Run, type RunRequest } from '../../../../shared/runs';
 import { useStudioApi } from '../../api/context';
@@ -10,6 +10,7 @@ import {
   branchOverridesFromDraft,
   draftFromRequest,
   initialDraft,
+  OUTPUTS,
   runRequestFromDraft,
   withMethod,
   type GenerateDraft,
@@ -24,6 +25,12 @@ import { useFieldProblems } from './useFieldProblems';
 import { useGenerateShortcuts } from './useGenerateShortcuts';
 
 const MAX_ITERATIONS = 100_000;
+
+const OUTPUT_LABELS: Record<GenerateDraft['output'], string> = { splats: 'Splats', mesh: 'Mesh (Gaussians → DMTet)' };
+const OUTPUT_SUMMARIES: Record<GenerateDraft['output'], string> = {
+  splats: '3D Gaussian splats (PLY, SPZ); a GLB is meshed from them.',
+  mesh: 'The splats, then a DMTet mesh refined from them against the prior: its GLB is that surface, its albedo baked to a texture.',
+};
 
 interface GeneratePanelProps {
   project: Project;
@@ -63,7 +70,9 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
       const parent = await api.call('runs.get', { runId: branchDraft.runId });
       if (!current) return;
       const stored = (parent.config.request ?? {}) as Partial<RunRequest>;
-      const next = draftFromRequest({ ...stored, ...branchDraft.request }, methods);
+      const fromRequest = draftFromRequest({ ...stored, ...branchDraft.request }, methods);
+      // From a mesh the branch is the mesh stage alone: its iterations start at that stage's preset.
+      const next = branchDraft.payloadKind === 'mesh' ? { ...fromRequest, output: 'mesh' as const, iterations: null } : fromRequest;
       setDraft(next);
       setSettingsGeneration((n) => n + 1);
       setIterationsText(next.iterations === null ? '' : String(next.iterations));
@@ -77,6 +86,7 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
   const method = methods?.find((m) => m.name === draft.method) ?? null;
   const preset = method?.presets.find((p) => p.name === draft.preset) ?? null;
   const running = run?.status === 'running';
+  const fromMesh = branchDraft?.payloadKind === 'mesh';
   // While the selected run trains its progress matters more than the next run's settings: the fields fold away so
   // the chart and the x̂₀ preview fit without scrolling, until the artist asks for them (or branches).
   const [fieldsWanted, setFieldsWanted] = useState(false);
@@ -88,7 +98,11 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
     if (!canGenerate || !methods) return;
     const started = await act(() =>
       branchDraft
-        ? api.call('runs.branch', { runId: branchDraft.runId, iteration: branchDraft.iteration, overrides: branchOverridesFromDraft(draft) })
+        ? api.call('runs.branch', {
+            runId: branchDraft.runId,
+            iteration: branchDraft.iteration,
+            overrides: branchOverridesFromDraft(draft, methods, branchDraft.payloadKind),
+          })
         : api.call('runs.start', { projectId: project.id, request: runRequestFromDraft(draft, methods) }),
     );
     if (started) {
@@ -173,6 +187,14 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
           }
           onChange={(name) => setDraft((d) => ({ ...d, preset: name }))}
         />
+        <DescribedSelect
+          label="Output"
+          value={draft.output}
+          options={OUTPUTS.map((output) => ({ value: output, label: OUTPUT_LABELS[output] }))}
+          description={fromMesh ? 'This branch continues the mesh stage of the snapshot it starts from.' : OUTPUT_SUMMARIES[draft.output]}
+          disabled={fromMesh}
+          onChange={(output) => setDraft((d) => ({ ...d, output }))}
+        />
         <Field label="Iterations" problem={fields.problems.iterations}>
           {(id) => (
             <input
@@ -181,7 +203,7 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
               min={1}
               max={MAX_ITERATIONS}
               step={1}
-              placeholder={preset ? `${preset.iterations} (preset)` : 'preset'}
+              placeholder={iterationsPlaceholder(preset, draft.output, fromMesh)}
               value={iterationsText}
               aria-invalid={fields.problems.iterations ? true : undefined}
               onChange={(e) => setIterations(e.target.value)}
@@ -226,4 +248,11 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
       </div>
     </form>
   );
+}
+
+/** What an empty Iterations field runs: the preset's count for the stage the field sizes. */
+function iterationsPlaceholder(preset: PresetInfo | null, output: GenerateDraft['output'], fromMesh: boolean): string {
+  if (!preset) return 'preset';
+  if (fromMesh) return `${preset.meshIterations} (preset, mesh stage)`;
+  return output === 'mesh' ? `${preset.iterations} (preset) + ${preset.meshIterations} mesh` : `${preset.iterations} (preset)`;
 }

@@ -1,6 +1,13 @@
 import type { MethodInfo } from '../../../../shared/catalog';
-import { METHOD_NAMES, PRESET_NAMES, type MethodName, type PresetName, type RunRequest } from '../../../../shared/runs';
+import { METHOD_NAMES, PRESET_NAMES, type MethodName, type PayloadKind, type PresetName, type RunRequest, type StageRequest } from '../../../../shared/runs';
 import { changedSettings, settingsWith, type JsonSchema, type SettingsValues } from './json-schema-values';
+
+/**
+ * What a run delivers: splats (one Gaussian stage, the presets' default), or a mesh (the Gaussians, then a DMTet
+ * stage that refines a surface from them; its GLB is that surface).
+ */
+export const OUTPUTS = ['splats', 'mesh'] as const;
+export type Output = (typeof OUTPUTS)[number];
 
 /** What the generate panel holds while the artist edits it. */
 export interface GenerateDraft {
@@ -10,7 +17,8 @@ export interface GenerateDraft {
   preset: PresetName;
   model: string;
   seed: number;
-  /** null: the preset's number. */
+  output: Output;
+  /** null: the preset's number. With a mesh output, the Gaussian stage's (the mesh stage keeps its preset's). */
   iterations: number | null;
   /** Every setting of the method (defaults included); only changed ones are sent. */
   methodSettings: SettingsValues;
@@ -19,7 +27,7 @@ export interface GenerateDraft {
 export const MAX_SEED = 0xffffffff;
 
 export function initialDraft(): GenerateDraft {
-  return { prompt: '', negativePrompt: '', method: 'vdm', preset: 'fast', model: 'demo', seed: 0, iterations: null, methodSettings: {} };
+  return { prompt: '', negativePrompt: '', method: 'vdm', preset: 'fast', model: 'demo', seed: 0, output: 'splats', iterations: null, methodSettings: {} };
 }
 
 function schemaOf(methods: readonly MethodInfo[], name: MethodName): JsonSchema {
@@ -35,10 +43,16 @@ function oneOf<T extends string>(options: readonly T[], value: unknown, fallback
   return options.includes(value as T) ? (value as T) : fallback;
 }
 
+/** A request's output: a mesh when one of its stages is a DMTet mesh. */
+export function outputOf(request: Partial<RunRequest>): Output {
+  return request.stages?.some((s) => s.representation === 'dmtet') ? 'mesh' : 'splats';
+}
+
 /** A draft filled from a stored request (a branch's parent), method settings laid over the method's defaults. */
 export function draftFromRequest(request: Partial<RunRequest>, methods: readonly MethodInfo[]): GenerateDraft {
   const base = initialDraft();
   const method = oneOf(METHOD_NAMES, request.method, base.method);
+  const firstStage = request.stages?.[0];
   return {
     prompt: request.prompt ?? base.prompt,
     negativePrompt: request.negativePrompt ?? base.negativePrompt,
@@ -46,35 +60,47 @@ export function draftFromRequest(request: Partial<RunRequest>, methods: readonly
     preset: oneOf(PRESET_NAMES, request.preset, 'balanced'),
     model: request.model ?? base.model,
     seed: request.seed ?? base.seed,
-    iterations: request.iterations ?? null,
+    output: outputOf(request),
+    iterations: request.iterations ?? (firstStage?.representation === 'gaussians' ? firstStage.iterations : undefined) ?? null,
     methodSettings: settingsWith(schemaOf(methods, method), request.methodSettings),
   };
 }
 
 /** The request for runs.start: only the method settings that differ from the method's defaults. */
 export function runRequestFromDraft(draft: GenerateDraft, methods: readonly MethodInfo[]): RunRequest {
-  return { ...requestFields(draft), methodSettings: changedSettings(schemaOf(methods, draft.method), draft.methodSettings) };
+  return { ...requestFields(draft), ...stagePlan(draft), methodSettings: changedSettings(schemaOf(methods, draft.method), draft.methodSettings) };
 }
 
-/** Everything a request takes from the draft except the method settings. */
+/** Everything a request takes from the draft except the method settings, the stages and the iterations. */
 function requestFields(draft: GenerateDraft): Omit<RunRequest, 'methodSettings'> {
-  return {
-    prompt: draft.prompt,
-    negativePrompt: draft.negativePrompt,
-    method: draft.method,
-    preset: draft.preset,
-    model: draft.model,
-    seed: draft.seed,
-    ...(draft.iterations !== null ? { iterations: draft.iterations } : {}),
-  };
+  return { prompt: draft.prompt, negativePrompt: draft.negativePrompt, method: draft.method, preset: draft.preset, model: draft.model, seed: draft.seed };
 }
 
 /**
- * The overrides for runs.branch. The engine lays them over the parent's request and, for the same method, merges the
- * parent's method settings under them; sending every setting makes the branch run exactly what the panel shows.
+ * The stages and iterations for the draft's output, starting from nothing or from a snapshot holding `from`. Splats
+ * leave the stage list to the preset (today's request); a mesh runs the Gaussians, then DMTet, the iterations field
+ * sizing the Gaussian stage; a start from a mesh is the mesh stage alone, the field sizing it. `meshIterations`, when
+ * given, sizes the DMTet stage explicitly (a branch must: the parent's run-wide iterations would apply to it).
  */
-export function branchOverridesFromDraft(draft: GenerateDraft): Partial<RunRequest> {
-  return { ...requestFields(draft), methodSettings: draft.methodSettings };
+function stagePlan(draft: GenerateDraft, from: PayloadKind = 'splats', meshIterations?: number): { stages?: StageRequest[]; iterations?: number } {
+  const iterations = draft.iterations !== null ? { iterations: draft.iterations } : {};
+  const mesh = (n: number | undefined): StageRequest => ({ representation: 'dmtet', ...(n !== undefined ? { iterations: n } : {}) });
+  if (from === 'mesh') return { stages: [mesh(draft.iterations ?? meshIterations)] };
+  if (draft.output === 'mesh') return { stages: [{ representation: 'gaussians', ...iterations }, mesh(meshIterations)] };
+  return iterations;
+}
+
+/**
+ * The overrides for runs.branch from a snapshot holding `from`. The engine lays them over the parent's request and,
+ * for the same method, merges the parent's method settings under them; sending every setting makes the branch run
+ * exactly what the panel shows. The stage list is always sent, so the output the panel shows is the branch's, not
+ * its parent's: a branch from splats runs the Gaussians (then the mesh, for a mesh output); from a mesh, the mesh
+ * stage (the engine's own choice too, which the output cannot change).
+ */
+export function branchOverridesFromDraft(draft: GenerateDraft, methods: readonly MethodInfo[], from: PayloadKind = 'splats'): Partial<RunRequest> {
+  const preset = methods.find((m) => m.name === draft.method)?.presets.find((p) => p.name === draft.preset);
+  const plan = stagePlan(draft, from, preset?.meshIterations);
+  return { ...requestFields(draft), ...plan, stages: plan.stages ?? [{ representation: 'gaussians' }], methodSettings: draft.methodSettings };
 }
 
 /** A seed for the dice button (the renderer's randomness; the engine's own flows from this seed). */

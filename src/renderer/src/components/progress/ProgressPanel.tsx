@@ -1,4 +1,5 @@
 import type { Run, Snapshot } from '../../../../shared/runs';
+import { runStages, STAGE_PRIMITIVES, stageLabel } from '../timeline/run-stages';
 import { formatDuration, formatRate } from './format-progress';
 import { LossChart } from './LossChart';
 import { useRunProgress } from './useRunProgress';
@@ -18,6 +19,9 @@ export function ProgressPanel({ run, snapshots }: { run: Run; snapshots: readonl
   const live = run.status === 'running' ? progress : null;
   const iteration = Math.max(live?.iteration ?? 0, run.lastIteration);
   const target = live?.targetIterations ?? run.targetIterations;
+  const stages = runStages(run);
+  // The stage the run is in: the live report's, else the newest snapshot's (a paused or finished run).
+  const stageIndex = live?.stageIndex ?? snapshots.at(-1)?.stage ?? 0;
   return (
     <section className="panel-section progress-panel" aria-label="Progress">
       <h2>Progress</h2>
@@ -32,18 +36,19 @@ export function ProgressPanel({ run, snapshots }: { run: Run; snapshots: readonl
         <dd>
           {iteration} / {target}
         </dd>
-        {live && (
+        {(live || stages.length > 1) && (
           <>
             <dt>Stage</dt>
-            <dd>
-              {live.stage}
-              {live.stageCount > 1 && ` (${live.stageIndex + 1} of ${live.stageCount})`}
-            </dd>
+            <dd>{stageLabel(stages, stageIndex)}</dd>
+          </>
+        )}
+        {live && (
+          <>
             <dt>Speed</dt>
             <dd>{formatRate(live.iterationsPerSecond)} it/s</dd>
             <dt>ETA</dt>
             <dd>{live.etaSeconds === null ? '—' : formatDuration(live.etaSeconds)}</dd>
-            <dt>Gaussians</dt>
+            <dt>{capitalised(STAGE_PRIMITIVES[live.stage])}</dt>
             <dd>{live.gaussians.toLocaleString()}</dd>
           </>
         )}
@@ -68,3 +73,5 @@ export function ProgressPanel({ run, snapshots }: { run: Run; snapshots: readonl
     </section>
   );
 }
+
+const capitalised = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);

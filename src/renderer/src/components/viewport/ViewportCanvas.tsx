@@ -4,17 +4,20 @@ import type { Object3D } from 'three';
 import type { CameraLink } from './camera-link';
 import { FitViewController } from './FitViewController';
 import { LinkedCamera } from './LinkedCamera';
+import { MeshLayer } from './MeshLayer';
 import { RenderedFrameCounter } from './RenderedFrameCounter';
 import { SplatLayer } from './SplatLayer';
 import { StudioScene } from './StudioScene';
 import { DEFAULT_VIEW_DIRECTION } from './fit-view';
-import type { PackedGaussians } from './splat-packing';
+import type { ViewPayload } from './view-payload';
 import { effectiveBackground, type ViewSettings } from './view-settings';
 
 interface ViewportCanvasProps {
   label: string;
-  packed: PackedGaussians | null;
-  mesh: Object3D | null;
+  /** The snapshot or live model shown: splats, or a mesh stage's surface. */
+  payload: ViewPayload | null;
+  /** The GLB preview of shown splats (the 'mesh' display mode). */
+  glbPreview: Object3D | null;
   settings: ViewSettings;
   fitRequest: number;
   link?: { link: CameraLink; id: string };
@@ -22,14 +25,14 @@ interface ViewportCanvasProps {
 }
 
 /**
- * One WebGL view of the studio scene with the shown splats (or mesh preview). It renders on demand, not every
- * animation frame: without a GPU one 50k-splat frame takes over a second, and a continuous loop made every timeline
- * input wait behind frames already queued. Scene changes (r3f props, new splats, Spark's finished sorts, orbiting,
+ * One WebGL view of the studio scene with the shown splats (or their GLB preview), or the shown mesh. It renders on
+ * demand, not every animation frame: without a GPU one 50k-splat frame takes over a second, and a continuous loop
+ * made every timeline input wait behind frames already queued. Scene changes (r3f props, new splats, Spark's finished sorts, orbiting,
  * the turntable) each ask for the frames they need.
  */
-export function ViewportCanvas({ label, packed, mesh, settings, fitRequest, link, showGizmo }: ViewportCanvasProps) {
-  // An Object3D lives in one scene; compare's panes may show the same mesh, so each draws its own (shallow) clone.
-  const meshInstance = useMemo(() => mesh?.clone() ?? null, [mesh]);
+export function ViewportCanvas({ label, payload, glbPreview, settings, fitRequest, link, showGizmo }: ViewportCanvasProps) {
+  // An Object3D lives in one scene; compare's panes may show the same preview, so each draws its own (shallow) clone.
+  const previewInstance = useMemo(() => glbPreview?.clone() ?? null, [glbPreview]);
   // With linked cameras only the first pane turns; the others follow it.
   const turns = settings.turntable && (!link || link.id === 'a');
   return (
@@ -47,8 +50,9 @@ export function ViewportCanvas({ label, packed, mesh, settings, fitRequest, link
         background={effectiveBackground(settings)}
         showGizmo={showGizmo}
       />
-      <SplatLayer packed={packed} mode={settings.mode} />
-      {settings.mode === 'mesh' && meshInstance && <primitive object={meshInstance} />}
+      <SplatLayer packed={payload?.kind === 'splats' ? payload.packed : null} mode={settings.mode} />
+      {payload?.kind === 'mesh' && <MeshLayer mesh={payload.mesh} mode={settings.mode} wireframe={settings.wireframe} />}
+      {payload?.kind === 'splats' && settings.mode === 'mesh' && previewInstance && <primitive object={previewInstance} />}
       <FitViewController request={fitRequest} />
       {link && <LinkedCamera link={link.link} id={link.id} drive={turns} />}
     </Canvas>

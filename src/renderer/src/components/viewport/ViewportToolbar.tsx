@@ -25,6 +25,10 @@ export function ViewportToolbar({ settings, onChange, onFit }: ViewportToolbarPr
         <input type="checkbox" checked={settings.turntable} onChange={(e) => set({ turntable: e.target.checked })} />
         Turntable
       </label>
+      <label className="toggle" title="Draw the mesh's triangle edges (mesh snapshots)">
+        <input type="checkbox" checked={settings.wireframe} onChange={(e) => set({ wireframe: e.target.checked })} />
+        Wireframe
+      </label>
       <label className="toggle" title={settings.mode === 'alpha' ? 'Alpha is always drawn over black' : undefined}>
         <input
           type="color"

@@ -5,7 +5,7 @@ export type DisplayMode = (typeof DISPLAY_MODES)[number];
 
 export const DISPLAY_MODE_LABELS: Record<DisplayMode, string> = {
   splat: 'Splats',
-  mesh: 'Mesh (GLB preview)',
+  mesh: 'Mesh (GLB preview of splats)',
   alpha: 'Alpha',
   depth: 'Depth',
 };

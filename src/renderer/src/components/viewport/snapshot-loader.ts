@@ -1,16 +1,16 @@
-import type { StudioEvent } from '../../../../shared/events';
 import type { StudioApi } from '../../../../shared/studio-api';
-import { decodeLiveSplats, fetchSnapshotGaussians } from '../../api/snapshot-payload';
-import { packGaussians, type PackedGaussians } from './splat-packing';
+import { decodeLiveMesh, decodeLiveSplats, fetchSnapshotGaussians, fetchSnapshotMesh, type RunMeshEvent, type RunSplatsEvent } from '../../api/snapshot-payload';
+import { packGaussians } from './splat-packing';
+import type { PayloadRef, ViewPayload } from './view-payload';
 
-type RunSplatsEvent = Extract<StudioEvent, { type: 'run.splats' }>;
-
-/** A snapshot payload from the store, decoded and packed for Spark. */
-export async function loadSnapshotSplats(api: StudioApi, blob: string): Promise<PackedGaussians> {
-  return packGaussians(await fetchSnapshotGaussians(api, blob));
+/** A snapshot payload from the store, decoded (and Gaussians packed for Spark). */
+export async function loadSnapshotPayload(api: StudioApi, ref: PayloadRef): Promise<ViewPayload> {
+  if (ref.kind === 'mesh') return { kind: 'mesh', mesh: await fetchSnapshotMesh(api, ref.blob) };
+  return { kind: 'splats', packed: packGaussians(await fetchSnapshotGaussians(api, ref.blob)) };
 }
 
-/** The Gaussians carried by a live `run.splats` event, packed for Spark. */
-export async function decodeLiveEventSplats(event: RunSplatsEvent): Promise<PackedGaussians> {
-  return packGaussians(decodeLiveSplats(event));
+/** The model a live `run.splats` or `run.mesh` event carries, ready to draw. */
+export function decodeLivePayload(event: RunSplatsEvent | RunMeshEvent): ViewPayload {
+  if (event.type === 'run.mesh') return { kind: 'mesh', mesh: decodeLiveMesh(event) };
+  return { kind: 'splats', packed: packGaussians(decodeLiveSplats(event)) };
 }

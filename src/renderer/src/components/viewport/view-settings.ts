@@ -6,9 +6,11 @@ export interface ViewSettings {
   showGrid: boolean;
   turntable: boolean;
   background: string;
+  /** Draws a mesh's triangle edges over its shaded faces. */
+  wireframe: boolean;
 }
 
-export const DEFAULT_VIEW_SETTINGS: ViewSettings = { mode: 'splat', showGrid: true, turntable: false, background: '#1d1f24' };
+export const DEFAULT_VIEW_SETTINGS: ViewSettings = { mode: 'splat', showGrid: true, turntable: false, background: '#1d1f24', wireframe: false };
 
 /** Alpha is read as coverage over black, so that mode always draws on black. */
 export function effectiveBackground(settings: ViewSettings): string {

@@ -1,19 +1,19 @@
-import type { PackedGaussians } from './splat-packing';
+import { payloadBytes, type PayloadRef, type ViewPayload } from './view-payload';
 
-/** Keeps decoded + packed snapshot payloads by blob hash, so scrubbing back and forth never refetches or re-decodes. */
-export class PackedSplatCache {
-  private readonly ready = new Map<string, PackedGaussians>();
-  private readonly pending = new Map<string, Promise<PackedGaussians>>();
+/** Keeps decoded snapshot payloads by blob hash, so scrubbing back and forth never refetches or re-decodes. */
+export class SnapshotPayloadCache {
+  private readonly ready = new Map<string, ViewPayload>();
+  private readonly pending = new Map<string, Promise<ViewPayload>>();
   private bytes = 0;
 
   constructor(
-    private readonly load: (blob: string) => Promise<PackedGaussians>,
+    private readonly load: (ref: PayloadRef) => Promise<ViewPayload>,
     /** Packed splats are 16 bytes each: 96 MiB holds about 120 snapshots of 50k Gaussians. */
     private readonly capacityBytes = 96 * 1024 * 1024,
   ) {}
 
   /** The payload if it is already decoded (marks it recently used). */
-  peek(blob: string): PackedGaussians | undefined {
+  peek(blob: string): ViewPayload | undefined {
     const hit = this.ready.get(blob);
     if (hit) {
       this.ready.delete(blob);
@@ -22,16 +22,17 @@ export class PackedSplatCache {
     return hit;
   }
 
-  get(blob: string): Promise<PackedGaussians> {
+  get(ref: PayloadRef): Promise<ViewPayload> {
+    const { blob } = ref;
     const hit = this.peek(blob);
     if (hit) return Promise.resolve(hit);
     let inFlight = this.pending.get(blob);
     if (!inFlight) {
-      inFlight = this.load(blob).then(
-        (packed) => {
+      inFlight = this.load(ref).then(
+        (payload) => {
           this.pending.delete(blob);
-          this.insert(blob, packed);
-          return packed;
+          this.insert(blob, payload);
+          return payload;
         },
         (err: unknown) => {
           this.pending.delete(blob);
@@ -44,8 +45,8 @@ export class PackedSplatCache {
   }
 
   /** Loads in the background; failures surface when the payload is actually shown. */
-  prefetch(blobs: readonly string[]): void {
-    for (const blob of blobs) if (!this.ready.has(blob)) this.get(blob).catch(() => undefined);
+  prefetch(refs: readonly PayloadRef[]): void {
+    for (const ref of refs) if (!this.ready.has(ref.blob)) this.get(ref).catch(() => undefined);
   }
 
   /** Number of decoded payloads held. */
@@ -53,14 +54,14 @@ export class PackedSplatCache {
     return this.ready.size;
   }
 
-  private insert(blob: string, packed: PackedGaussians): void {
+  private insert(blob: string, payload: ViewPayload): void {
     if (this.ready.has(blob)) return;
-    this.ready.set(blob, packed);
-    this.bytes += packed.packedArray.byteLength;
+    this.ready.set(blob, payload);
+    this.bytes += payloadBytes(payload);
     for (const [oldest, entry] of this.ready) {
       if (this.bytes <= this.capacityBytes || oldest === blob) break;
       this.ready.delete(oldest);
-      this.bytes -= entry.packedArray.byteLength;
+      this.bytes -= payloadBytes(entry);
     }
   }
 }
