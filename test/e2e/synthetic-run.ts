@@ -4,6 +4,7 @@ import { openKilnStore } from '../../src/core/store/kiln-store';
 import { encodeCompactGaussians } from '../../src/shared/gaussians/compact-gaussians';
 import { allocateGaussians, type GaussianArrays } from '../../src/shared/gaussians/gaussian-layout';
 import { encodeMeshSnapshot, type MeshSnapshot } from '../../src/shared/mesh/mesh-snapshot-payload';
+import { torus } from '../helpers/mesh-shapes';
 
 const SH_C0 = 0.28209479177387814;
 
@@ -81,25 +82,11 @@ export function writeSyntheticRun(home: string, options: { projectName: string; 
   }
 }
 
-/**
- * A torus (ring radius 0.42 m, tube 0.17 m) around the vertical axis at (0, 0.5, 0), wound outwards, its albedo
- * `albedo` (bytes): `rings` × `sides` vertices, two triangles per quad.
- */
-export function torusMesh(albedo: [number, number, number], rings = 96, sides = 48): MeshSnapshot {
-  const positions = new Float32Array(3 * rings * sides);
-  const indices = new Uint32Array(6 * rings * sides);
-  for (let i = 0; i < rings; i++) {
-    const u = (2 * Math.PI * i) / rings;
-    for (let j = 0; j < sides; j++) {
-      const v = (2 * Math.PI * j) / sides;
-      const radius = 0.42 + 0.17 * Math.cos(v);
-      positions.set([radius * Math.cos(u), 0.5 + 0.17 * Math.sin(v), radius * Math.sin(u)], 3 * (i * sides + j));
-      const [a, b, c, d] = [i * sides + j, ((i + 1) % rings) * sides + j, ((i + 1) % rings) * sides + ((j + 1) % sides), i * sides + ((j + 1) % sides)];
-      indices.set([a, c, b, a, d, c], 6 * (i * sides + j));
-    }
-  }
-  const albedoBytes = new Uint8Array(3 * rings * sides);
-  for (let v = 0; v < rings * sides; v++) albedoBytes.set(albedo, 3 * v);
+/** A torus (ring radius 0.42 m, tube 0.17 m) around the vertical axis at (0, 0.5, 0), of one albedo (bytes). */
+export function torusMesh(albedo: [number, number, number]): MeshSnapshot {
+  const { positions, indices } = torus([0, 0.5, 0], 0.42, 0.17, 96, 48);
+  const albedoBytes = new Uint8Array(positions.length);
+  for (let v = 0; v < positions.length / 3; v++) albedoBytes.set(albedo, 3 * v);
   return { positions, indices, albedo: albedoBytes };
 }
 

@@ -51,3 +51,23 @@ export function uvSphere(centre: Vec3, radius: number, rings: number, segments: 
   }
   return mesh;
 }
+
+/**
+ * A torus around the vertical (Y) axis through `centre`: ring radius `major`, tube radius `minor`, `rings` × `sides`
+ * vertices, two triangles per quad, wound outward.
+ */
+export function torus(centre: Vec3, major: number, minor: number, rings: number, sides: number): TriangleMesh {
+  const positions = new Float32Array(3 * rings * sides);
+  const indices = new Uint32Array(6 * rings * sides);
+  for (let i = 0; i < rings; i++) {
+    const u = (2 * Math.PI * i) / rings;
+    for (let j = 0; j < sides; j++) {
+      const v = (2 * Math.PI * j) / sides;
+      const radius = major + minor * Math.cos(v);
+      positions.set([centre[0] + radius * Math.cos(u), centre[1] + minor * Math.sin(v), centre[2] + radius * Math.sin(u)], 3 * (i * sides + j));
+      const [a, b, c, d] = [i * sides + j, ((i + 1) % rings) * sides + j, ((i + 1) % rings) * sides + ((j + 1) % sides), i * sides + ((j + 1) % sides)];
+      indices.set([a, c, b, a, d, c], 6 * (i * sides + j));
+    }
+  }
+  return { positions, indices };
+}

@@ -10,7 +10,7 @@ import { executeRun } from '../../../src/core/pipeline/generation';
 import { pauseAfter } from '../../helpers/pause-after';
 import { resolveRunConfig, ResolvedRunConfig } from '../../../src/core/pipeline/run-config';
 import { createBranch, createRun } from '../../../src/core/pipeline/run-control';
-import { decodeMeshSnapshot } from '../../../src/shared/mesh/mesh-snapshot-payload';
+import { decodeMeshSnapshot, type MeshSnapshot } from '../../../src/shared/mesh/mesh-snapshot-payload';
 import { openKilnStore, type KilnStore } from '../../../src/core/store/kiln-store';
 import type { RunRequest, Snapshot } from '../../../src/shared/runs';
 import { makeTempHome } from '../../helpers/temp-home';
@@ -150,6 +150,22 @@ describe('a run of Gaussians then a DMTet mesh', () => {
     expect(snapshots.at(-1)!.payloadBlob).not.toBe(store.runs.latestSnapshot(reference.id)!.payloadBlob);
   }, 240_000);
 
+  it('branches from a mesh snapshot into the mesh stage alone, starting from that mesh and its albedo', async () => {
+    const parent = decodeMeshSnapshot(store.blobs.read(store.runs.getSnapshot(reference.id, 28).payloadBlob));
+    const branch = createBranch(store.runs, reference.id, 28, { seed: 9 });
+    expect(ResolvedRunConfig.parse(branch.config).stages.map((s) => [s.representation, s.iterations])).toEqual([['dmtet', 6]]);
+    const done = await executeRun(env(), branch.id);
+    expect([done.status, done.error]).toEqual(['completed', null]);
+    const snapshots = store.runs.listSnapshots(branch.id);
+    expect(snapshots.map((s) => [s.iteration, s.stage, s.payloadKind])[0]).toEqual([0, 0, 'mesh']);
+    expect(snapshots.every((s) => s.payloadKind === 'mesh' && s.stage === 0)).toBe(true);
+    // Its start is the parent's surface re-marched on the stage's first grid (32³, cells of 1/16 m), its albedo carried.
+    const start = decodeMeshSnapshot(store.blobs.read(snapshots[0]!.payloadBlob));
+    const { meanDistance, meanAlbedoError } = nearestVertexAgreement(start, parent);
+    expect(meanDistance).toBeLessThan(0.5 / 16);
+    expect(meanAlbedoError).toBeLessThan(12);
+  }, 240_000);
+
   it('fails with a clear optimisation error when the Gaussians leave no surface, their snapshots kept', async () => {
     const run = createRun(store.runs, projectId, { ...REQUEST, stages: [{ representation: 'gaussians', iterations: 2 }, { representation: 'dmtet', iterations: 2, settings: { gridResolution: 32, initThreshold: 1e6 } }] });
     await expect(executeRun(env(), run.id)).rejects.toMatchObject({ code: 'optimisation', message: expect.stringMatching(/no surface at density 1000000.*run that stage longer/) });
@@ -158,6 +174,22 @@ describe('a run of Gaussians then a DMTet mesh', () => {
     expect(store.runs.listSnapshots(run.id).map((s) => [s.iteration, s.payloadKind])).toEqual([[0, 'splats'], [2, 'splats']]);
   }, 240_000);
 });
+
+/** For each vertex of `a`, the nearest vertex of `b`: the mean distance to it and the mean |Δ albedo| (bytes, per channel). */
+function nearestVertexAgreement(a: MeshSnapshot, b: MeshSnapshot): { meanDistance: number; meanAlbedoError: number } {
+  let distance = 0, albedo = 0;
+  const vertices = a.positions.length / 3;
+  for (let v = 0; v < vertices; v++) {
+    let best = -1, bestD = Infinity;
+    for (let w = 0; w < b.positions.length / 3; w++) {
+      const d = Math.hypot(a.positions[3 * v]! - b.positions[3 * w]!, a.positions[3 * v + 1]! - b.positions[3 * w + 1]!, a.positions[3 * v + 2]! - b.positions[3 * w + 2]!);
+      if (d < bestD) [best, bestD] = [w, d];
+    }
+    distance += bestD;
+    for (let c = 0; c < 3; c++) albedo += Math.abs(a.albedo[3 * v + c]! - b.albedo[3 * best + c]!) / 3;
+  }
+  return { meanDistance: distance / vertices, meanAlbedoError: albedo / vertices };
+}
 
 /** Every iteration both runs snapshotted holds the same payload (pauses add snapshots of their own); both end alike. */
 function expectSameEnd(resumed: Snapshot[], uninterrupted: Snapshot[]): void {

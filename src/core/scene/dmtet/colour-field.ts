@@ -26,7 +26,7 @@ export function albedoLogit(albedo: number): number {
 }
 
 /** The node spacing of the field (metres). */
-export const colourNodeSpacing = (field: ColourField): number => (2 * SCENE_EXTENT_M) / (field.resolution - 1);
+export const colourNodeSpacing = (field: Pick<ColourField, 'resolution'>): number => (2 * SCENE_EXTENT_M) / (field.resolution - 1);
 
 /**
  * The 8 corners and trilinear weights around a point, with ∂weight/∂x per axis (0 on an axis where the point was

@@ -9,10 +9,12 @@ import { exportDmtetGlb } from './export-dmtet-glb';
 import { gridResolutionAt, type DmtetModelSettings } from './dmtet-model-settings';
 import { rampWeight } from './dmtet-settings';
 import { decodeDmtetState, encodeDmtetState, type DmtetStateArrays } from './dmtet-state-codec';
-import { holdShellOutside, initialiseColourFromGaussians, initialiseSdfFromGaussians } from './initialise-from-density';
+import { holdShellOutside, initialiseColourFromGaussians, initialiseColourFromProbe, initialiseSdfFromGaussians } from './initialise-from-density';
 import { createTetFieldGradients, marchTetrahedra, marchTetrahedraBackward, surfaceVanishedError, type MarchedSurface, type TetFieldGradients } from './marching-tets';
 import { meshEdges } from './mesh-edges';
 import { encodeMeshSnapshot, type MeshSnapshot } from '../../../shared/mesh/mesh-snapshot-payload';
+import { sdfFromMesh } from './sdf-from-mesh';
+import { VertexAlbedoProbe } from './vertex-albedo-probe';
 import { laplacianLoss, normalConsistencyLoss, sdfSignLoss } from './regularisers';
 import { resampleTetField } from './resample-tet-field';
 import { renderSurface, renderSurfaceBackward, type SurfaceImageGradients, type SurfaceImages, type SurfacePass } from './surface-render';
@@ -120,6 +122,17 @@ export class DmtetModel {
     const { sdf } = initialiseSdfFromGaussians(g, grid, settings.initThreshold);
     const field = createTetField(grid, sdf, settings.deformationScale);
     const colour = initialiseColourFromGaussians(g, marchTetrahedra(grid, field), settings.colourResolution);
+    return new DmtetModel(settings, grid, field, colour, options);
+  }
+
+  /**
+   * From a mesh snapshot (a branch from the mesh stage): the SDF from the closed surface (sdf-from-mesh.ts), the
+   * albedo from its vertices' (a VertexAlbedoProbe of one cell's radius) at the re-marched surface.
+   */
+  static fromMesh(mesh: MeshSnapshot, settings: DmtetModelSettings, options: DmtetModelOptions): DmtetModel {
+    const grid = (options.grids ?? builtGrid)(gridResolutionAt(settings, 0));
+    const field = createTetField(grid, sdfFromMesh(mesh, grid), settings.deformationScale);
+    const colour = initialiseColourFromProbe(new VertexAlbedoProbe(mesh, grid.cellM), marchTetrahedra(grid, field), settings.colourResolution);
     return new DmtetModel(settings, grid, field, colour, options);
   }
 

@@ -1,5 +1,6 @@
 import { KilnError } from '../../../shared/errors';
 import { decodeCompactGaussians } from '../../../shared/gaussians/compact-gaussians';
+import { decodeMeshSnapshot } from '../../../shared/mesh/mesh-snapshot-payload';
 import { MeshRasterizer } from '../../render/mesh-rasterizer';
 import { toKernelCamera, type Camera } from '../cameras/camera';
 import type {
@@ -13,6 +14,7 @@ import type {
   SnapshotPayload,
 } from '../representation';
 import { DmtetModel, type DmtetModelOptions } from './dmtet-model';
+import { gridResolutionAt } from './dmtet-model-settings';
 import { DmtetStageSettings, resolveDmtetStageSettings } from './dmtet-stage-settings';
 import { decodeDmtetState, encodeDmtetState, type DmtetStateHeader } from './dmtet-state-codec';
 import { surfaceVanishedError } from './marching-tets';
@@ -89,6 +91,14 @@ function noStartingSurface(s: DmtetStageSettings): KilnError {
   );
 }
 
+function noSurfaceInMesh(s: DmtetStageSettings): KilnError {
+  return new KilnError(
+    'optimisation',
+    `the mesh this stage starts from encloses nothing on its first grid (${gridResolutionAt(modelSettings(s), 0)}³: the mesh is thinner than a cell): ` +
+      'branch from another snapshot, or start the DMTet stage on a finer grid (gridResolution, gridProgression)',
+  );
+}
+
 function modelOptions(ctx: RepresentationContext<DmtetStageSettings>, seed: number): DmtetModelOptions {
   return { iterations: ctx.settings.stageIterations, seed, rasterizer: new MeshRasterizer(ctx.threads) };
 }
@@ -103,14 +113,20 @@ export const dmtetRepresentation: RepresentationDefinition<typeof DmtetStageSett
   title: 'DMTet mesh',
   payloadKind: 'mesh',
   startsFromScratch: false,
-  startsFrom: ['splats'],
+  startsFrom: ['splats', 'mesh'],
   exports: ['glb'],
   settings: DmtetStageSettings,
   resolveSettings: resolveDmtetStageSettings,
   create(ctx: RepresentationContext<DmtetStageSettings>, from?: SnapshotPayload) {
-    if (from?.kind !== 'splats') throw new Error(`a DMTet stage starts from Gaussians, not ${from ? `a ${from.kind} payload` : 'nothing'}`);
-    // SDF from the Gaussians' density, albedo from their colour at that surface (initialise-from-density.ts).
+    if (!from) throw new Error('a DMTet stage starts from Gaussians or a mesh, not nothing');
     const seed = ctx.initRng.nextUint32();
+    if (from.kind === 'mesh') {
+      // A branch from the mesh stage: the surface and albedo it stored, on this stage's first grid.
+      const model = DmtetModel.fromMesh(decodeMeshSnapshot(from.bytes), modelSettings(ctx.settings), modelOptions(ctx, seed));
+      if (model.extract().vanished) throw noSurfaceInMesh(ctx.settings);
+      return new DmtetRepresentation(model);
+    }
+    // SDF from the Gaussians' density, albedo from their colour at that surface (initialise-from-density.ts).
     const model = DmtetModel.fromGaussians(decodeCompactGaussians(from.bytes), modelSettings(ctx.settings), modelOptions(ctx, seed));
     if (model.extract().vanished) throw noStartingSurface(ctx.settings);
     return new DmtetRepresentation(model);

@@ -5,6 +5,7 @@ import { buildGaussianCellIndex } from '../../export/mesh/gaussian-cell-index';
 import { gaussianKernels } from '../../export/mesh/gaussian-kernels';
 import type { ScalarGrid } from '../../export/mesh/scalar-grid';
 import { SurfaceColourProbe } from '../../export/mesh/surface-colour-probe';
+import type { ColourProbe } from '../../export/mesh/texture-bake';
 import { meshBounds, vertexNormals } from '../../export/mesh/triangle-mesh';
 import type { GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
 import { EXPORTER_DEFAULTS } from './dmtet-settings';
@@ -84,18 +85,26 @@ export function initialiseSdfFromGaussians(g: GaussianArrays, grid: TetGrid, thr
 
 /**
  * The initial albedo field from stage-1 Gaussians: the colour the splats show at each vertex of the initial surface
- * (the exporter's SurfaceColourProbe, looking down the vertex normal), spread to the 8 surrounding nodes with
- * trilinear weights, and carried outwards from there to every other node (nearest filled node by 6-connected
- * steps), so points that drift off the initial surface still read a nearby colour. Splats hold shaded colour, not
- * albedo: this is a start that the stage's photometric loss corrects.
+ * (the exporter's SurfaceColourProbe, looking down the vertex normal), laid out by initialiseColourFromProbe. Splats
+ * hold shaded colour, not albedo: this is a start that the stage's photometric loss corrects.
  */
 export function initialiseColourFromGaussians(g: GaussianArrays, surface: MarchedSurface, resolution: number): ColourField {
+  if (surface.positions.length === 0) return createColourField(resolution);
+  const kernels = gaussianKernels(g);
+  const reach = 2 * colourNodeSpacing({ resolution });
+  return initialiseColourFromProbe(new SurfaceColourProbe(g, kernels, buildGaussianCellIndex(kernels, meshBounds(surface.positions), reach), reach), surface, resolution);
+}
+
+/**
+ * An albedo field from a colour probe read at each vertex of the initial surface (looking down the vertex normal),
+ * spread to the 8 surrounding nodes with trilinear weights, and carried outwards from there to every other node
+ * (nearest filled node by 6-connected steps), so points that drift off the initial surface still read a nearby
+ * colour.
+ */
+export function initialiseColourFromProbe(probe: ColourProbe, surface: MarchedSurface, resolution: number): ColourField {
   const field = createColourField(resolution);
   const count = surface.positions.length / 3;
   if (count === 0) return field;
-  const kernels = gaussianKernels(g);
-  const reach = 2 * colourNodeSpacing(field);
-  const probe = new SurfaceColourProbe(g, kernels, buildGaussianCellIndex(kernels, meshBounds(surface.positions), reach), reach);
   const normals = vertexNormals(surface);
   const nodes = resolution ** 3;
   const sum = new Float64Array(3 * nodes), weight = new Float64Array(nodes);
