@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,17 @@ import { openStudio, PageErrorLog } from './studio-page';
 import { writeTwoStageRun } from './synthetic-run';
 import { canvasIn } from './viewport-pixels';
 
+/**
+ * Screenshots go to test-results; with KILN_DOCS_SCREENSHOTS=1 also to docs/ (the README's), so a test run does not
+ * rewrite tracked files.
+ */
+const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'e2e', 'studio-mesh');
 const DOCS = join(import.meta.dirname, '..', '..', 'docs');
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, name) });
+  if (process.env.KILN_DOCS_SCREENSHOTS === '1') copyFileSync(join(SCREENSHOTS, name), join(DOCS, name));
+}
 const VIEWPORT = canvasIn('3D viewport');
 
 /** The viewport at a 64×64 downsample: the red torus's pixels, how their brightness spreads, and the thumbnail. */
@@ -65,7 +75,7 @@ describe('a two-stage run (Gaussians → DMTet) in the studio', () => {
   const readout = () => page.getByRole('status', { name: 'Shown iteration' });
 
   beforeAll(async () => {
-    mkdirSync(DOCS, { recursive: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
     writeTwoStageRun(home, 'Rings');
     browser = await launchChromium();
     server = await startKilnServer(home);
@@ -100,13 +110,13 @@ describe('a two-stage run (Gaussians → DMTet) in the studio', () => {
     await expect.poll(async () => (await meshPixels(page)).red, { timeout: 30_000 }).toBeGreaterThan(0.05);
     const shaded = await meshPixels(page);
     expect(shaded.redSpread).toBeGreaterThan(15);
-    await page.screenshot({ path: join(DOCS, 'studio-mesh.png') });
+    await screenshot(page, 'studio-mesh.png');
 
     await page.getByLabel('Wireframe').check();
     await expect.poll(async () => meanAbsDiff((await meshPixels(page)).pixels, shaded.pixels), { timeout: 30_000 }).toBeGreaterThan(2);
     const wired = await meshPixels(page);
     expect(wired.dark).toBeGreaterThan(shaded.dark);
-    await page.screenshot({ path: join(DOCS, 'studio-mesh-wireframe.png') });
+    await screenshot(page, 'studio-mesh-wireframe.png');
     await page.getByLabel('Wireframe').uncheck();
     await expect.poll(async () => meanAbsDiff((await meshPixels(page)).pixels, shaded.pixels), { timeout: 30_000 }).toBeLessThan(1);
 
@@ -116,7 +126,7 @@ describe('a two-stage run (Gaussians → DMTet) in the studio', () => {
     await expect.poll(async () => (await meshPixels(page)).red, { timeout: 30_000 }).toBeLessThan(0.01);
     expect(meanAbsDiff((await meshPixels(page)).pixels, shaded.pixels)).toBeGreaterThan(5);
     await expect.poll(() => readout().textContent()).toBe('20 / 50 · Gaussians');
-    await page.screenshot({ path: join(DOCS, 'studio-mesh-splat-stage.png') });
+    await screenshot(page, 'studio-mesh-splat-stage.png');
 
     // And forward again by keyboard, across the boundary.
     await page.getByRole('button', { name: 'Show iteration 30' }).click();
