@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempHome } from '../helpers/temp-home';
 import { launchChromium } from './browser';
 import { startKilnServer, type KilnServer } from './kiln-server';
-import { openStudio, PageErrorLog } from './studio-page';
+import { callStudio, openStudio, PageErrorLog } from './studio-page';
 import { writeTwoStageRun } from './synthetic-run';
 import { canvasIn } from './viewport-pixels';
 
@@ -146,6 +146,52 @@ describe('a two-stage run (Gaussians → DMTet) in the studio', () => {
     expect(await output.inputValue()).toBe('mesh');
     await page.getByText('This branch continues the mesh stage of the snapshot it starts from.').waitFor();
     await page.getByRole('button', { name: 'Discard branch' }).click();
+    expect(errors.errors).toEqual([]);
+  });
+
+  it('follows a real two-stage run live into the mesh stage', { timeout: 300_000 }, async () => {
+    const call = <T>(method: string, request: unknown) => callStudio<T>(server.url, method, request);
+    const project = await call<{ id: string }>('projects.create', { name: 'Live rings' });
+    await page.getByRole('button', { name: 'Open Live rings' }).click();
+    // Tiny budgets on the demo prior; no snapshots inside the mesh stage but its last, so what the viewport follows
+    // there is the live mesh (run.mesh events).
+    const request = {
+      prompt: 'a red cube',
+      seed: 3,
+      batchSize: 1,
+      initialGaussians: 300,
+      snapshotEvery: 100,
+      stages: [
+        { representation: 'gaussians', iterations: 24, method: 'sds' },
+        { representation: 'dmtet', iterations: 12, method: 'sds', settings: { gridResolution: 32, initThreshold: 0.1 } },
+      ],
+    };
+    await call('runs.start', { projectId: project.id, request });
+    await page.getByRole('button', { name: 'Show run a red cube' }).click();
+    const progress = page.getByRole('region', { name: 'Progress' });
+    await page.getByText(/a red cube · iteration (2[5-9]|3[0-5]) · mesh \(live\)$/).waitFor({ timeout: 240_000 });
+    expect(await progress.locator('dt:has-text("Stage") + dd').textContent()).toBe('DMTet mesh (stage 2 of 2)');
+    expect(Number((await progress.locator('dt:has-text("Faces") + dd').textContent())!.replace(/\D/g, ''))).toBeGreaterThan(100);
+    await screenshot(page, 'studio-mesh-live.png');
+    await progress.locator('dd', { hasText: /^Completed$/ }).waitFor({ timeout: 240_000 });
+    await page.getByRole('separator', { name: 'DMTet mesh (stage 2 of 2) starts after iteration 24' }).waitFor();
+    expect(errors.errors).toEqual([]);
+  });
+
+  it('starts a run of both stages from the Generate panel when the output is a mesh', { timeout: 60_000 }, async () => {
+    await page.getByLabel('Prompt', { exact: true }).fill('a red cube');
+    await page.getByLabel('Preset', { exact: true }).selectOption('fast');
+    await page.getByLabel('Output', { exact: true }).selectOption('mesh');
+    await page.getByLabel('Iterations', { exact: true }).fill('5');
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    const progress = page.getByRole('region', { name: 'Progress' });
+    await progress.locator('dd', { hasText: /^Running$/ }).waitFor({ timeout: 30_000 });
+    const project = (await callStudio<{ id: string; name: string }[]>(server.url, 'projects.list', {})).find((p) => p.name === 'Live rings')!;
+    const runs = await callStudio<{ id: string; createdAt: string; config: { stages: { representation: string; iterations: number }[] } }[]>(server.url, 'runs.list', { projectId: project.id });
+    const newest = runs.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1)!;
+    expect(newest.config.stages.map((st) => [st.representation, st.iterations])).toEqual([['gaussians', 5], ['dmtet', 100]]);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await progress.locator('dd', { hasText: /^Cancelled$/ }).waitFor({ timeout: 60_000 });
     expect(errors.errors).toEqual([]);
   });
 });
