@@ -1,13 +1,21 @@
+import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerStudioIpc } from '../../../src/main/ipc';
 import { createHttpStudioApi } from '../../../src/renderer/src/api/http-client';
+import { createIpcStudioApi } from '../../../src/renderer/src/api/ipc-client';
 import { decodeLiveMesh, fetchSnapshotMesh } from '../../../src/renderer/src/api/snapshot-payload';
+import type { DispatchResult } from '../../../src/shared/dispatch';
 import type { StudioEvent } from '../../../src/shared/events';
+import { IPC_CALL } from '../../../src/shared/ipc-channels';
+import type { StudioApi } from '../../../src/shared/studio-api';
 import type { Run, RunRequest, Snapshot } from '../../../src/shared/runs';
 import { startStudioHarness, type StudioHarness } from '../../helpers/studio-http-harness';
 import { makeTempHome } from '../../helpers/temp-home';
 
 // A two-stage run over `kiln serve` (HTTP + WebSocket, the run in a real `kiln engine-run` child): the live mesh of
-// the DMTet stage reaches clients as run.mesh events, its snapshots as mesh payloads, progress names the stage.
+// the DMTet stage reaches clients as run.mesh events, its snapshots as mesh payloads, progress names the stage. The
+// same service also answers the desktop app's way: main/ipc.ts's handler, its events structured-cloned as Electron
+// IPC clones them, into the renderer's IPC client.
 const temp = makeTempHome('kiln-live-mesh-');
 let studio: StudioHarness;
 
@@ -26,11 +34,25 @@ const REQUEST: RunRequest = {
 
 let run: Run;
 let timeline: Snapshot[];
+let ipc: StudioApi;
+const ipcEvents: StudioEvent[] = [];
+
+/** The renderer's IPC client over main/ipc.ts's real handler (no Electron here: its channel is a function call). */
+function ipcClient(): StudioApi {
+  let handler: ((event: IpcMainInvokeEvent, method: unknown, request: unknown) => Promise<DispatchResult>) | undefined;
+  registerStudioIpc((channel, listener) => channel === IPC_CALL && (handler = listener as typeof handler), studio.service, () => true);
+  return createIpcStudioApi({
+    call: async (method, request) => structuredClone(await handler!({} as IpcMainInvokeEvent, method, structuredClone(request))),
+    onEvent: (listener) => studio.service.events.subscribe((event) => listener(structuredClone(event))),
+  });
+}
 const of = <T extends StudioEvent['type']>(type: T) =>
   studio.events.filter((e): e is Extract<StudioEvent, { type: T }> => e.type === type && ('runId' in e ? e.runId === run.id : 'progress' in e && e.progress.runId === run.id));
 
 beforeAll(async () => {
   studio = await startStudioHarness(temp.home);
+  ipc = ipcClient();
+  ipc.onEvent((event) => ipcEvents.push(event));
   const projectId = (await studio.call<{ id: string }>('projects.create', { name: 'Live mesh' })).id;
   run = await studio.call<Run>('runs.start', { projectId, request: REQUEST });
   expect((await studio.finished(run.id, 300_000)).status).toBe('completed');
@@ -70,5 +92,15 @@ describe('the live mesh of a mesh stage over HTTP and WebSocket', () => {
     expect([last.payloadKind, last.stage]).toEqual(['mesh', 1]);
     const mesh = await fetchSnapshotMesh(createHttpStudioApi(new URL(studio.url)), last.payloadBlob);
     expect(mesh.indices.length / 3).toBe(last.gaussians);
+  });
+
+  it('delivers the same live meshes and mesh payloads over the desktop app’s IPC', async () => {
+    const overIpc = ipcEvents.filter((e): e is Extract<StudioEvent, { type: 'run.mesh' }> => e.type === 'run.mesh' && e.runId === run.id);
+    expect(overIpc).toEqual(of('run.mesh'));
+    const last = timeline.at(-1)!;
+    const viaIpc = await fetchSnapshotMesh(ipc, last.payloadBlob);
+    const viaHttp = await fetchSnapshotMesh(createHttpStudioApi(new URL(studio.url)), last.payloadBlob);
+    expect(viaIpc).toEqual(viaHttp);
+    for (const e of overIpc) expect(decodeLiveMesh(e).indices.length / 3).toBe(e.faces);
   });
 });
