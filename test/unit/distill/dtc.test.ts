@@ -10,6 +10,7 @@ import { Rng } from '../../../src/core/random/rng';
 import { useDemoPrior, type DemoPriorFixture } from './demo-prior-fixture';
 
 const fixture = useDemoPrior('view');
+const textFixture = useDemoPrior('pixel');
 const REFERENCE = { elevationDeg: 15, azimuthDeg: 15, radiusM: 2.5 };
 
 describe('Janus de-biasing windows (the paper: view teacher [11π/12, 13π/12], text teacher ±[π/6, π/4])', () => {
@@ -124,5 +125,26 @@ describe('dtc on the demo view pack', () => {
     // At iteration 17 of 100 the curriculum's window is [t_mid ± 0.18]·T around t_mid ≈ 0.76·T; uniform t leaves it.
     const [lo, hi] = dtcBounds(DtcSettings.parse({}).curriculum, 17, 100, f.prior.schedule.trainTimesteps);
     expect(ts.some((t) => t < lo || t > hi)).toBe(true);
+  });
+});
+
+describe('dtc with a text teacher (a text pack and a caption)', () => {
+  it('adds the text teacher only once t is below fromT, with its own UNet call', async () => {
+    const f = fixture();
+    const text = textFixture();
+    const { S, conditioning } = await referenceConditioning(f);
+    const textTeacher = { prior: text.prior, conditioning: await text.prior.encodeText('a mug') };
+    const settings = DtcSettings.parse({ janus: { enabled: false }, finalDdim: { fromProgress: 1 } });
+    const method = dtcMethod.create({ prior: f.prior, conditioning, settings, rng: new Rng(1), referenceView: REFERENCE, textTeacher });
+    const images = f.training.find((t) => t.objectId === 'mug')!.image;
+    const step = (iteration: number) =>
+      method.step({ images, alpha: new Float32Array(S * S), depth: new Float32Array(S * S), views: [{ elevationDeg: 0, azimuthDeg: 90, radiusM: 2.5 }], iteration, totalIterations: 1000, rng: new Rng(iteration) });
+    const early = await step(0);
+    expect(early.terms.text).toBeUndefined();
+    expect(early.unetCalls).toBe(1);
+    const late = await step(999);
+    expect(late.t / f.prior.schedule.trainTimesteps).toBeLessThan(settings.textTeacher.fromT);
+    expect(late.terms.text).toBeGreaterThan(0);
+    expect(late.unetCalls).toBe(2);
   });
 });
