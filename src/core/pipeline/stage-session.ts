@@ -22,7 +22,7 @@ export interface StageOpening {
   conditioning: Conditioning;
   prompt: string;
   negativePrompt?: string;
-  /** Image-conditioned runs: the reference camera's orbit pose (orbitViewOf(reference.camera)) for per-view poses. */
+  /** Image-conditioned runs: the reference camera's orbit pose (orbitPoseOf(reference.camera), scene/cameras/orbit.ts) for per-view poses. */
   referenceView?: OrbitView;
   /** DTC123's text teacher for colour, when a text pack and a caption are given. */
   textTeacher?: TextTeacher;
