@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ProjectId } from './projects';
 
 /** The distillation methods a run can use (core/distill/registry.ts registers one definition for each name). */
-export const METHOD_NAMES = ['sds', 'ism', 'tsm', 'sdi', 'ge3d', 'vdm'] as const;
+export const METHOD_NAMES = ['sds', 'ism', 'tsm', 'sdi', 'ge3d', 'vdm', 'dtc'] as const;
 export const MethodName = z.enum(METHOD_NAMES, { message: `method must be one of ${METHOD_NAMES.join(', ')}` });
 export type MethodName = z.infer<typeof MethodName>;
 

@@ -1,6 +1,7 @@
 import type { Benchmark } from './benchmark';
 import { exportBenchmark } from './export';
 import { glbScoreBenchmark } from './glb-score';
+import { imageBenchmark } from './image';
 import { meshFitBenchmark } from './mesh-fit';
 import { meshRasterBenchmark } from './mesh-raster';
 import { fuzzBenchmark } from './fuzz';
@@ -10,4 +11,4 @@ import { storeBenchmark } from './store';
 import { unetBenchmark } from './unet';
 
 /** Every `kiln bench` benchmark, registered in one place (store and export arrive with their issues). */
-export const BENCHMARKS: Benchmark[] = [rasterBenchmark, meshRasterBenchmark, meshFitBenchmark, glbScoreBenchmark, unetBenchmark, methodsBenchmark, storeBenchmark, exportBenchmark, fuzzBenchmark];
+export const BENCHMARKS: Benchmark[] = [rasterBenchmark, meshRasterBenchmark, meshFitBenchmark, glbScoreBenchmark, unetBenchmark, methodsBenchmark, imageBenchmark, storeBenchmark, exportBenchmark, fuzzBenchmark];

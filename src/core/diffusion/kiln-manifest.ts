@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PREDICTION_TYPES } from './noise-schedule';
+import { PoseConvention } from './pose-embedding';
 
 /** A camera distribution as a prior was trained on (orbit cameras, docs/conventions.md). */
 export const CameraDistribution = z.object({
@@ -33,6 +34,8 @@ export const KilnManifest = z.object({
   cfg: z.boolean().optional(),
   /** TSM's pixel-wise clip threshold for this pack (its gradients' scale differs from pack to pack). */
   tsmPixelClipThreshold: z.number().positive().optional(),
+  /** View-conditioned packs: the pose vector the UNet was trained with (pose-embedding.ts); Zero-1-to-3's when absent. */
+  poseConvention: PoseConvention.optional(),
   prompts: z.array(z.string()).default([]),
   /** Set by Kiln's demo-prior builder: what it built and from which parameters (for the build cache). */
   demo: z

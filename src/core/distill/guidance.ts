@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Conditioning, Prior } from '../diffusion/prior';
+import type { OrbitView } from '../diffusion/pose-embedding';
 import type { Rng } from '../random/rng';
+import type { ReferenceSupervision } from './shared/reference-losses';
 
 /** Where an image was seen from (for view-dependent prompts and logging). */
 export interface ViewInfo {
@@ -44,6 +46,11 @@ export interface GuidanceResult {
 /** A method instance for one run: holds its schedule state (and, for VDM, trained weights). */
 export interface GuidanceMethod {
   readonly name: string;
+  /**
+   * Image-conditioned methods that fit the reference view (DTC123): how often and with which weights. The stage
+   * runner applies it when the run has a reference (StageLoopOptions.reference); other methods leave it undefined.
+   */
+  readonly referenceSupervision?: ReferenceSupervision;
   step(input: GuidanceInput): Promise<GuidanceResult>;
   /** Method state a resumed run needs beyond the settings (JSON-serialisable). */
   saveState?(): unknown;
@@ -58,6 +65,19 @@ export interface MethodContext<S> {
   /** The run's prompt and negative prompt (methods that build view-dependent prompts encode their own variants). */
   prompt?: string;
   negativePrompt?: string;
+  /**
+   * Image-conditioned runs: the orbit pose of the reference camera. With a view-conditioned prior, every rendered
+   * view is then conditioned on its pose relative to it (shared/view-conditioning.ts).
+   */
+  referenceView?: OrbitView;
+  /** DTC123's second teacher: a text-to-image prior and its caption's conditioning, for colour at small t. */
+  textTeacher?: TextTeacher;
+}
+
+/** A text-to-image prior beside a run's view-conditioned one, with the encoded caption (and negative prompt). */
+export interface TextTeacher {
+  prior: Prior;
+  conditioning: Conditioning;
 }
 
 /** A registered method: its name, a one-line description, its settings schema (authors' defaults) and a factory. */

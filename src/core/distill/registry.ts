@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KilnError } from '../../shared/errors';
 import { formatZodIssues } from '../../shared/zod-issues';
 import type { MethodDefinition } from './guidance';
+import { dtcMethod } from './dtc';
 import { ge3dMethod } from './ge3d';
 import { ismMethod } from './ism';
 import { sdiMethod } from './sdi';
@@ -10,7 +11,7 @@ import { tsmMethod } from './tsm';
 import { vdmMethod } from './vdm';
 
 /** Every distillation method, registered in one place and chosen by name (as threestudio's registry does). */
-export const METHODS: readonly MethodDefinition[] = [sdsMethod, ismMethod, tsmMethod, sdiMethod, ge3dMethod, vdmMethod];
+export const METHODS: readonly MethodDefinition[] = [sdsMethod, ismMethod, tsmMethod, sdiMethod, ge3dMethod, vdmMethod, dtcMethod];
 
 export function methodByName(name: string): MethodDefinition {
   const method = METHODS.find((m) => m.name === name);

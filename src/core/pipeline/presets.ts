@@ -24,11 +24,13 @@ const BASE_PRESETS: Record<PresetName, PresetBudget> = {
 
 /**
  * Per-method adjustments: GE3D and SDI call the UNet several times per iteration (multi-step inversion), so their
- * fast preset spends fewer iterations for a similar wall time.
+ * fast preset spends fewer iterations for a similar wall time. DTC123's Gaussian stage is its coarse student
+ * (docs/dtc123.md#student): about a third of the Gaussians, standing in for the paper's 64² NeRF.
  */
 const METHOD_PRESET_ADJUSTMENTS: Partial<Record<MethodName, Partial<Record<PresetName, Partial<PresetBudget>>>>> = {
   ge3d: { fast: { iterations: 200 } },
   sdi: { fast: { iterations: 200 } },
+  dtc: { fast: { maxGaussians: 3_000 }, balanced: { maxGaussians: 10_000 }, quality: { maxGaussians: 30_000 } },
 };
 
 /** A preset's Gaussian stage budget for a method (what the generate panel shows). */
@@ -51,8 +53,12 @@ const MESH_PRESETS: Record<PresetName, PresetStage> = {
   },
 };
 
-/** The stages a preset runs by default: one Gaussian stage. */
+/**
+ * The stages a preset runs by default: one Gaussian stage; DTC123 its coarse-to-fine student, the coarse Gaussian
+ * stage then the DMTet stage above, its grid rising as the curriculum's t falls (docs/dtc123.md#student).
+ */
 export function presetStages(method: MethodName, preset: PresetName): PresetStage[] {
+  if (method === 'dtc') return [presetStageOf(method, preset, 'gaussians'), presetStageOf(method, preset, 'dmtet')];
   return [presetStageOf(method, preset, 'gaussians')];
 }
 

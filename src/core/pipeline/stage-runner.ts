@@ -1,6 +1,8 @@
 import { sampleOrbitView, type OrbitSamplerSettings } from '../scene/cameras/orbit-sampler';
 import type { GuidanceResult } from '../distill/guidance';
 import type { RefineReport } from '../scene/representation';
+import { referenceGradients } from './reference-supervision';
+import type { ReferenceView } from './reference-view';
 import type { StageSession } from './stage-session';
 
 export interface StageLoopOptions {
@@ -8,6 +10,13 @@ export interface StageLoopOptions {
   startIteration?: number;
   sampler: OrbitSamplerSettings;
   background: readonly [number, number, number];
+  /**
+   * An image-conditioned run's reference photo. When given and the stage's method asks for reference supervision
+   * (GuidanceMethod.referenceSupervision, e.g. DTC123), an iteration renders the reference camera instead of teacher
+   * views with the method's probability, and fits it with the reconstruction losses (reference-supervision.ts).
+   * Without it the loop draws nothing extra from its RNG: runs without a reference are unchanged bit for bit.
+   */
+  reference?: ReferenceView;
   /** Return false to stop after this iteration (cancel, pause). */
   onIteration?: (info: IterationInfo) => boolean | void;
 }
@@ -29,23 +38,35 @@ export interface IterationInfo {
 export async function runStage(s: StageSession, o: StageLoopOptions): Promise<number> {
   const { representation, method, stage, loopRng: rng } = s;
   const total = stage.iterations;
+  const supervision = o.reference && method.referenceSupervision;
+  // A reference iteration calls no teacher; it reports the teacher's latest timestep (0 before the first).
+  let lastT = 0;
   for (let it = o.startIteration ?? 0; it < total; it++) {
     representation.beginIteration(it, total);
-    const views = Array.from({ length: stage.batchSize }, () => sampleOrbitView(o.sampler, rng));
-    const rendering = representation.render(views.map((v) => v.camera), o.background);
-    const result = await method.step({
-      images: rendering.rgb,
-      alpha: rendering.alpha,
-      depth: rendering.depth,
-      views,
-      iteration: it,
-      totalIterations: total,
-      rng,
-    });
-    // The method's gradient is of a mean over all pixels.
-    const scale = 1 / rendering.rgb.length;
-    const scaled = (g: Float32Array | undefined) => g?.map((v) => v * scale);
-    representation.backward(rendering, { dRgb: scaled(result.dImages)!, dAlpha: scaled(result.dAlpha), dDepth: scaled(result.dDepth) });
+    let result: GuidanceResult;
+    if (supervision && rng.uniform() < supervision.probability) {
+      const rendering = representation.render([o.reference!.camera], o.background);
+      const { gradients, terms } = referenceGradients(rendering, o.reference!, supervision);
+      representation.backward(rendering, gradients);
+      result = { dImages: gradients.dRgb, t: lastT, terms, unetCalls: 0 };
+    } else {
+      const views = Array.from({ length: stage.batchSize }, () => sampleOrbitView(o.sampler, rng));
+      const rendering = representation.render(views.map((v) => v.camera), o.background);
+      result = await method.step({
+        images: rendering.rgb,
+        alpha: rendering.alpha,
+        depth: rendering.depth,
+        views,
+        iteration: it,
+        totalIterations: total,
+        rng,
+      });
+      lastT = result.t;
+      // The method's gradient is of a mean over all pixels.
+      const scale = 1 / rendering.rgb.length;
+      const scaled = (g: Float32Array | undefined) => g?.map((v) => v * scale);
+      representation.backward(rendering, { dRgb: scaled(result.dImages)!, dAlpha: scaled(result.dAlpha), dDepth: scaled(result.dDepth) });
+    }
     representation.step(it, total);
     const refine = representation.refine(it, total);
     const done = it + 1;

@@ -1,5 +1,6 @@
 import type { Conditioning, Prior } from '../diffusion/prior';
-import type { GuidanceMethod } from '../distill/guidance';
+import type { OrbitView } from '../diffusion/pose-embedding';
+import type { GuidanceMethod, TextTeacher } from '../distill/guidance';
 import { methodByName } from '../distill/registry';
 import { Rng } from '../random/rng';
 import { representationByName } from '../scene/registry';
@@ -21,6 +22,10 @@ export interface StageOpening {
   conditioning: Conditioning;
   prompt: string;
   negativePrompt?: string;
+  /** Image-conditioned runs: the reference camera's orbit pose (orbitPoseOf(reference.camera), scene/cameras/orbit.ts) for per-view poses. */
+  referenceView?: OrbitView;
+  /** DTC123's text teacher for colour, when a text pack and a caption are given. */
+  textTeacher?: TextTeacher;
   seed: number;
   index: number;
   stage: ResolvedStage;
@@ -57,6 +62,8 @@ export function openStage(o: StageOpening): StageSession {
     rng: streams.method,
     prompt: o.prompt,
     negativePrompt: o.negativePrompt,
+    ...(o.referenceView ? { referenceView: o.referenceView } : {}),
+    ...(o.textTeacher ? { textTeacher: o.textTeacher } : {}),
   });
   const definition = representationByName(o.stage.representation);
   const ctx = { settings: definition.settings.parse(o.stage.settings), initRng: streams.init, rng: streams.representation, threads: o.threads };

@@ -66,6 +66,13 @@ describe('a run’s stages as requested', () => {
     expect(stage!.settings).toMatchObject({ initialGaussians: 123, shDegreeMax: 1, training: { maxGaussians: 10_000, densifyFrom: 5 } });
   });
 
+  it('gives dtc its coarse-to-fine student by default: a coarse Gaussian stage, then DMTet with the grid rising', () => {
+    const config = resolveRunConfig({ prompt: 'a mug', method: 'dtc', preset: 'quality' });
+    expect(config.stages.map((s) => [s.representation, s.method, s.iterations])).toEqual([['gaussians', 'dtc', 2000], ['dmtet', 'dtc', 400]]);
+    expect((config.stages[0]!.settings.training as { maxGaussians: number }).maxGaussians).toBe(30_000);
+    expect((config.stages[1]!.settings.gridProgression as { resolution: number }[]).map((g) => g.resolution)).toEqual([32, 64, 128]);
+  });
+
   it('gives each stage its own method, length and settings, the run’s fields filling the rest', () => {
     const config = resolveRunConfig({ ...REQUEST, methodSettings: { cfgScale: 20 }, stages: [...REQUEST.stages!, { representation: 'gaussians', settings: { maxGaussians: 77 } }], iterations: 5, method: 'sds' });
     expect(config.stages.map((s) => [s.method, s.iterations])).toEqual([['sds', 8], ['ism', 8], ['sds', 5]]);

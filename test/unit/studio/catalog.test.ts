@@ -37,8 +37,9 @@ describe('methods.list', () => {
     for (const m of methods) {
       expect(m.presets.map((p) => p.name)).toEqual([...PRESET_NAMES]);
       for (const p of m.presets) {
+        // The budget is the Gaussian stage's; DTC123 runs its DMTet stage after it.
         const [stage, ...more] = resolveRunConfig({ prompt: 'a red cube', method: m.name, preset: p.name }).stages;
-        expect(more).toEqual([]);
+        expect(more.map((s) => s.representation)).toEqual(m.name === 'dtc' ? ['dmtet'] : []);
         expect(stage!.iterations).toBe(p.iterations);
         expect(stage!.batchSize).toBe(p.batchSize);
         const settings = GaussianStageSettings.parse(stage!.settings);

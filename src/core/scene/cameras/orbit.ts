@@ -39,3 +39,16 @@ export function orbitCamera(pose: OrbitPose, image: ImageSpec): Camera {
     far: image.far ?? 100,
   };
 }
+
+/** The orbit pose a camera looking at its target sits on (the inverse of orbitPosition about that target). */
+export function orbitPoseOf(camera: Camera): OrbitPose {
+  const [x, y, z] = [0, 1, 2].map((i) => camera.position[i]! - camera.target[i]!) as Vec3;
+  const radiusM = Math.hypot(x, y, z);
+  if (radiusM === 0) throw new Error('orbitPoseOf: the camera sits on its target');
+  return {
+    radiusM,
+    elevationDeg: (Math.asin(y / radiusM) * 180) / Math.PI,
+    azimuthDeg: (Math.atan2(x, z) * 180) / Math.PI,
+    target: [...camera.target] as Vec3,
+  };
+}
