@@ -41,6 +41,8 @@ export interface OptimumPackOptions {
   /** Store the UNet's weights beside it as ONNX external data in this file ("model.onnx_data" or "weights.pb"). */
   externalData?: string;
   imageSize?: number;
+  /** Rewrites the UNet graph before it is written (damaged-pack tests: an initializer whose data misfits its dims). */
+  editUnet?: (graph: GraphValue) => GraphValue;
 }
 
 export interface EncoderSpec {
@@ -212,7 +214,7 @@ export function buildOptimumPack(dir: string, options: OptimumPackOptions): stri
       components.tokenizer_2 = ['transformers', 'CLIPTokenizer'];
     }
   });
-  const unet = unetGraph(spec, dtype, options.unetNames);
+  const unet = (options.editUnet ?? ((g) => g))(unetGraph(spec, dtype, options.unetNames));
   if (options.externalData) put(`unet/${options.externalData}`, externalise(unet, options.externalData));
   onnx('unet/model.onnx', unet);
   const latentSize = spec.imageSize / DOWNSAMPLE;
