@@ -43,6 +43,7 @@ const LAYOUTS: [string, OptimumPackOptions][] = [
   ['SD-Turbo', { kind: 'sd-turbo' }],
   ['SDXL base', { kind: 'sdxl' }],
   ['SDXL-Turbo', { kind: 'sdxl-turbo' }],
+  ['SDXL fp16 with an fp16-safe VAE (force_upcast false)', { kind: 'sdxl', dtype: 'float16', forceUpcast: false }],
 ];
 
 const packs = new Map<string, string>();
