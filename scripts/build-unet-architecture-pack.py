@@ -4,11 +4,13 @@ memory and seconds per UNet call (`kiln models measure PACK`). Not a working mod
 text encoders and VAE are minimal stand-ins with the right tensor names and widths (their time is not representative).
 
 The UNet follows diffusers' UNet2DConditionModel for the two configs (block_out_channels, layers_per_block,
-transformer depth, heads, cross-attention width, SDXL's text_time added embedding); `--check` counts its parameters on
-the meta device against the real models' (SD 1.5: 859,520,964; SDXL base: 2,567,463,684) without allocating them.
+transformer depth, heads, cross-attention width, SDXL's text_time added embedding), written straight as an ONNX graph
+with optimum's tensor names and dynamic axes; `--check` counts its parameters without writing them, against the real
+models' (SD 1.5: 859,520,964; SDXL base: 2,567,463,684). Weights go to unet/model.onnx_data as they are made, so the
+SDXL build needs ~1.3 GB of RAM (and ~10.3 GB of disk, fp32) and takes a few minutes.
 
-Needs PyTorch and onnx (Debian: python3-torch, python3-onnx). The SDXL build takes ~25 GB of RAM and writes ~10 GB:
-keep such packs out of the repository and out of CI (docs/model-packs.md).
+Needs onnx and numpy, and PyTorch for the stand-ins (Debian: python3-onnx, python3-torch). Keep such packs out of the
+repository and out of CI (docs/model-packs.md).
 
   python3 scripts/build-unet-architecture-pack.py --arch sd15 --out /tmp/sd15-arch
   python3 scripts/build-unet-architecture-pack.py --arch sdxl --check
@@ -18,153 +20,186 @@ import json
 import math
 import os
 
+import numpy as np
+import onnx
 import torch
+from onnx import TensorProto, helper, numpy_helper
 from torch import nn
 
 ARCHS = {
     # channels, resnets per block, attention per block (transformer depth, 0 = none), heads, cross width, SDXL?
     "sd15": dict(channels=[320, 640, 1280, 1280], layers=2, depth=[1, 1, 1, 0], heads=[8, 8, 8, 8], cross=768, sdxl=False, sample=64, params=859_520_964),
     "sdxl": dict(channels=[320, 640, 1280], layers=2, depth=[0, 2, 10], heads=[5, 10, 20], cross=2048, sdxl=True, sample=128, params=2_567_463_684),
-    # A small config with the same structure, for trying the script quickly.
+    # Small configs with the same structure, for trying the script quickly.
     "tiny": dict(channels=[32, 64], layers=1, depth=[1, 1], heads=[2, 2], cross=768, sdxl=False, sample=8, params=None),
+    "tiny-xl": dict(channels=[32, 64], layers=1, depth=[0, 2], heads=[2, 2], cross=2048, sdxl=True, sample=8, params=None),
 }
-DEVICE = "cpu"
-
-
-def gn(c, eps=1e-5):
-    return nn.GroupNorm(32 if c % 32 == 0 else 8, c, eps=eps, device=DEVICE)
 
 
 def lin(a, b, bias=True):
-    return nn.Linear(a, b, bias=bias, device=DEVICE)
+    return nn.Linear(a, b, bias=bias)
 
 
 def conv(a, b, k=3, stride=1, padding=None):
-    return nn.Conv2d(a, b, k, stride=stride, padding=k // 2 if padding is None else padding, device=DEVICE)
+    return nn.Conv2d(a, b, k, stride=stride, padding=k // 2 if padding is None else padding)
 
 
-def sinusoid(t, dim):
-    """diffusers' Timesteps(dim, flip_sin_to_cos=True, downscale_freq_shift=0)."""
-    half = dim // 2
-    freqs = torch.exp(-math.log(10000) * torch.arange(half, dtype=torch.float32) / half)
-    args = t.float()[:, None] * freqs[None]
-    return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
+class UnetGraph:
+    """The UNet written straight as an ONNX graph (onnx.helper), its weights streamed to one external data file as
+    they are made: nothing holds the whole model, so SDXL's 10.3 GB of fp32 weights need only disk. (PyTorch's
+    exporter materialises every parameter during its passes and failed with bad_alloc on SDXL in 23 GB of RAM.) With
+    `data` None only the parameters are counted (--check)."""
 
+    def __init__(self, data, data_name):
+        self.nodes, self.initializers, self.count, self.offset, self.n = [], [], 0, 0, 0
+        self.data, self.data_name, self.rng = data, data_name, np.random.default_rng(0)
 
-class Resnet(nn.Module):
-    def __init__(self, cin, cout, temb):
-        super().__init__()
-        self.norm1, self.conv1, self.time_emb_proj = gn(cin), conv(cin, cout), lin(temb, cout)
-        self.norm2, self.conv2 = gn(cout), conv(cout, cout)
-        self.shortcut = conv(cin, cout, 1) if cin != cout else None
+    def op(self, op_type, inputs, outputs=1, **attrs):
+        self.n += 1
+        names = [f"{op_type}_{self.n}_{k}" for k in range(outputs)]
+        self.nodes.append(helper.make_node(op_type, inputs, names, name=f"{op_type}_{self.n}", **attrs))
+        return names[0] if outputs == 1 else names
 
-    def forward(self, x, emb):
-        h = self.conv1(nn.functional.silu(self.norm1(x)))
-        h = h + self.time_emb_proj(nn.functional.silu(emb))[:, :, None, None]
-        h = self.conv2(nn.functional.silu(self.norm2(h)))
-        return h + (self.shortcut(x) if self.shortcut is not None else x)
+    def const(self, values, dtype=np.float32):
+        self.n += 1
+        name = f"const_{self.n}"
+        self.initializers.append(numpy_helper.from_array(np.asarray(values, dtype=dtype), name))
+        return name
 
+    def weight(self, shape, fan_in=None, fill=None):
+        """A parameter: `fill` for norm scales and shifts, else PyTorch's default uniform ±1/√fan_in (activations stay
+        finite and normal: denormals or NaNs would distort the timing)."""
+        self.n += 1
+        name, size = f"w_{self.n}", int(np.prod(shape))
+        self.count += size
+        if self.data is None:
+            return name
+        bound = 1 / math.sqrt(fan_in) if fan_in else 0
+        values = np.full(shape, fill, np.float32) if fill is not None else self.rng.uniform(-bound, bound, size=shape).astype(np.float32)
+        raw = values.tobytes()
+        self.data.write(raw)
+        tensor = TensorProto(name=name, data_type=TensorProto.FLOAT, dims=shape, data_location=TensorProto.EXTERNAL)
+        for key, value in (("location", self.data_name), ("offset", str(self.offset)), ("length", str(len(raw)))):
+            tensor.external_data.add(key=key, value=value)
+        self.initializers.append(tensor)
+        self.offset += len(raw)
+        return name
 
-class Attention(nn.Module):
-    def __init__(self, dim, context, heads):
-        super().__init__()
-        self.heads = heads
-        self.to_q, self.to_k, self.to_v = lin(dim, dim, False), lin(context, dim, False), lin(context, dim, False)
-        self.to_out = lin(dim, dim)
+    # Layers, as diffusers' UNet2DConditionModel has them.
+    def linear(self, x, a, b, bias=True):
+        y = self.op("MatMul", [x, self.weight([a, b], a)])
+        return self.op("Add", [y, self.weight([b], a)]) if bias else y
 
-    def forward(self, x, context=None):
-        context = x if context is None else context
-        b, n, d = x.shape
-        split = lambda t: t.reshape(b, -1, self.heads, d // self.heads).transpose(1, 2)
-        q, k, v = split(self.to_q(x)), split(self.to_k(context)), split(self.to_v(context))
-        w = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d // self.heads), dim=-1)
-        return self.to_out((w @ v).transpose(1, 2).reshape(b, n, d))
+    def conv(self, x, a, b, k=3, stride=1):
+        return self.op("Conv", [x, self.weight([b, a, k, k], a * k * k), self.weight([b], a * k * k)], kernel_shape=[k, k], strides=[stride, stride], pads=[k // 2] * 4)
 
+    def silu(self, x):
+        return self.op("Mul", [x, self.op("Sigmoid", [x])])
 
-class TransformerBlock(nn.Module):
-    def __init__(self, dim, cross, heads):
-        super().__init__()
-        self.norm1, self.attn1 = nn.LayerNorm(dim, device=DEVICE), Attention(dim, dim, heads)
-        self.norm2, self.attn2 = nn.LayerNorm(dim, device=DEVICE), Attention(dim, cross, heads)
-        self.norm3, self.geglu, self.ff_out = nn.LayerNorm(dim, device=DEVICE), lin(dim, 8 * dim), lin(4 * dim, dim)
+    def group_norm(self, x, c, eps=1e-5):
+        groups = self.op("Reshape", [x, self.const([0, 32, -1], np.int64)])
+        normed = self.op("InstanceNormalization", [groups, self.const(np.ones(32)), self.const(np.zeros(32))], epsilon=eps)
+        back = self.op("Reshape", [normed, self.op("Shape", [x])])
+        return self.op("Add", [self.op("Mul", [back, self.weight([c, 1, 1], fill=1.0)]), self.weight([c, 1, 1], fill=0.0)])
 
-    def forward(self, x, context):
-        x = x + self.attn1(self.norm1(x))
-        x = x + self.attn2(self.norm2(x), context)
-        h, gate = self.geglu(self.norm3(x)).chunk(2, dim=-1)
-        return x + self.ff_out(h * nn.functional.gelu(gate))
+    def layer_norm(self, x, c):
+        return self.op("LayerNormalization", [x, self.weight([c], fill=1.0), self.weight([c], fill=0.0)], axis=-1, epsilon=1e-5)
 
+    def resnet(self, x, a, b, emb, temb):
+        h = self.conv(self.silu(self.group_norm(x, a)), a, b)
+        t = self.op("Unsqueeze", [self.linear(self.silu(emb), temb, b), self.const([2, 3], np.int64)])
+        h = self.conv(self.silu(self.group_norm(self.op("Add", [h, t]), b)), b, b)
+        return self.op("Add", [h, self.conv(x, a, b, 1) if a != b else x])
 
-class Transformer2D(nn.Module):
-    def __init__(self, c, cross, heads, depth):
-        super().__init__()
-        self.norm, self.proj_in, self.proj_out = gn(c, 1e-6), lin(c, c), lin(c, c)
-        self.blocks = nn.ModuleList(TransformerBlock(c, cross, heads) for _ in range(depth))
+    def attention(self, x, d, context, dc, heads):
+        split = lambda t, perm: self.op("Transpose", [self.op("Reshape", [t, self.const([0, 0, heads, d // heads], np.int64)])], perm=perm)
+        q = split(self.linear(x, d, d, False), [0, 2, 1, 3])
+        k = split(self.linear(context, dc, d, False), [0, 2, 3, 1])
+        v = split(self.linear(context, dc, d, False), [0, 2, 1, 3])
+        w = self.op("Softmax", [self.op("Div", [self.op("MatMul", [q, k]), self.const(math.sqrt(d // heads))])], axis=-1)
+        o = self.op("Reshape", [self.op("Transpose", [self.op("MatMul", [w, v])], perm=[0, 2, 1, 3]), self.const([0, 0, d], np.int64)])
+        return self.linear(o, d, d)
 
-    def forward(self, x, context):
-        b, c, h, w = x.shape
-        t = self.proj_in(self.norm(x).reshape(b, c, h * w).transpose(1, 2))
-        for block in self.blocks:
-            t = block(t, context)
-        return x + self.proj_out(t).transpose(1, 2).reshape(b, c, h, w)
+    def transformer_block(self, x, d, context, cross, heads):
+        n1 = self.layer_norm(x, d)
+        x = self.op("Add", [x, self.attention(n1, d, n1, d, heads)])
+        x = self.op("Add", [x, self.attention(self.layer_norm(x, d), d, context, cross, heads)])
+        h, gate = self.op("Split", [self.linear(self.layer_norm(x, d), d, 8 * d), self.const([4 * d, 4 * d], np.int64)], outputs=2, axis=-1)
+        gelu = self.op("Mul", [gate, self.op("Mul", [self.op("Add", [self.op("Erf", [self.op("Div", [gate, self.const(math.sqrt(2))])]), self.const(1.0)]), self.const(0.5)])])
+        return self.op("Add", [x, self.linear(self.op("Mul", [h, gelu]), 4 * d, d)])
 
+    def transformer_2d(self, x, c, context, cross, heads, depth):
+        t = self.op("Transpose", [self.op("Reshape", [self.group_norm(x, c, 1e-6), self.const([0, c, -1], np.int64)])], perm=[0, 2, 1])
+        t = self.linear(t, c, c)
+        for _ in range(depth):
+            t = self.transformer_block(t, c, context, cross, heads)
+        t = self.op("Transpose", [self.linear(t, c, c)], perm=[0, 2, 1])
+        return self.op("Add", [x, self.op("Reshape", [t, self.op("Shape", [x])])])
 
-class Unet(nn.Module):
-    def __init__(self, a):
-        super().__init__()
-        ch, temb, layers = a["channels"], 4 * a["channels"][0], a["layers"]
-        self.a = a
-        self.time_embedding = nn.Sequential(lin(ch[0], temb), nn.SiLU(), lin(temb, temb))
+    def sinusoid(self, t, dim):
+        """diffusers' Timesteps(dim, flip_sin_to_cos=True, downscale_freq_shift=0) of a column of values."""
+        half = dim // 2
+        args = self.op("Mul", [t, self.const(np.exp(-math.log(10000) * np.arange(half) / half)[None])])
+        return self.op("Concat", [self.op("Cos", [args]), self.op("Sin", [args])], axis=-1)
+
+    def unet(self, a):
+        ch, layers, temb, cross = a["channels"], a["layers"], 4 * a["channels"][0], a["cross"]
+        t = self.op("Reshape", [self.op("Cast", ["timestep"], to=TensorProto.FLOAT), self.const([1, 1], np.int64)])
+        emb = self.linear(self.silu(self.linear(self.sinusoid(t, ch[0]), ch[0], temb)), temb, temb)
         if a["sdxl"]:
-            self.add_embedding = nn.Sequential(lin(6 * 256 + 1280, temb), nn.SiLU(), lin(temb, temb))
-        self.conv_in = conv(4, ch[0])
-        attn = lambda i, c: Transformer2D(c, a["cross"], a["heads"][i], a["depth"][i]) if a["depth"][i] else None
-        self.down, prev = nn.ModuleList(), ch[0]
+            ids = self.sinusoid(self.op("Reshape", ["time_ids", self.const([-1, 1], np.int64)]), 256)
+            added = self.op("Concat", ["text_embeds", self.op("Reshape", [ids, self.const([-1, 6 * 256], np.int64)])], axis=1)
+            emb = self.op("Add", [emb, self.linear(self.silu(self.linear(added, 6 * 256 + 1280, temb)), temb, temb)])
+        attend = lambda h, i, c: self.transformer_2d(h, c, "encoder_hidden_states", cross, a["heads"][i], a["depth"][i]) if a["depth"][i] else h
+        h = self.conv("sample", 4, ch[0])
+        skips, prev = [h], ch[0]
         for i, c in enumerate(ch):
-            block = nn.ModuleDict()
-            block["resnets"] = nn.ModuleList(Resnet(prev if j == 0 else c, c, temb) for j in range(layers))
-            block["attentions"] = nn.ModuleList(attn(i, c) or nn.Identity() for _ in range(layers))
+            for j in range(layers):
+                h = attend(self.resnet(h, prev if j == 0 else c, c, emb, temb), i, c)
+                skips.append(h)
             if i < len(ch) - 1:
-                block["down"] = conv(c, c, 3, 2)
-            self.down.append(block)
+                h = self.conv(h, c, c, 3, 2)
+                skips.append(h)
             prev = c
-        self.mid = nn.ModuleList([Resnet(ch[-1], ch[-1], temb), Transformer2D(ch[-1], a["cross"], a["heads"][-1], max(a["depth"][-1], 1)), Resnet(ch[-1], ch[-1], temb)])
-        self.up, rev, prev = nn.ModuleList(), list(reversed(ch)), ch[-1]
+        h = self.resnet(h, ch[-1], ch[-1], emb, temb)
+        h = self.transformer_2d(h, ch[-1], "encoder_hidden_states", cross, a["heads"][-1], max(a["depth"][-1], 1))
+        h = self.resnet(h, ch[-1], ch[-1], emb, temb)
+        rev = list(reversed(ch))
         for i, c in enumerate(rev):
             skip_in = rev[min(i + 1, len(ch) - 1)]
-            block = nn.ModuleDict()
-            block["resnets"] = nn.ModuleList(Resnet((prev if j == 0 else c) + (skip_in if j == layers else c), c, temb) for j in range(layers + 1))
-            k = len(ch) - 1 - i
-            block["attentions"] = nn.ModuleList(attn(k, c) or nn.Identity() for _ in range(layers + 1))
+            for j in range(layers + 1):
+                skip = skips.pop()
+                cin = (prev if j == 0 else c) + (skip_in if j == layers else c)
+                h = attend(self.resnet(self.op("Concat", [h, skip], axis=1), cin, c, emb, temb), len(ch) - 1 - i, c)
             if i < len(ch) - 1:
-                block["up"] = conv(c, c)
-            self.up.append(block)
+                h = self.conv(self.op("Resize", [h, "", self.const([1, 1, 2, 2])], mode="nearest"), c, c)
             prev = c
-        self.norm_out, self.conv_out = gn(ch[0]), conv(ch[0], 4)
+        return self.conv(self.silu(self.group_norm(h, ch[0])), ch[0], 4)
 
-    def forward(self, sample, timestep, encoder_hidden_states, text_embeds=None, time_ids=None):
-        b = sample.shape[0]
-        emb = self.time_embedding(sinusoid(timestep.reshape(-1).expand(b), self.a["channels"][0]))
-        if self.a["sdxl"]:
-            ids = sinusoid(time_ids.reshape(-1), 256).reshape(b, -1)
-            emb = emb + self.add_embedding(torch.cat([text_embeds, ids], dim=-1))
-        apply = lambda layer, h: h if isinstance(layer, nn.Identity) else layer(h, encoder_hidden_states)
-        h = self.conv_in(sample)
-        skips = [h]
-        for block in self.down:
-            for resnet, attention in zip(block["resnets"], block["attentions"]):
-                h = apply(attention, resnet(h, emb))
-                skips.append(h)
-            if "down" in block:
-                h = block["down"](h)
-                skips.append(h)
-        h = self.mid[2](self.mid[1](self.mid[0](h, emb), encoder_hidden_states), emb)
-        for block in self.up:
-            for resnet, attention in zip(block["resnets"], block["attentions"]):
-                h = apply(attention, resnet(torch.cat([h, skips.pop()], dim=1), emb))
-            if "up" in block:
-                h = block["up"](nn.functional.interpolate(h, scale_factor=2.0, mode="nearest"))
-        return self.conv_out(nn.functional.silu(self.norm_out(h)))
+
+def write_unet(a, out):
+    """Writes unet/model.onnx and its model.onnx_data with the exact input/output names and dynamic axes optimum's
+    export has; returns the parameter count."""
+    os.makedirs(os.path.join(out, "unet"), exist_ok=True)
+    f = lambda name, shape: helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+    inputs = [f("sample", ["batch_size", 4, "height", "width"]), helper.make_tensor_value_info("timestep", TensorProto.INT64, []), f("encoder_hidden_states", ["batch_size", "sequence_length", a["cross"]])]
+    if a["sdxl"]:
+        inputs += [f("text_embeds", ["batch_size", 1280]), f("time_ids", ["batch_size", 6])]
+    with open(os.path.join(out, "unet", "model.onnx_data"), "wb") as data:
+        g = UnetGraph(data, "model.onnx_data")
+        result = g.unet(a)
+    g.nodes.append(helper.make_node("Identity", [result], ["out_sample"]))
+    graph = helper.make_graph(g.nodes, "unet", inputs, [f("out_sample", ["batch_size", 4, "height", "width"])], g.initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="kiln build-unet-architecture-pack")
+    model.ir_version = 8
+    onnx.save(model, os.path.join(out, "unet", "model.onnx"))
+    return g.count
+
+
+def count_parameters(a):
+    g = UnetGraph(None, None)
+    g.unet(a)
+    return g.count
 
 
 class TextEncoder(nn.Module):
@@ -186,31 +221,11 @@ def export(model, args, names, dynamic, path, outputs):
 
 
 def build(a, out):
-    import onnx
-
     torch.manual_seed(0)
     os.makedirs(out, exist_ok=True)
     put = lambda rel, obj: (os.makedirs(os.path.dirname(os.path.join(out, rel)), exist_ok=True), open(os.path.join(out, rel), "w").write(json.dumps(obj, indent=2)))
     s, widths = a["sample"], ([768, 1280] if a["sdxl"] else [a["cross"]])
-    unet = Unet(a).eval()
-    args = [torch.randn(2, 4, s, s), torch.tensor(500, dtype=torch.int64), torch.randn(2, 77, a["cross"])]
-    names = ["sample", "timestep", "encoder_hidden_states"]
-    dynamic = {"sample": {0: "batch_size", 2: "height", 3: "width"}, "encoder_hidden_states": {0: "batch_size", 1: "sequence_length"}, "out_sample": {0: "batch_size", 2: "height", 3: "width"}}
-    if a["sdxl"]:
-        args += [torch.randn(2, 1280), torch.tensor([[1024.0, 1024, 0, 0, 1024, 1024]] * 2)]
-        names += ["text_embeds", "time_ids"]
-        dynamic.update({"text_embeds": {0: "batch_size"}, "time_ids": {0: "batch_size"}})
-    os.makedirs(os.path.join(out, "unet"), exist_ok=True)
-    raw = os.path.join(out, "unet", "raw", "model.onnx")
-    os.makedirs(os.path.dirname(raw), exist_ok=True)
-    with torch.no_grad():
-        export(unet, tuple(args), names, dynamic, raw, ["out_sample"])
-    del unet
-    model = onnx.load(raw)
-    onnx.save(model, os.path.join(out, "unet", "model.onnx"), save_as_external_data=True, all_tensors_to_one_file=True, location="model.onnx_data")
-    for f in os.listdir(os.path.dirname(raw)):
-        os.remove(os.path.join(os.path.dirname(raw), f))
-    os.rmdir(os.path.dirname(raw))
+    print(f"unet: {write_unet(a, out):,} parameters")
     put("unet/config.json", {"in_channels": 4, "out_channels": 4, "sample_size": s, "cross_attention_dim": a["cross"], **({"addition_embed_type": "text_time"} if a["sdxl"] else {})})
 
     for i, width in enumerate(widths):
@@ -244,9 +259,7 @@ def main():
     a = ARCHS[parser.parse_args().arch]
     args = parser.parse_args()
     if args.check:
-        global DEVICE
-        DEVICE = "meta"
-        count = sum(p.numel() for p in Unet(a).parameters())
+        count = count_parameters(a)
         print(f"{args.arch}: {count:,} parameters" + (f" (real model: {a['params']:,})" if a["params"] else ""))
         raise SystemExit(0 if a["params"] in (None, count) else 1)
     if not args.out:

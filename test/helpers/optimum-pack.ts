@@ -16,7 +16,8 @@ import { serializeModel, type GraphValue, type TensorDataTypeName, type TensorVa
  * - UNet: out_sample = A·sample + 0.1·mean(encoder_hidden_states) + 1e-4·t [+ 0.05·mean(text_embeds) + 1e-4·mean(time_ids)].
  * - VAE encoder: 8×8 patch means of colour mixes (latent_sample: 4 channels; latent_parameters: that mean ‖ −4).
  * - VAE decoder: the transpose (nearest 8×8 upsampling of a colour mix).
- * The VAE configs carry force_upcast: true for every kind, as diffusers saves its default into every config.
+ * The VAE configs carry force_upcast: true for every kind, as diffusers saves its default into every config, unless
+ * `forceUpcast` is false (an fp16-safe SDXL VAE such as madebyollin/sdxl-vae-fp16-fix).
  */
 export const UNET_SCALE = 0.9;
 export const TEXT_SCALE = 0.1;
@@ -41,6 +42,10 @@ export interface OptimumPackOptions {
   /** Store the UNet's weights beside it as ONNX external data in this file ("model.onnx_data" or "weights.pb"). */
   externalData?: string;
   imageSize?: number;
+  /** The VAE configs' force_upcast (default true). */
+  forceUpcast?: boolean;
+  /** Rewrites the UNet graph before it is written (damaged-pack tests: an initializer whose data misfits its dims). */
+  editUnet?: (graph: GraphValue) => GraphValue;
 }
 
 export interface EncoderSpec {
@@ -212,7 +217,7 @@ export function buildOptimumPack(dir: string, options: OptimumPackOptions): stri
       components.tokenizer_2 = ['transformers', 'CLIPTokenizer'];
     }
   });
-  const unet = unetGraph(spec, dtype, options.unetNames);
+  const unet = (options.editUnet ?? ((g) => g))(unetGraph(spec, dtype, options.unetNames));
   if (options.externalData) put(`unet/${options.externalData}`, externalise(unet, options.externalData));
   onnx('unet/model.onnx', unet);
   const latentSize = spec.imageSize / DOWNSAMPLE;
@@ -220,7 +225,7 @@ export function buildOptimumPack(dir: string, options: OptimumPackOptions): stri
   put('unet/config.json', json({ _class_name: 'UNet2DConditionModel', in_channels: LATENT_CHANNELS, out_channels: LATENT_CHANNELS, sample_size: latentSize, cross_attention_dim: width, ...(spec.sdxl ? { addition_embed_type: 'text_time', addition_time_embed_dim: 256, projection_class_embeddings_input_dim: 6 * 256 + spec.pooledWidth! } : {}) }));
   onnx('vae_encoder/model.onnx', vaeEncoderGraph(options.vaeOutput ?? 'latent_parameters', dtype, options.vaeOutputName));
   onnx('vae_decoder/model.onnx', vaeDecoderGraph(dtype));
-  const vaeConfig = json({ _class_name: 'AutoencoderKL', latent_channels: LATENT_CHANNELS, block_out_channels: [8, 8, 8, 8], sample_size: spec.imageSize, scaling_factor: spec.sdxl ? 0.13025 : 0.18215, force_upcast: true });
+  const vaeConfig = json({ _class_name: 'AutoencoderKL', latent_channels: LATENT_CHANNELS, block_out_channels: [8, 8, 8, 8], sample_size: spec.imageSize, scaling_factor: spec.sdxl ? 0.13025 : 0.18215, force_upcast: options.forceUpcast ?? true });
   put('vae_encoder/config.json', vaeConfig);
   put('vae_decoder/config.json', vaeConfig);
   put('model_index.json', json({ _class_name: spec.sdxl ? 'ORTStableDiffusionXLPipeline' : 'ORTStableDiffusionPipeline', _diffusers_version: '0.30.0', ...(spec.sdxl ? { force_zeros_for_empty_prompt: true } : { requires_safety_checker: false }), ...components }));

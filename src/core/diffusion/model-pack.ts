@@ -86,7 +86,9 @@ function readHeader(file: string): OnnxHeader {
     }
     const needed = header.externalBytes[location]!;
     const size = statSync(path).size;
-    if (size < needed) throw modelPackError(path, `is truncated: ${size} bytes, but ${basename(file)} needs ${needed} (download or copy it again)`);
+    if (size < needed.bytes) {
+      throw modelPackError(path, `is truncated: ${size} bytes, but ${basename(file)} needs ${needed.bytes} (its initializer "${needed.tensor}" ends there; download or copy it again)`);
+    }
   }
   return header;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKilnStore } from '../../../src/core/store/kiln-store';
 import { ModelRegistry } from '../../../src/core/studio/model-registry';
 import { KilnError } from '../../../src/shared/errors';
+import type { GraphValue } from '../../../src/core/diffusion/demo/onnx-model';
 import { buildOptimumPack, type OptimumPackOptions } from '../../helpers/optimum-pack';
 import { kilnIn } from '../../helpers/kiln-cli';
 import { makeTempHome } from '../../helpers/temp-home';
@@ -25,6 +26,21 @@ const editJson = (path: string, edit: (o: Record<string, unknown>) => void) => {
   edit(o);
   writeFileSync(path, JSON.stringify(o));
 };
+
+/** The UNet's first float initializer declared twice as long as the data it holds. */
+function widenFirstInitializer(graph: GraphValue): GraphValue {
+  const i = graph.initializers.findIndex((t) => t.dataType === 'float');
+  const initializers = graph.initializers.map((t, k) => (k === i ? { ...t, dims: [2 * t.data.length] } : t));
+  return { ...graph, initializers };
+}
+
+/** Zeroes the `count` bytes before the first occurrence of `text` (a node's op_type key and length). */
+function zeroBefore(file: string, text: string, count: number): void {
+  const bytes = readFileSync(file);
+  const at = bytes.indexOf(Buffer.from(text));
+  bytes.fill(0, at - count, at);
+  writeFileSync(file, bytes);
+}
 
 let counter = 0;
 type Case = [string, () => string, RegExp];
@@ -72,7 +88,7 @@ const CASES: Case[] = [
       () => sd15,
       (d) => truncateSync(join(d, 'unet', 'model.onnx_data'), 4),
     ),
-    /unet[\\/]model\.onnx_data is truncated: 4 bytes, but model\.onnx needs \d+ \(download or copy it again\)/,
+    /unet[\\/]model\.onnx_data is truncated: 4 bytes, but model\.onnx needs \d+ \(its initializer "[^"]+" ends there; download or copy it again\)/,
   ],
   ['an SDXL VAE exported in fp16 (force_upcast)', built({ kind: 'sdxl', dtype: 'float16' }), /vae_decoder[\\/]model\.onnx is float16, but the VAE config says force_upcast/],
   [
@@ -107,6 +123,24 @@ const CASES: Case[] = [
       (d) => writeFileSync(join(d, 'kiln.json'), JSON.stringify({ tensorNames: { unet: { sample: 'x' } } })),
     ),
     /unet[\\/]model\.onnx has no tensor "x" \(kiln\.json tensorNames maps sample to it; it has "sample", "timestep", "encoder_hidden_states"\)/,
+  ],
+  [
+    'a UNet initializer whose raw data is shorter than its shape',
+    built({ kind: 'sd15', editUnet: widenFirstInitializer }),
+    /unet[\\/]model\.onnx initializer "[^"]+" \(float32 \[2\]\) holds 4 bytes of raw data where its shape needs 8: the file is damaged/,
+  ],
+  [
+    'a weights.pb whose tensor lengths do not match the model (from another export)',
+    built({ kind: 'sd15', externalData: 'weights.pb', editUnet: widenFirstInitializer }),
+    /unet[\\/]model\.onnx initializer "[^"]+" \(float32 \[2\]\) takes 4 bytes of weights\.pb where its shape needs 8: the file is damaged/,
+  ],
+  [
+    'a UNet whose node bytes were damaged (a download with a hole)',
+    from(
+      () => sd15,
+      (d) => zeroBefore(join(d, 'unet', 'model.onnx'), 'ReduceMean', 2),
+    ),
+    /unet[\\/]model\.onnx is not a readable ONNX model \(field number 0 at byte \d+\)/,
   ],
 ];
 

@@ -43,6 +43,7 @@ const LAYOUTS: [string, OptimumPackOptions][] = [
   ['SD-Turbo', { kind: 'sd-turbo' }],
   ['SDXL base', { kind: 'sdxl' }],
   ['SDXL-Turbo', { kind: 'sdxl-turbo' }],
+  ['SDXL fp16 with an fp16-safe VAE (force_upcast false)', { kind: 'sdxl', dtype: 'float16', forceUpcast: false }],
 ];
 
 const packs = new Map<string, string>();
@@ -177,11 +178,39 @@ describe('packs in the optimum layout', () => {
         const neg = unet(xi, cond.negative);
         for (let k = 0; k < per; k += 17) expect(cfg[i * per + k]).toBeCloseTo(neg[k]! + 7.5 * (pos[k]! - neg[k]!), 3);
       });
+      // The exact feeds of every Perp-Neg call: each row's text_embeds is the pooled embedding of the prompt whose
+      // hidden states fill that row, and every row's time_ids is (64, 64, 0, 0, 64, 64) for this 64² pack.
+      const session = prior.pack.sessions.unet!.session;
+      const run = session.run.bind(session);
+      const feeds: Record<string, { data: unknown; dims: readonly number[] }>[] = [];
+      session.run = ((f: Record<string, { data: unknown; dims: readonly number[] }>, ...rest: unknown[]) => {
+        feeds.push(f);
+        return (run as (...a: unknown[]) => unknown)(f, ...rest);
+      }) as typeof session.run;
       const perp = await prior.predictNoise(x, t, cond, { scale: 7.5, perpNeg: { negatives: [side!], weights: [0.8] } });
+      session.run = run;
       xs.forEach((xi, i) => {
         const expected = perpNegGuidance(unet(xi, cond.negative), unet(xi, cond.positive), [unet(xi, side!)], [0.8], 7.5);
         for (let k = 0; k < per; k += 13) expect(perp[i * per + k]).toBeCloseTo(expected[k]!, 3);
       });
+      const texts = [cond.positive, cond.negative, side!].map((r) => r as Extract<ConditionRow, { kind: 'text' }>);
+      const rows = feeds.flatMap((f) => {
+        const count = f.sample!.dims[0]!;
+        const slice = (name: string, r: number) => {
+          const data = f[name]!.data as Float32Array;
+          const n = data.length / count;
+          return Array.from(data.subarray(r * n, (r + 1) * n));
+        };
+        return Array.from({ length: count }, (_, r) => ({ hidden: slice('encoder_hidden_states', r), pooled: slice('text_embeds', r), timeIds: slice('time_ids', r) }));
+      });
+      expect(rows.length).toBe(2 * 3); // two views × (conditional, unconditional, one Perp-Neg negative)
+      for (const row of rows) {
+        expect(row.timeIds).toEqual([64, 64, 0, 0, 64, 64]);
+        const owner = texts.find((c) => Array.from(c.hidden).every((v, k) => v === row.hidden[k]));
+        expect(owner).toBeDefined();
+        expect(row.pooled).toEqual(Array.from(owner!.pooled!));
+      }
+      expect(new Set(rows.map((r) => texts.findIndex((c) => Array.from(c.hidden).every((v, k) => v === r.hidden[k]))))).toEqual(new Set([0, 1, 2]));
     } finally {
       await prior.close();
     }
