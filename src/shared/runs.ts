@@ -118,6 +118,8 @@ export const Run = z.object({
   updatedAt: z.string(),
   /** The resolved configuration the engine runs (request + preset + method settings with defaults). */
   config: z.record(z.string(), z.unknown()),
+  /** The farm worker running it, or that last ran it (host:pid); null for runs on the studio's own machine. */
+  worker: z.string().nullable().optional(),
 });
 export type Run = z.infer<typeof Run>;
 

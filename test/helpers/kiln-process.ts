@@ -16,37 +16,52 @@ export function kilnProcess(args: string[], env: NodeJS.ProcessEnv = {}, timeout
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-/** A real `kiln serve` process on a free port. */
-export interface ServeProcess {
-  url: string;
+/** `kiln ARGS` to its end without blocking this process's event loop (its sockets and timers keep working). */
+export function kilnProcessAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<KilnResult> {
+  const child = spawn(process.execPath, [KILN_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out, err })));
+}
+
+/** A long-running `kiln` process (serve, worker) started in the background. */
+export interface BackgroundKiln {
   child: ChildProcess;
   /** Everything it printed on stdout and stderr so far. */
   output(): string;
   stop(): Promise<void>;
 }
 
-export async function startServeProcess(home: string, extraArgs: string[] = []): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [KILN_BIN, 'serve', '--port', '0', '--home', home, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** A real `kiln serve` process on a free port. */
+export interface ServeProcess extends BackgroundKiln {
+  url: string;
+}
+
+/** Starts `kiln ARGS` and resolves once its output matches `ready` (with the match), or rejects if it exits first. */
+export async function startBackgroundKiln(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<BackgroundKiln & { match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [KILN_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kiln serve did not start: ${output}`)), 30_000);
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`kiln ${args[0]} did not start: ${output}`)), 30_000);
     child.stdout!.on('data', () => {
-      const match = /at (http:\/\/\S+)/.exec(output);
-      if (match) {
+      const found = ready.exec(output);
+      if (found) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(found);
       }
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`kiln serve exited with ${code}: ${output}`));
+      reject(new Error(`kiln ${args[0]} exited with ${code}: ${output}`));
     });
   });
   return {
-    url,
     child,
+    match,
     output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -55,6 +70,11 @@ export async function startServeProcess(home: string, extraArgs: string[] = []):
         child.kill('SIGTERM');
       }),
   };
+}
+
+export async function startServeProcess(home: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  const started = await startBackgroundKiln(['serve', '--port', '0', '--home', home, ...extraArgs], /at (http:\/\/\S+)/, env);
+  return { ...started, url: started.match[1]! };
 }
 
 /** POST /api/call/METHOD; resolves with the HTTP status and the parsed body. */

@@ -55,11 +55,14 @@ export class RunHost {
     return this.active.has(runId);
   }
 
-  /** Asks every engine to pause (resumable) and waits for them to exit. */
+  /** Asks every engine to pause (resumable) and waits for them to exit; a farm's runs go on on their workers. */
   async shutdown(): Promise<void> {
-    const handles = [...this.active.values()];
-    for (const h of handles) h.stop('pause');
-    await Promise.all(handles.map((h) => h.exited));
+    if (!this.launcher?.runsOutliveHost) {
+      const handles = [...this.active.values()];
+      for (const h of handles) h.stop('pause');
+      await Promise.all(handles.map((h) => h.exited));
+    }
+    await this.launcher?.close?.();
   }
 
   /**
@@ -80,7 +83,8 @@ export class RunHost {
     if (!this.launcher) throw new KilnError('internal', 'this studio was started without an engine; runs cannot start here');
     let finished = false;
     const onMessage = (m: EngineMessage) => {
-      if (m.type === 'progress') this.events.emit({ type: 'run.progress', progress: m.progress });
+      if (m.type === 'started') this.events.emit({ type: 'run.started', run: m.run });
+      else if (m.type === 'progress') this.events.emit({ type: 'run.progress', progress: m.progress });
       else if (m.type === 'snapshot') this.events.emit({ type: 'run.snapshot', snapshot: m.snapshot });
       else if (m.type === 'splats') {
         const { type: _, ...live } = m;

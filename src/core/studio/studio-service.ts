@@ -30,12 +30,15 @@ export class StudioService {
   constructor(
     readonly home: string,
     options: OpenDatabaseOptions = {},
-    /** Where runs execute; without one the service serves projects and history but cannot start runs. */
-    launcher?: EngineLauncher,
+    /**
+     * Where runs execute (or a function making it from the service's store, as the farm's launcher needs); without
+     * one the service serves projects and history but cannot start runs.
+     */
+    launcher?: EngineLauncher | ((store: KilnStore) => EngineLauncher),
   ) {
     this.store = openKilnStore(home, options);
     this.projects = this.store.projects;
-    this.runs = new RunHost(this.store, this.events, launcher);
+    this.runs = new RunHost(this.store, this.events, typeof launcher === 'function' ? launcher(this.store) : launcher);
     this.models = new ModelRegistry(this.store.db);
     this.prompts = new PromptChecker();
     const runs = this.store.runs;
