@@ -67,7 +67,9 @@ export class FarmWorker {
       return;
     }
     const a = [...this.active.values()].find((x) => x.job.data.runId === message.runId);
-    if (a) a.control.studioStop ??= message.mode;
+    if (!a) return;
+    this.o.log(`run ${message.runId.slice(0, 8)}: the studio asks to ${message.mode} it`);
+    a.control.studioStop ??= message.mode;
   }
 
   private async process(job: Job<FarmJobData>, token: string | undefined): Promise<string> {

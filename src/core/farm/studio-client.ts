@@ -63,7 +63,7 @@ export class StudioClient {
             [JOB_KEY_HEADER]: this.jobKey,
             ...(body === undefined ? {} : { 'content-type': binary ? 'application/octet-stream' : 'application/json' }),
           },
-          body: body === undefined ? undefined : binary ? body : JSON.stringify(body),
+          body: body === undefined ? undefined : binary ? (body as Uint8Array<ArrayBuffer>) : JSON.stringify(body),
         });
       } catch (err) {
         lastProblem = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;

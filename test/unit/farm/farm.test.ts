@@ -53,7 +53,7 @@ async function api<T>(method: string, body: unknown): Promise<T> {
 const startRun = (request: object) => api<WireRun>('runs.start', { projectId, request });
 const getRun = (runId: string) => api<WireRun>('runs.get', { runId });
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -175,6 +175,44 @@ describe('kiln serve --farm with kiln worker processes', () => {
       await queue.close();
       connection.disconnect();
     }
+  }, 60_000);
+
+  it('carries a pause, a resume and a cancel from the studio to the worker running the run', async () => {
+    // Long enough that the pause lands mid-run (uploads trail the engine by a few snapshots on a busy machine).
+    const run = await startRun({ ...VICTIM, iterations: 300, seed: 5 });
+    const progressPast = (iteration: number) =>
+      waitFor(`run ${run.id} to pass iteration ${iteration} on a worker`, async () => {
+        const now = await getRun(run.id);
+        return now.status === 'running' && now.worker && now.lastIteration > iteration ? now : undefined;
+      });
+    const becomes = (status: string) => waitFor(`run ${run.id} to be ${status}`, async () => ((await getRun(run.id)).status === status ? getRun(run.id) : undefined));
+
+    await progressPast(1);
+    await api('runs.stop', { runId: run.id, mode: 'pause' });
+    const paused = await becomes('paused');
+    expect(paused.lastIteration).toBeLessThan(300);
+
+    await api('runs.resume', { runId: run.id });
+    await progressPast(paused.lastIteration);
+    await api('runs.stop', { runId: run.id, mode: 'cancel' });
+    const stoppedAt = (await becomes('cancelled')).lastIteration;
+    expect(stoppedAt).toBeLessThan(300);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await getRun(run.id)).lastIteration).toBe(stoppedAt); // the worker wrote nothing more
+  }, 60_000);
+
+  it('kiln generate --server runs in the studio: waiting with live progress, or printing the run id with --detach', async () => {
+    const args = ['generate', '--prompt', 'a snowman', '--preset', 'fast', '--iters', '6', '--seed', '3', '--server', serve.url, '--project', 'farm'];
+    const waited = await kilnProcessAsync(args);
+    expect(waited.code, waited.err).toBe(0);
+    expect(waited.out).toMatch(/6\/6 \(100%\)/);
+    expect(waited.out).toMatch(/: completed at iteration 6\/6/);
+
+    const detached = await kilnProcessAsync([...args, '--detach']);
+    expect(detached.code, detached.err).toBe(0);
+    const runId = detached.out.trim();
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    await waitFor('the detached run to complete', async () => ((await getRun(runId)).status === 'completed' ? true : undefined));
   }, 60_000);
 
   it('refuses uploads without the farm token, with a wrong one, or into a run that is not the job’s', async () => {
