@@ -32,7 +32,9 @@ export async function generateRemotely(o: RemoteGenerate, io: CliIo): Promise<nu
   const early: Run[] = [];
   const events = await studio.events((event) => {
     if (event.type === 'run.progress' && event.progress.runId === runId) printer.update(event.progress);
-    if (event.type === 'run.finished') (runId === undefined ? early.push(event.run) : event.run.id === runId && resolveEnd(event.run));
+    if (event.type !== 'run.finished') return;
+    if (runId === undefined) early.push(event.run); // finished before runs.start answered
+    else if (event.run.id === runId) resolveEnd(event.run);
   });
   let stopping = false;
   const onSignal = () => {
