@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { startBackground, type BackgroundProcess } from '../../src/cli/background-process';
 
 /** The `kiln` command as users run it (bin/kiln.mjs → the out/cli bundle; `npm run build:cli` first). */
 export const KILN_BIN = join(process.cwd(), 'bin', 'kiln.mjs');
@@ -27,50 +28,15 @@ export function kilnProcessAsync(args: string[], env: NodeJS.ProcessEnv = {}): P
 }
 
 /** A long-running `kiln` process (serve, worker) started in the background. */
-export interface BackgroundKiln {
-  child: ChildProcess;
-  /** Everything it printed on stdout and stderr so far. */
-  output(): string;
-  stop(): Promise<void>;
-}
+export type BackgroundKiln = BackgroundProcess;
 
 /** A real `kiln serve` process on a free port. */
 export interface ServeProcess extends BackgroundKiln {
   url: string;
 }
 
-/** Starts `kiln ARGS` and resolves once its output matches `ready` (with the match), or rejects if it exits first. */
-export async function startBackgroundKiln(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<BackgroundKiln & { match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [KILN_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kiln ${args[0]} did not start: ${output}`)), 30_000);
-    child.stdout!.on('data', () => {
-      const found = ready.exec(output);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`kiln ${args[0]} exited with ${code}: ${output}`));
-    });
-  });
-  return {
-    child,
-    match,
-    output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+/** Starts `kiln ARGS` and resolves once its output matches `ready`, or rejects if it exits first. */
+export const startBackgroundKiln = (args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}) => startBackground(process.execPath, [KILN_BIN, ...args], ready, env);
 
 export async function startServeProcess(home: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   const started = await startBackgroundKiln(['serve', '--port', '0', '--home', home, ...extraArgs], /at (http:\/\/\S+)/, env);
