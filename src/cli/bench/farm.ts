@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Queue } from 'bullmq';
+import { jobKeyFor, loadOrCreateJobSecret } from '../../core/farm/farm-auth';
 import { FARM_QUEUE, redisOptions } from '../../core/farm/farm-queue';
+import { StudioClient } from '../../core/farm/studio-client';
 import { BlobStore } from '../../core/store/blob-store';
 import { median } from '../../core/stats';
 import { KilnError } from '../../shared/errors';
@@ -32,6 +35,29 @@ interface FarmRow {
   pickupMs: number;
 }
 
+/** The studio's upload path alone: checkpoint-sized blobs PUT by workers, verified and fsynced. */
+interface UploadRate {
+  blobBytes: number;
+  blobs: number;
+  /** MB/s with one uploader, and with four at once. */
+  serialMBps: number;
+  parallelMBps: number;
+}
+
+const UPLOAD_BLOB_BYTES = 16e6;
+const UPLOAD_BLOBS = 8;
+
+async function measureUploads(studioUrl: string, home: string, runId: string): Promise<UploadRate> {
+  const client = new StudioClient(studioUrl, TOKEN, runId, jobKeyFor(loadOrCreateJobSecret(home), runId));
+  const rate = async (uploaders: number) => {
+    const blobs = Array.from({ length: UPLOAD_BLOBS }, () => randomBytes(UPLOAD_BLOB_BYTES));
+    const t0 = performance.now();
+    for (let i = 0; i < blobs.length; i += uploaders) await Promise.all(blobs.slice(i, i + uploaders).map((b) => client.putBlob(b)));
+    return (blobs.length * UPLOAD_BLOB_BYTES) / 1e6 / ((performance.now() - t0) / 1000);
+  };
+  return { blobBytes: UPLOAD_BLOB_BYTES, blobs: UPLOAD_BLOBS, serialMBps: await rate(1), parallelMBps: await rate(4) };
+}
+
 interface UploadShape {
   snapshotsPerRun: number;
   gaussians: number;
@@ -43,7 +69,7 @@ interface UploadShape {
 const list = (raw: unknown, fallback: number[]) => (raw === undefined ? fallback : String(raw).split(',').map(Number));
 
 /** One farm: a Redis, `kiln serve --farm` and N `kiln worker` processes, all on this machine, torn down after. */
-async function measure(workers: number, runs: number, iterations: number, log: (line: string) => void): Promise<{ row: FarmRow; shape: UploadShape }> {
+async function measure(workers: number, runs: number, iterations: number, log: (line: string) => void): Promise<{ row: FarmRow; shape: UploadShape; uploads: UploadRate }> {
   const root = mkdtempSync(join(tmpdir(), 'kiln-bench-farm-'));
   const started: BackgroundProcess[] = [];
   try {
@@ -84,7 +110,9 @@ async function measure(workers: number, runs: number, iterations: number, log: (
       pickupMs: median(jobs.slice(0, workers).map((j) => j.processedOn! - j.timestamp)),
     };
     log(`${String(workers).padStart(7)}  ${String(runs).padStart(4)}  ${row.wallSeconds.toFixed(1).padStart(6)}  ${row.runsPerHour.toFixed(0).padStart(9)}  ${row.engineSeconds.toFixed(2).padStart(9)}  ${row.jobSeconds.toFixed(2).padStart(8)}  ${row.overheadSeconds.toFixed(2).padStart(10)}  ${row.pickupMs.toFixed(0).padStart(9)}`);
-    return { row, shape: uploadShape(join(root, 'studio'), ids[0]!) };
+    // The workers are idle now: the upload path alone, into the first run (its job key; the blobs stay orphans).
+    const uploads = await measureUploads(studio.url, join(root, 'studio'), ids[0]!);
+    return { row, shape: uploadShape(join(root, 'studio'), ids[0]!), uploads };
   } finally {
     for (const p of started.reverse()) await p.stop(p === started.at(-1) ? 'SIGKILL' : 'SIGTERM');
     rmSync(root, { recursive: true, force: true });
@@ -123,13 +151,15 @@ export const farmBenchmark: Benchmark = {
     for (const w of workerCounts) results.push(await measure(w, runs, iterations, log));
     const machine = machineLoad();
     const shape = results[0]!.shape;
+    const uploads = results.map((r) => r.uploads);
     if (json) {
-      io.out(JSON.stringify({ benchmark: 'farm', runs, iterations, machine, rows: results.map((r) => r.row), uploadShape: shape }, null, 2) + '\n');
+      io.out(JSON.stringify({ benchmark: 'farm', runs, iterations, machine, rows: results.map((r) => r.row), uploadShape: shape, uploads }, null, 2) + '\n');
       return 0;
     }
     io.out(
       `\nengine s: the run's own time in the optimisation loop (median); job s: a worker holding the job (median);\n` +
         `overhead s: the difference (opening the prior, fetching the resume point, uploads, status); pickup: enqueue → taken by an idle worker.\n` +
+        `Upload path alone (${UPLOAD_BLOBS} blobs of ${UPLOAD_BLOB_BYTES / 1e6} MB, PUT + SHA-256 check + fsync): ${uploads.map((u) => `${u.serialMBps.toFixed(0)} MB/s serial, ${u.parallelMBps.toFixed(0)} MB/s with 4 uploaders`).join('; ')}.\n` +
         `One run sent ${shape.snapshotsPerRun} snapshots; its last (${shape.gaussians} Gaussians): payload ${shape.payloadBytes} B, thumbnail ${shape.thumbnailBytes} B, checkpoint ${shape.checkpointBytes} B.\n` +
         `${machine.cores} cores, 1-minute load average ${machine.loadAverage1m.toFixed(1)} at the end (timings stretch on a busy machine).\n`,
     );
