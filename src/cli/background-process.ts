@@ -22,7 +22,10 @@ export async function startBackground(command: string, args: string[], ready: Re
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command} ${args[0] ?? ''} did not start: ${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // nothing left behind writing into folders the caller is about to remove
+      reject(new Error(`${command} ${args[0] ?? ''} did not start within ${timeoutMs / 1000} s: ${output}`));
+    }, timeoutMs);
     const onData = (d: Buffer) => {
       output += d.toString();
       const found = ready.exec(output);

@@ -96,6 +96,10 @@ export const RunRequest = z
 export type RunRequest = z.input<typeof RunRequest>;
 export type ParsedRunRequest = z.output<typeof RunRequest>;
 
+/** Where a studio with a farm runs a new run: its own engine processes, or the farm's workers. */
+export const RunPlace = z.enum(['this-machine', 'farm']);
+export type RunPlace = z.infer<typeof RunPlace>;
+
 export const RUN_STATUSES = ['running', 'paused', 'cancelled', 'completed', 'failed', 'interrupted'] as const;
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;

@@ -67,7 +67,8 @@ export const serveCommand: Command = {
     const service = new StudioService(
       home,
       {},
-      farmOptions ? (store) => (farm = new FarmEngineLauncher(farmOptions.redisUrl, store, () => studioUrl!, (jobSecret = loadOrCreateJobSecret(home)))) : new ChildEngineLauncher(),
+      new ChildEngineLauncher(),
+      farmOptions && ((store) => (farm = new FarmEngineLauncher(farmOptions.redisUrl, store, () => studioUrl!, (jobSecret = loadOrCreateJobSecret(home))))),
     );
     let running;
     try {

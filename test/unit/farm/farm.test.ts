@@ -80,7 +80,7 @@ beforeAll(async () => {
   serve = await startServeProcess(studio.home, ['--farm', redis.url, '--token', TOKEN]);
   await Promise.all([startWorker(), startWorker(), startWorker()]);
   projectId = (await api<{ id: string }>('projects.create', { name: 'farm' })).id;
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()));
@@ -214,6 +214,16 @@ describe('kiln serve --farm with kiln worker processes', () => {
     expect(runId).toMatch(/^[0-9a-f-]{36}$/);
     await waitFor('the detached run to complete', async () => ((await getRun(runId)).status === 'completed' ? true : undefined));
   }, 60_000);
+
+  it("says it has a farm, and runs a run asked for on this machine in its own engine process", async () => {
+    expect((await api<{ farm: boolean }>('engine.info', {})).farm).toBe(true);
+    const run = await api<WireRun>('runs.start', { projectId, request: { ...TINY, seed: 4 }, runOn: 'this-machine' });
+    const done = await waitFor('the local run to complete', async () => {
+      const now = await getRun(run.id);
+      return now.status === 'completed' ? now : undefined;
+    });
+    expect(done.worker).toBeNull();
+  }, 30_000);
 
   it('refuses uploads without the farm token, with a wrong one, or into a run that is not the job’s', async () => {
     const [mine, other] = [await startRun(TINY), await startRun({ ...TINY, seed: 7 })];
