@@ -12,6 +12,7 @@ import { assertRemoteMayCall } from './remote-caller-guard';
 import { carriesToken, serveTokenPath } from './serve-token';
 import { serveStatic } from './static-files';
 import { isBlobHash } from '../core/store/blob-store';
+import { handleFarmRequest, isFarmPath, type FarmEndpoint } from './farm-routes';
 
 export const API_PREFIX = '/api/call/';
 export const EVENTS_PATH = '/api/events';
@@ -31,6 +32,8 @@ export interface StudioServerOptions {
    * when the server listens on a network address (`kiln serve --host`), where anyone who reaches the port could call.
    */
   token?: string;
+  /** With `kiln serve --farm`: the routes its workers report to (farm-routes.ts). */
+  farm?: FarmEndpoint;
 }
 
 export interface RunningStudioServer {
@@ -105,6 +108,7 @@ export async function startStudioServer(
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (options.farm && isFarmPath(path)) return handleFarmRequest(options.farm, req, res, path);
     const { allowList, csp } = security();
     if (!allowList.allows(req.headers.host)) {
       return sendJson(res, 403, { error: { code: 'invalid-request', message: `this studio answers only as ${allowList.hosts.join(', ')}` } });

@@ -18,5 +18,7 @@ export const EngineInfo = z.object({
   cpuThreads: z.number().int().positive(),
   nativeAddon: z.object({ version: z.string().nullable(), error: z.string().nullable() }),
   home: z.string(),
+  /** Whether this studio has a farm (`kiln serve --farm`): runs can then go to its workers (`runs.start` runOn). */
+  farm: z.boolean(),
 });
 export type EngineInfo = z.infer<typeof EngineInfo>;

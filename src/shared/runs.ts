@@ -96,6 +96,10 @@ export const RunRequest = z
 export type RunRequest = z.input<typeof RunRequest>;
 export type ParsedRunRequest = z.output<typeof RunRequest>;
 
+/** Where a studio with a farm runs a new run: its own engine processes, or the farm's workers. */
+export const RunPlace = z.enum(['this-machine', 'farm']);
+export type RunPlace = z.infer<typeof RunPlace>;
+
 export const RUN_STATUSES = ['running', 'paused', 'cancelled', 'completed', 'failed', 'interrupted'] as const;
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -118,6 +122,8 @@ export const Run = z.object({
   updatedAt: z.string(),
   /** The resolved configuration the engine runs (request + preset + method settings with defaults). */
   config: z.record(z.string(), z.unknown()),
+  /** The farm worker running it, or that last ran it (host:pid); null for runs on the studio's own machine. */
+  worker: z.string().nullable().optional(),
 });
 export type Run = z.infer<typeof Run>;
 

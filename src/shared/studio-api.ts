@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EngineInfo } from './engine-info';
 import type { StudioEvent } from './events';
 import { Project, ProjectId, ProjectName } from './projects';
-import { Run, RUN_NAME_MAX, RunId, RunRequest, Snapshot } from './runs';
+import { Run, RUN_NAME_MAX, RunId, RunPlace, RunRequest, Snapshot } from './runs';
 import { ExportFormatInfo, MethodInfo } from './catalog';
 import { ExportRequest, ExportResult, ExportToFileResult } from './exports';
 import { AddModelFromDialogResult, ModelId, ModelInfo, PromptCheck, PromptCheckRequest } from './models';
@@ -21,8 +21,14 @@ export const studioMethods = {
   'engine.info': { request: z.object({}).strict(), response: EngineInfo },
   'runs.list': { request: z.object({ projectId: ProjectId }).strict(), response: z.array(Run) },
   'runs.get': { request: z.object({ runId: RunId }).strict(), response: Run },
-  /** Records the run and starts it in an engine process; progress and snapshots arrive as events. */
-  'runs.start': { request: z.object({ projectId: ProjectId, request: RunRequest, name: z.string().max(RUN_NAME_MAX).optional() }).strict(), response: Run },
+  /**
+   * Records the run and starts it in an engine process, or on the studio's farm (`runOn`: the farm by default when it
+   * has one; see engine.info); progress and snapshots arrive as events.
+   */
+  'runs.start': {
+    request: z.object({ projectId: ProjectId, request: RunRequest, name: z.string().max(RUN_NAME_MAX).optional(), runOn: RunPlace.optional() }).strict(),
+    response: Run,
+  },
   /** Stops after the current iteration with a snapshot: `cancel` ends the run, `pause` leaves it resumable. */
   'runs.stop': { request: z.object({ runId: RunId, mode: z.enum(['cancel', 'pause']).default('cancel') }).strict(), response: Run },
   'runs.resume': { request: z.object({ runId: RunId }).strict(), response: Run },

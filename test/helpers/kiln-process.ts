@@ -1,5 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { startBackground, type BackgroundProcess } from '../../src/cli/background-process';
 
 /** The `kiln` command as users run it (bin/kiln.mjs → the out/cli bundle; `npm run build:cli` first). */
 export const KILN_BIN = join(process.cwd(), 'bin', 'kiln.mjs');
@@ -16,45 +17,30 @@ export function kilnProcess(args: string[], env: NodeJS.ProcessEnv = {}, timeout
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-/** A real `kiln serve` process on a free port. */
-export interface ServeProcess {
-  url: string;
-  child: ChildProcess;
-  /** Everything it printed on stdout and stderr so far. */
-  output(): string;
-  stop(): Promise<void>;
+/** `kiln ARGS` to its end without blocking this process's event loop (its sockets and timers keep working). */
+export function kilnProcessAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<KilnResult> {
+  const child = spawn(process.execPath, [KILN_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out, err })));
 }
 
-export async function startServeProcess(home: string, extraArgs: string[] = []): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [KILN_BIN, 'serve', '--port', '0', '--home', home, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kiln serve did not start: ${output}`)), 30_000);
-    child.stdout!.on('data', () => {
-      const match = /at (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`kiln serve exited with ${code}: ${output}`));
-    });
-  });
-  return {
-    url,
-    child,
-    output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+/** A long-running `kiln` process (serve, worker) started in the background. */
+export type BackgroundKiln = BackgroundProcess;
+
+/** A real `kiln serve` process on a free port. */
+export interface ServeProcess extends BackgroundKiln {
+  url: string;
+}
+
+/** Starts `kiln ARGS` and resolves once its output matches `ready`, or rejects if it exits first. */
+export const startBackgroundKiln = (args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}) => startBackground(process.execPath, [KILN_BIN, ...args], ready, env);
+
+export async function startServeProcess(home: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  const started = await startBackgroundKiln(['serve', '--port', '0', '--home', home, ...extraArgs], /at (http:\/\/\S+)/, env);
+  return { ...started, url: started.match[1]! };
 }
 
 /** POST /api/call/METHOD; resolves with the HTTP status and the parsed body. */

@@ -1,5 +1,6 @@
 import type { Benchmark } from './benchmark';
 import { exportBenchmark } from './export';
+import { farmBenchmark } from './farm';
 import { glbScoreBenchmark } from './glb-score';
 import { imageBenchmark } from './image';
 import { meshFitBenchmark } from './mesh-fit';
@@ -11,4 +12,4 @@ import { storeBenchmark } from './store';
 import { unetBenchmark } from './unet';
 
 /** Every `kiln bench` benchmark, registered in one place (store and export arrive with their issues). */
-export const BENCHMARKS: Benchmark[] = [rasterBenchmark, meshRasterBenchmark, meshFitBenchmark, glbScoreBenchmark, unetBenchmark, methodsBenchmark, imageBenchmark, storeBenchmark, exportBenchmark, fuzzBenchmark];
+export const BENCHMARKS: Benchmark[] = [rasterBenchmark, meshRasterBenchmark, meshFitBenchmark, glbScoreBenchmark, unetBenchmark, methodsBenchmark, imageBenchmark, storeBenchmark, exportBenchmark, fuzzBenchmark, farmBenchmark];

@@ -183,7 +183,7 @@ function parseShDegree(value: unknown): number {
 }
 
 /** Timings on a shared machine mean little without how busy it was. */
-function machineLoad(): { cores: number; loadAverage1m: number } {
+export function machineLoad(): { cores: number; loadAverage1m: number } {
   return { cores: availableParallelism(), loadAverage1m: loadavg()[0]! };
 }
 

@@ -6,6 +6,7 @@ import { resolveKilnHome } from '../../core/store/kiln-home';
 import { openKilnStore } from '../../core/store/kiln-store';
 import { HOME_OPTION, JSON_OPTION, type Command } from '../command';
 import { executeWithProgress, executionOptions, runSummary } from '../execute-run';
+import { generateRemotely } from '../generate-remotely';
 import { DEFAULT_PROJECT, jsonObjectOption, projectNamed, RUN_OPTIONS, RUN_OPTIONS_USAGE, runFieldsFromOptions, runNameOption, validProjectName } from '../run-options';
 
 export const generateCommand: Command = {
@@ -13,16 +14,26 @@ export const generateCommand: Command = {
   summary: 'Turn a prompt into 3D Gaussians by score distillation (the demo prior by default).',
   usage: `kiln generate --prompt TEXT ${RUN_OPTIONS_USAGE}
               [--project NAME] [--name NAME] [--out FILE.ply|.spz|.glb [--options JSON]] [--json] [--home DIR]
+              [--server http://HOST:PORT [--detach]]
 
 The method defaults to VDM (the method benchmark's best on the demo prior) and the preset to balanced.
 --out exports the final snapshot (format from the extension; see "kiln export --help").
 Runs in this process with a progress bar; Ctrl-C stops after the current iteration and "kiln resume RUN" continues.
-The project (default "${DEFAULT_PROJECT}") is created if it does not exist.`,
-  options: { ...RUN_OPTIONS, project: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, options: { type: 'string' }, ...HOME_OPTION, ...JSON_OPTION },
+The project (default "${DEFAULT_PROJECT}") is created if it does not exist.
+--server URL runs it in that studio ("kiln serve", on its farm if it has one) and shows its progress; --detach
+prints the run id and returns at once (a network studio wants its access token in KILN_SERVE_TOKEN).`,
+  options: { ...RUN_OPTIONS, project: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, options: { type: 'string' }, server: { type: 'string' }, detach: { type: 'boolean' }, ...HOME_OPTION, ...JSON_OPTION },
   async run({ values }, io) {
     if (values.prompt === undefined) throw new KilnError('invalid-request', 'give a prompt: kiln generate --prompt "a snowman"');
     // Every option is checked before anything is recorded: a refused option leaves no run and no project behind.
     const fields = runFieldsFromOptions(values);
+    if (values.server !== undefined) {
+      const local = ['out', 'threads', 'home'].find((k) => values[k] !== undefined);
+      if (local) throw new KilnError('invalid-request', `--${local} is for runs on this machine; with --server the studio runs it (export from the studio or with "kiln export" there)`);
+      const projectName = values.project === undefined ? DEFAULT_PROJECT : validProjectName(values.project);
+      return generateRemotely({ server: String(values.server), fields, projectName, name: runNameOption(values), detach: values.detach === true, json: values.json === true }, io);
+    }
+    if (values.detach) throw new KilnError('invalid-request', '--detach needs --server: a run on this machine lives in this process');
     const execution = executionOptions(values);
     const projectName = values.project === undefined ? DEFAULT_PROJECT : validProjectName(values.project);
     const name = runNameOption(values);

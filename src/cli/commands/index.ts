@@ -10,6 +10,7 @@ import { projectsCommand } from './projects';
 import { resumeCommand } from './resume';
 import { runsCommand } from './runs';
 import { serveCommand } from './serve';
+import { workerCommand } from './worker';
 
 /** Every `kiln` command, registered in one place. */
 export const COMMANDS: readonly Command[] = [
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   branchCommand,
   exportCommand,
   serveCommand,
+  workerCommand,
   projectsCommand,
   doctorCommand,
   benchCommand,

@@ -5,7 +5,7 @@ import { loadNativeAddon } from '../render/native-addon';
 import { describeOnnxRuntime } from './onnxruntime-info';
 
 /** Gathers what the status bar shows. Loading onnxruntime or the addon may fail; that is reported, not thrown. */
-export async function collectEngineInfo(home: string): Promise<EngineInfo> {
+export async function collectEngineInfo(home: string, farm = false): Promise<EngineInfo> {
   const ort = await describeOnnxRuntime();
   let nativeAddon: EngineInfo['nativeAddon'];
   try {
@@ -24,5 +24,6 @@ export async function collectEngineInfo(home: string): Promise<EngineInfo> {
     cpuThreads: availableParallelism(),
     nativeAddon,
     home,
+    farm,
   };
 }

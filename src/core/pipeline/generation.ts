@@ -2,6 +2,7 @@ import { KilnError } from '../../shared/errors';
 import type { PayloadKind, RunProgress } from '../../shared/runs';
 import { SHADING } from '../diffusion/demo/raycast';
 import type { Conditioning, Prior } from '../diffusion/prior';
+import type { SessionSettings } from '../diffusion/session-settings';
 import type { GuidanceResult } from '../distill/guidance';
 import type { OrbitSamplerSettings } from '../scene/cameras/orbit-sampler';
 import type { SnapshotPayload } from '../scene/representation';
@@ -15,13 +16,23 @@ import { openStage, type StageSession } from './stage-session';
 import { renderThumbnail } from './thumbnail';
 import { chwToRgbBytes, encodePngRgb } from '../image/png';
 
+/**
+ * What a run reads and records: the home's RunRepository in a local engine, or a farm worker's ledger that mirrors
+ * the owning studio (docs/architecture.md, "The farm").
+ */
+export type RunLedger = Pick<RunRepository, 'getRun' | 'setStatus' | 'latestSnapshot' | 'getSnapshot' | 'addSnapshot' | 'isBlobReferenced'>;
+
 export interface RunEnvironment {
   home: string;
-  runs: RunRepository;
-  blobs: BlobStore;
+  runs: RunLedger;
+  blobs: Pick<BlobStore, 'put' | 'read' | 'delete'>;
   /** CPU threads for the rasterizer and ONNX Runtime (results do not depend on it). */
   threads: number;
+  /** ONNX Runtime's execution provider (`auto` by default: CUDA → DirectML → CoreML → CPU). */
+  executionProvider?: ExecutionProviderChoice;
 }
+
+export type ExecutionProviderChoice = SessionSettings['executionProvider'];
 
 export type StopRequest = 'cancel' | 'pause' | null;
 
@@ -103,7 +114,7 @@ async function openRun(env: RunEnvironment, runId: string): Promise<RunSession> 
   const run = env.runs.getRun(runId);
   const config = ResolvedRunConfig.parse(run.config);
   checkModelAndPrompts(config.model, config.prompt, config.negativePrompt);
-  const prior = await openRunPrior(env.home, config.model, env.threads);
+  const prior = await openRunPrior(env.home, config.model, env.threads, env.executionProvider);
   try {
     if (config.resolution !== null && config.resolution !== prior.imageSize) {
       throw new KilnError('invalid-request', `this model works at ${prior.imageSize}×${prior.imageSize} pixels; set the resolution to ${prior.imageSize} or leave it out`);

@@ -5,6 +5,7 @@ import { ensureDemoPack } from '../diffusion/demo/build-demo-pack';
 import { checkDemoPrompt } from '../diffusion/demo/prompt-check';
 import { describePack } from '../diffusion/model-pack';
 import { openPrior, type Prior } from '../diffusion/prior';
+import type { SessionSettings } from '../diffusion/session-settings';
 import { OrbitSamplerSettings } from '../scene/cameras/orbit-sampler';
 
 /** The built-in demo priors a run's `model` can name, and the demo pack each one builds. */
@@ -38,8 +39,8 @@ export function checkModelAndPrompts(model: string, prompt: string, negativeProm
 }
 
 /** Opens the prior a run distils from. */
-export function openRunPrior(home: string, model: string, threads: number): Promise<Prior> {
-  return openPrior(modelPackDir(home, model), { intraOpNumThreads: threads });
+export function openRunPrior(home: string, model: string, threads: number, executionProvider: SessionSettings['executionProvider'] = 'auto'): Promise<Prior> {
+  return openPrior(modelPackDir(home, model), { intraOpNumThreads: threads, executionProvider });
 }
 
 /**

@@ -62,6 +62,9 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE snapshots RENAME COLUMN splats_blob TO payload_blob;
    ALTER TABLE snapshots ADD COLUMN stage INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE snapshots ADD COLUMN payload_kind TEXT NOT NULL DEFAULT 'splats';`,
+  // The farm (docs/architecture.md, "The farm"): the worker running (or that last ran) a run; NULL for runs the
+  // studio's own engine processes run, and for a farm run no worker has taken yet.
+  `ALTER TABLE runs ADD COLUMN worker TEXT;`,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -20,6 +20,7 @@ interface RunRow {
   created_at: string;
   updated_at: string;
   last_iteration: number | null;
+  worker: string | null;
 }
 
 interface SnapshotRow {
@@ -98,6 +99,7 @@ function toRun(row: RunRow): RunRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     config: JSON.parse(row.config) as Record<string, unknown>,
+    worker: row.worker,
     pid: row.pid,
   };
 }
@@ -201,6 +203,13 @@ export class RunRepository {
     return this.getRun(id);
   }
 
+  /** Records the farm worker running a run (null: none yet); a farm run has no local process, so its pid is cleared. */
+  assignWorker(id: string, worker: string | null): RunRecord {
+    const changes = this.db.prepare('UPDATE runs SET worker = ?, pid = NULL, updated_at = ? WHERE id = ?').run(worker, this.now().toISOString(), id).changes;
+    if (changes === 0) throw new KilnError('not-found', `no run with id ${id}`);
+    return this.getRun(id);
+  }
+
   /**
    * Commits a snapshot row (its blobs must already be on disk). With `keepOnlyNewestCheckpoint` the run's older
    * checkpoints are unlinked from their rows in the same transaction; their hashes are returned so the caller can
@@ -236,10 +245,8 @@ export class RunRepository {
   }
 
   getSnapshot(runId: string, iteration: number): SnapshotRecord {
-    const row = this.db.prepare('SELECT * FROM snapshots WHERE run_id = ? AND iteration = ?').get(runId, iteration) as
-      | SnapshotRow
-      | undefined;
-    if (!row) {
+    const snapshot = this.snapshotIfPresent(runId, iteration);
+    if (!snapshot) {
       const have = this.listSnapshots(runId).map((s) => s.iteration);
       throw new KilnError(
         'not-found',
@@ -248,7 +255,12 @@ export class RunRepository {
           : `run ${runId} has no snapshot at iteration ${iteration}; it has ${describeIterations(have)}`,
       );
     }
-    return toSnapshot(row);
+    return snapshot;
+  }
+
+  snapshotIfPresent(runId: string, iteration: number): SnapshotRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM snapshots WHERE run_id = ? AND iteration = ?').get(runId, iteration) as SnapshotRow | undefined;
+    return row && toSnapshot(row);
   }
 
   latestSnapshot(runId: string): SnapshotRecord | undefined {

@@ -2,6 +2,8 @@ import type { Run, RunProgress, Snapshot } from '../../shared/runs';
 
 /** Messages an engine process sends its host. */
 export type EngineMessage =
+  /** The run changed hands (a farm worker took it); the run list shows which worker runs what. */
+  | { type: 'started'; run: Run }
   | { type: 'progress'; progress: RunProgress }
   | { type: 'snapshot'; snapshot: Snapshot }
   /** Live Gaussians between snapshots: a compact payload in base64 (every IPC channel carries strings as they are). */
@@ -26,4 +28,8 @@ export interface EngineHandle {
  */
 export interface EngineLauncher {
   launch(home: string, runId: string, onMessage: (message: EngineMessage) => void): EngineHandle;
+  /** Runs that go on when the host stops (a farm's workers): shutting down then leaves them running. */
+  readonly runsOutliveHost?: boolean;
+  /** Releases what the launcher holds (a farm's Redis connections). */
+  close?(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { KilnError } from '../../shared/errors';
-import type { Run } from '../../shared/runs';
+import type { Run, RunPlace } from '../../shared/runs';
 import { assertResumable, createBranch, createRun, liveStatus } from '../pipeline/run-control';
 import type { KilnStore } from '../store/kiln-store';
 import type { RunRecord } from '../store/run-repository';
@@ -8,19 +8,28 @@ import type { EngineHandle, EngineLauncher, EngineMessage } from './engine-launc
 import type { EventBus } from './event-bus';
 import { toWireRun } from './wire';
 
-/** Starts, stops and watches engine processes for the StudioApi, turning their messages into events. */
+/**
+ * Starts, stops and watches engine processes for the StudioApi, turning their messages into events. With a farm,
+ * new runs, branches and resumes go to it unless a start asks for this machine.
+ */
 export class RunHost {
-  private readonly active = new Map<string, EngineHandle>();
+  private readonly active = new Map<string, { handle: EngineHandle; launcher: EngineLauncher }>();
 
   constructor(
     private readonly store: KilnStore,
     private readonly events: EventBus,
-    private readonly launcher: EngineLauncher | undefined,
+    private readonly local: EngineLauncher | undefined,
+    private readonly farm?: EngineLauncher,
   ) {}
 
-  start(projectId: string, request: unknown, name?: string): Run {
+  get hasFarm(): boolean {
+    return this.farm !== undefined;
+  }
+
+  start(projectId: string, request: unknown, name?: string, runOn?: RunPlace): Run {
     this.store.projects.get(projectId);
-    return this.launch(createRun(this.store.runs, projectId, request, name));
+    if (runOn === 'farm' && !this.farm) throw new KilnError('invalid-request', 'this studio has no farm; start it with "kiln serve --farm redis://HOST:PORT", or run on this machine');
+    return this.launch(createRun(this.store.runs, projectId, request, name), runOn === 'this-machine' ? this.local : undefined);
   }
 
   branch(runId: string, iteration: number, overrides: Record<string, unknown>, name?: string): Run {
@@ -39,7 +48,7 @@ export class RunHost {
    * not running here in any state, as `kiln runs cancel` does: one whose process is gone, or another process's.
    */
   async stop(runId: string, mode: 'cancel' | 'pause'): Promise<Run> {
-    const handle = this.active.get(runId);
+    const handle = this.active.get(runId)?.handle;
     const run = this.store.runs.getRun(runId);
     if (handle) {
       handle.stop(mode);
@@ -55,11 +64,12 @@ export class RunHost {
     return this.active.has(runId);
   }
 
-  /** Asks every engine to pause (resumable) and waits for them to exit. */
+  /** Asks every engine to pause (resumable) and waits for them to exit; a farm's runs go on on their workers. */
   async shutdown(): Promise<void> {
-    const handles = [...this.active.values()];
+    const handles = [...this.active.values()].filter((a) => !a.launcher.runsOutliveHost).map((a) => a.handle);
     for (const h of handles) h.stop('pause');
     await Promise.all(handles.map((h) => h.exited));
+    await Promise.all([this.local?.close?.(), this.farm?.close?.()]);
   }
 
   /**
@@ -76,11 +86,13 @@ export class RunHost {
     }
   }
 
-  private launch(run: RunRecord): Run {
-    if (!this.launcher) throw new KilnError('internal', 'this studio was started without an engine; runs cannot start here');
+  private launch(run: RunRecord, chosen?: EngineLauncher): Run {
+    const launcher = chosen ?? this.farm ?? this.local;
+    if (!launcher) throw new KilnError('internal', 'this studio was started without an engine; runs cannot start here');
     let finished = false;
     const onMessage = (m: EngineMessage) => {
-      if (m.type === 'progress') this.events.emit({ type: 'run.progress', progress: m.progress });
+      if (m.type === 'started') this.events.emit({ type: 'run.started', run: m.run });
+      else if (m.type === 'progress') this.events.emit({ type: 'run.progress', progress: m.progress });
       else if (m.type === 'snapshot') this.events.emit({ type: 'run.snapshot', snapshot: m.snapshot });
       else if (m.type === 'splats') {
         const { type: _, ...live } = m;
@@ -93,8 +105,8 @@ export class RunHost {
         this.events.emit({ type: 'run.finished', run: m.run });
       }
     };
-    const handle = this.launcher.launch(this.store.home, run.id, onMessage);
-    this.active.set(run.id, handle);
+    const handle = launcher.launch(this.store.home, run.id, onMessage);
+    this.active.set(run.id, { handle, launcher });
     void handle.exited.then(({ detail }) => {
       this.active.delete(run.id);
       if (!finished) this.recordUnreportedEnd(run.id, detail);

@@ -32,10 +32,12 @@ export class StudioService {
     options: OpenDatabaseOptions = {},
     /** Where runs execute; without one the service serves projects and history but cannot start runs. */
     launcher?: EngineLauncher,
+    /** A farm (`kiln serve --farm`), made from the service's store: new runs go there unless asked otherwise. */
+    farm?: (store: KilnStore) => EngineLauncher,
   ) {
     this.store = openKilnStore(home, options);
     this.projects = this.store.projects;
-    this.runs = new RunHost(this.store, this.events, launcher);
+    this.runs = new RunHost(this.store, this.events, launcher, farm?.(this.store));
     this.models = new ModelRegistry(this.store.db);
     this.prompts = new PromptChecker();
     const runs = this.store.runs;
@@ -61,13 +63,13 @@ export class StudioService {
         this.events.emit({ type: 'project.opened', project });
         return project;
       },
-      'engine.info': () => collectEngineInfo(this.home),
+      'engine.info': () => collectEngineInfo(this.home, this.runs.hasFarm),
       'runs.list': ({ projectId }) => {
         this.projects.get(projectId);
         return runs.listRuns(projectId).map(toWireRun);
       },
       'runs.get': ({ runId }) => toWireRun(runs.getRun(runId)),
-      'runs.start': ({ projectId, request, name }) => this.runs.start(projectId, request, name),
+      'runs.start': ({ projectId, request, name, runOn }) => this.runs.start(projectId, request, name, runOn),
       'runs.stop': ({ runId, mode }) => this.runs.stop(runId, mode),
       'runs.resume': ({ runId }) => this.runs.resume(runId),
       'runs.timeline': ({ runId }) => {

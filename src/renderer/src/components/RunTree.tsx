@@ -46,6 +46,7 @@ export function RunTree({ shown }: RunTreeProps) {
                 <span className="run-name">{run.name}</span>
                 <span className={`run-status status-${run.status}`}>{run.status}</span>
                 <span className="run-iter">{run.lastIteration}</span>
+                {run.worker && <span className="run-worker">{run.worker}</span>}
               </button>
               {shown && run.lastIteration > 0 && (
                 <button
@@ -70,5 +71,6 @@ function describe(run: Run, byId: Map<string, Run>): string {
   const origin = run.parentRunId
     ? ` · branched from ${byId.get(run.parentRunId)?.name ?? 'a deleted run'} at iteration ${run.parentIteration}`
     : '';
-  return `${run.method.toUpperCase()} · “${run.prompt}” · seed ${run.seed}${origin}`;
+  const worker = run.worker ? ` · on farm worker ${run.worker}` : '';
+  return `${run.method.toUpperCase()} · “${run.prompt}” · seed ${run.seed}${origin}${worker}`;
 }

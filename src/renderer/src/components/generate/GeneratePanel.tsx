@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { MethodInfo, PresetInfo } from '../../../../shared/catalog';
 import type { Project } from '../../../../shared/projects';
-import { METHOD_NAMES, PRESET_NAMES, type Run, type RunRequest } from '../../../../shared/runs';
+import { METHOD_NAMES, PRESET_NAMES, type Run, type RunPlace, type RunRequest } from '../../../../shared/runs';
 import { useStudioApi } from '../../api/context';
 import { useStudioSelection } from '../../state/studio-selection';
 import { ModelPicker } from '../models/ModelPicker';
@@ -32,6 +32,11 @@ const OUTPUT_SUMMARIES: Record<GenerateDraft['output'], string> = {
   mesh: 'The splats, then a DMTet mesh refined from them against the prior: its GLB is that surface, its albedo baked to a texture.',
 };
 
+const RUN_PLACES: readonly { value: RunPlace; label: string; description: string }[] = [
+  { value: 'farm', label: 'farm', description: "the farm's workers take it (their GPUs), reporting here" },
+  { value: 'this-machine', label: 'this machine', description: "an engine process on the studio's own machine" },
+];
+
 interface GeneratePanelProps {
   project: Project;
   /** The selected run (Cancel stops it while it runs). */
@@ -44,6 +49,9 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
   const selection = useStudioSelection();
   const { branchDraft, setBranchDraft, setRunId } = selection;
   const [methods, setMethods] = useState<MethodInfo[] | null>(null);
+  /** Whether the studio has a farm (engine.info): then new runs can go to it or stay on this machine. */
+  const [hasFarm, setHasFarm] = useState(false);
+  const [runOn, setRunOn] = useState<RunPlace>('farm');
   const [draft, setDraft] = useState<GenerateDraft>(initialDraft);
   const [iterationsText, setIterationsText] = useState('');
   // When the settings are replaced wholesale (reset, a branch's parent, another method) their fields are rebuilt, not
@@ -52,6 +60,10 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
   const fields = useFieldProblems();
   const { busy, error, run: act } = useAsyncAction();
   const promptBox = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    api.call('engine.info', {}).then((info) => setHasFarm(info.farm), () => setHasFarm(false));
+  }, [api]);
 
   useEffect(() => {
     void act(async () => {
@@ -103,7 +115,7 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
             iteration: branchDraft.iteration,
             overrides: branchOverridesFromDraft(draft, methods, branchDraft.payloadKind),
           })
-        : api.call('runs.start', { projectId: project.id, request: runRequestFromDraft(draft, methods) }),
+        : api.call('runs.start', { projectId: project.id, request: runRequestFromDraft(draft, methods), ...(hasFarm ? { runOn } : {}) }),
     );
     if (started) {
       setBranchDraft(null);
@@ -216,6 +228,15 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
           onProblem={(problem) => fields.report('seed', problem)}
         />
         <ModelPicker value={draft.model} onChange={(model) => setDraft((d) => ({ ...d, model }))} />
+        {hasFarm && !branchDraft && (
+          <DescribedSelect
+            label="Run on"
+            value={runOn}
+            options={RUN_PLACES}
+            description={RUN_PLACES.find((p) => p.value === runOn)!.description}
+            onChange={setRunOn}
+          />
+        )}
         {method && (
           <details className="advanced">
             <summary>Advanced settings</summary>
