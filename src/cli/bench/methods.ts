@@ -50,7 +50,7 @@ export const methodsBenchmark: Benchmark = {
   async run({ values, json }, io) {
     const kind = (values.kind ?? 'pixel') as DemoKind;
     if (!DEMO_KINDS.includes(kind) || kind === 'view') throw new KilnError('invalid-request', '--kind must be pixel or latent');
-    const methods = values.methods ? String(values.methods).split(',').map((m) => m.trim()) : METHODS.map((m) => m.name);
+    const methods = values.methods ? String(values.methods).split(',').map((m) => m.trim()) : METHODS.filter((m) => !m.imageToThreeD).map((m) => m.name);
     const parsed = MethodBenchSettings.safeParse({
       methods,
       ...(values.objects !== undefined ? { objects: parseObjects(values.objects) } : {}),

@@ -91,6 +91,7 @@ export const dtcMethod: MethodDefinition<typeof DtcSettings> = {
   title: 'DTC123',
   summary: 'Diffusion time-step curriculum (DTC123) for image → 3D: annealed t, reference-view losses, Janus de-biasing.',
   settings: DtcSettings,
+  imageToThreeD: true,
   create(ctx): GuidanceMethod {
     const { prior, settings: s } = ctx;
     const views = viewConditioner(ctx, s.viewPrompts);

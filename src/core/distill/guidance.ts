@@ -86,5 +86,7 @@ export interface MethodDefinition<Schema extends z.ZodType = z.ZodType> {
   title: string;
   summary: string;
   settings: Schema;
+  /** Built for image → 3D: measured by `kiln bench image`, left out of the text-to-3D `kiln bench methods` by default. */
+  imageToThreeD?: boolean;
   create(ctx: MethodContext<z.output<Schema>>): GuidanceMethod;
 }
