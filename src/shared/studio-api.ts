@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EngineInfo } from './engine-info';
 import type { StudioEvent } from './events';
 import { Project, ProjectId, ProjectName } from './projects';
-import { Run, RUN_NAME_MAX, RunId, RunRequest, Snapshot } from './runs';
+import { Run, RUN_NAME_MAX, RunId, RunRequest, RunRequestFields, Snapshot } from './runs';
 import { ExportFormatInfo, MethodInfo } from './catalog';
 import { ExportRequest, ExportResult, ExportToFileResult } from './exports';
 import { AddModelFromDialogResult, ModelId, ModelInfo, PromptCheck, PromptCheckRequest } from './models';
@@ -29,7 +29,7 @@ export const studioMethods = {
   'runs.timeline': { request: z.object({ runId: RunId }).strict(), response: z.array(Snapshot) },
   /** A new run from a snapshot of another, with overrides of its request (method, prompt, seed, settings). */
   'runs.branch': {
-    request: z.object({ runId: RunId, iteration: z.number().int().min(0), overrides: RunRequest.partial().default({}), name: z.string().max(RUN_NAME_MAX).optional() }).strict(),
+    request: z.object({ runId: RunId, iteration: z.number().int().min(0), overrides: RunRequestFields.partial().default({}), name: z.string().max(RUN_NAME_MAX).optional() }).strict(),
     response: Run,
   },
   /** Every distillation method with its settings schema (JSON Schema) and what each preset sets. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PREDICTION_TYPES } from './noise-schedule';
+import { PoseConvention } from './pose-embedding';
 
 /** A camera distribution as a prior was trained on (orbit cameras, docs/conventions.md). */
 export const CameraDistribution = z.object({
@@ -14,6 +15,11 @@ export type CameraDistribution = z.infer<typeof CameraDistribution>;
 /** `kiln.json`: what the diffusers layout does not say about a pack. Every field is optional. */
 export const KilnManifest = z.object({
   kind: z.enum(['text-to-image', 'view-conditioned']).default('text-to-image'),
+  /**
+   * View-conditioned packs: the pose vector the model was trained with (docs/reference-images.md#pose-embedding);
+   * `zero123` when absent (Zero-1-to-3, Zero123-XL, Kiln's demo view pack).
+   */
+  poseConvention: PoseConvention.optional(),
   /** Native image resolution in pixels (square). */
   resolution: z.number().int().positive().optional(),
   /** The VAE's latent scaling factor (SD 1.x: 0.18215); overrides vae_decoder/config.json. */

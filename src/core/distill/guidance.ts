@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { OrbitView } from '../diffusion/pose-embedding';
 import type { Conditioning, Prior } from '../diffusion/prior';
 import type { Rng } from '../random/rng';
 
@@ -58,6 +59,12 @@ export interface MethodContext<S> {
   /** The run's prompt and negative prompt (methods that build view-dependent prompts encode their own variants). */
   prompt?: string;
   negativePrompt?: string;
+  /**
+   * Image runs: the camera the reference photo is taken to be seen from (azimuth 0 by convention). With a
+   * view-conditioned prior, `conditioning` holds the reference; each rendered view is asked for with its pose
+   * relative to this camera (shared/view-conditioning.ts).
+   */
+  referenceCamera?: OrbitView;
 }
 
 /** A registered method: its name, a one-line description, its settings schema (authors' defaults) and a factory. */

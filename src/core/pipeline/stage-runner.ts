@@ -1,6 +1,7 @@
 import { sampleOrbitView, type OrbitSamplerSettings } from '../scene/cameras/orbit-sampler';
 import type { GuidanceResult } from '../distill/guidance';
 import type { RefineReport } from '../scene/representation';
+import type { ReferenceView } from './reference-view';
 import type { StageSession } from './stage-session';
 
 export interface StageLoopOptions {
@@ -8,6 +9,11 @@ export interface StageLoopOptions {
   startIteration?: number;
   sampler: OrbitSamplerSettings;
   background: readonly [number, number, number];
+  /**
+   * Image runs: the reference photo and its camera, for methods that supervise the reference view (DTC123). Built by
+   * generation (reference-conditioning.ts) at the render size on `background`; the loop does not use it yet.
+   */
+  reference?: ReferenceView;
   /** Return false to stop after this iteration (cancel, pause). */
   onIteration?: (info: IterationInfo) => boolean | void;
 }

@@ -1,3 +1,4 @@
+import type { OrbitView } from '../diffusion/pose-embedding';
 import type { Conditioning, Prior } from '../diffusion/prior';
 import type { GuidanceMethod } from '../distill/guidance';
 import { methodByName } from '../distill/registry';
@@ -19,8 +20,11 @@ export interface StageSession {
 export interface StageOpening {
   prior: Prior;
   conditioning: Conditioning;
-  prompt: string;
+  /** The run's prompt (undefined for an image run without a caption). */
+  prompt?: string;
   negativePrompt?: string;
+  /** Image runs: the reference photo's camera (MethodContext.referenceCamera). */
+  referenceCamera?: OrbitView;
   seed: number;
   index: number;
   stage: ResolvedStage;
@@ -57,6 +61,7 @@ export function openStage(o: StageOpening): StageSession {
     rng: streams.method,
     prompt: o.prompt,
     negativePrompt: o.negativePrompt,
+    ...(o.referenceCamera ? { referenceCamera: o.referenceCamera } : {}),
   });
   const definition = representationByName(o.stage.representation);
   const ctx = { settings: definition.settings.parse(o.stage.settings), initRng: streams.init, rng: streams.representation, threads: o.threads };

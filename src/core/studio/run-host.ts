@@ -1,5 +1,6 @@
 import { KilnError } from '../../shared/errors';
 import type { Run } from '../../shared/runs';
+import { storeReferenceImage } from '../pipeline/reference-intake';
 import { assertResumable, createBranch, createRun, liveStatus } from '../pipeline/run-control';
 import type { KilnStore } from '../store/kiln-store';
 import type { RunRecord } from '../store/run-repository';
@@ -18,13 +19,17 @@ export class RunHost {
     private readonly launcher: EngineLauncher | undefined,
   ) {}
 
-  start(projectId: string, request: unknown, name?: string): Run {
+  /** Records and launches a run; a reference image is checked and stored first (storeReferenceImage). */
+  async start(projectId: string, request: Record<string, unknown>, name?: string): Promise<Run> {
     this.store.projects.get(projectId);
-    return this.launch(createRun(this.store.runs, projectId, request, name));
+    const stored = await storeReferenceImage(this.store.blobs, request);
+    return this.launch(createRun(this.store.runs, projectId, stored.request, name));
   }
 
-  branch(runId: string, iteration: number, overrides: Record<string, unknown>, name?: string): Run {
-    return this.launch(createBranch(this.store.runs, runId, iteration, overrides, name));
+  async branch(runId: string, iteration: number, overrides: Record<string, unknown>, name?: string): Promise<Run> {
+    this.store.runs.getRun(runId);
+    const stored = await storeReferenceImage(this.store.blobs, overrides);
+    return this.launch(createBranch(this.store.runs, runId, iteration, stored.request, name));
   }
 
   resume(runId: string): Run {

@@ -1,4 +1,5 @@
 import type { Conditioning, ConditionRow, Guidance, PerImage, Prior } from '../../diffusion/prior';
+import { poseEmbedding, type OrbitView } from '../../diffusion/pose-embedding';
 import { VIEW_SECTORS, type ViewSector } from '../../diffusion/view-sector';
 import type { ViewInfo } from '../guidance';
 import { perpNegNegatives, viewName, type ViewPromptSettings } from './view-prompts';
@@ -23,15 +24,31 @@ export interface ViewConditioner {
 }
 
 /**
+ * A view-conditioned prior's conditioning for images seen from `views`: the reference (latent) of `base` with one
+ * pose per image, relative to the reference camera in the pack's pose convention; the unconditional row stays
+ * `base.negative` (zeros).
+ */
+export function posedConditioning(prior: Prior, base: Conditioning, reference: OrbitView, views: readonly ViewInfo[]): Conditioning {
+  if (base.positive.kind !== 'view') throw new Error('posedConditioning: the conditioning is not a reference view');
+  const convention = prior.manifest.poseConvention ?? 'zero123';
+  return { positive: { ...base.positive, poses: views.map((v) => poseEmbedding(reference, v, convention)) }, negative: base.negative };
+}
+
+/**
  * View prompts for a method: active when the setting is on, the prior takes text and the run's prompt is known
  * (MethodContext.prompt); otherwise every image gets the run's conditioning. The three view prompts are encoded once,
- * on first use.
+ * on first use. A view-conditioned prior (an image run) instead conditions each image on the reference seen from
+ * that image's pose (`posedConditioning`); view prompts and Perp-Neg do not apply to it.
  */
 export function viewConditioner(
-  ctx: { prior: Prior; conditioning: Conditioning; prompt?: string },
+  ctx: { prior: Prior; conditioning: Conditioning; prompt?: string; referenceCamera?: OrbitView },
   settings: ViewPromptSettings,
 ): ViewConditioner {
-  const { prior, conditioning: base, prompt } = ctx;
+  const { prior, conditioning: base, prompt, referenceCamera } = ctx;
+  if (base.positive.kind === 'view') {
+    if (!referenceCamera) throw new Error('viewConditioner: a reference view needs its camera (MethodContext.referenceCamera)');
+    return { base, active: false, forViews: async (views, scale) => ({ cond: posedConditioning(prior, base, referenceCamera, views), guidance: { scale } }) };
+  }
   const active = settings.enabled && prompt !== undefined && prior.kind === 'text-to-image';
   let encoded: Promise<Record<ViewSector, ConditionRow>> | undefined;
   const rows = () =>
