@@ -26,16 +26,23 @@ export interface ModelFacts {
   /** Distance and vertical field of view of the cameras it was trained with. */
   radiusM: number;
   fovYDeg: number;
+  /**
+   * Whether a reference photo is recentred to the border ratio by default (docs/reference-images.md, "Framing"):
+   * yes for real view-conditioned packs (the Zero-1-to-3 family was trained on recentred renders); no for the demo
+   * view prior, whose training images are framed by its own camera, as the sample photos are.
+   */
+  recentreReference: boolean;
 }
 
 export function modelFacts(model: string): ModelFacts {
   if (isDemoModel(model)) {
     const params = DemoPackParams.parse({ kind: DEMO_MODELS[model] });
-    return { kind: params.kind === 'view' ? 'view-conditioned' : 'text-to-image', imageSize: params.imageSize, radiusM: params.camera.radiusM, fovYDeg: params.camera.fovYDeg };
+    const { radiusM, fovYDeg } = params.camera;
+    return { kind: params.kind === 'view' ? 'view-conditioned' : 'text-to-image', imageSize: params.imageSize, radiusM, fovYDeg, recentreReference: false };
   }
   const pack = describePack(resolve(model));
   const camera = pack.manifest.camera ?? DEFAULT_ORBIT;
-  return { kind: pack.manifest.kind, imageSize: pack.imageSize, radiusM: camera.radiusM, fovYDeg: camera.fovYDeg };
+  return { kind: pack.manifest.kind, imageSize: pack.imageSize, radiusM: camera.radiusM, fovYDeg: camera.fovYDeg, recentreReference: true };
 }
 
 export function isDemoModel(model: string): model is keyof typeof DEMO_MODELS {

@@ -32,8 +32,8 @@ export async function storeReferenceImage(blobs: BlobStore, request: Record<stri
     bytes = Buffer.from(data!, 'base64');
   }
   const model = typeof request.model === 'string' ? request.model : defaultModel(true);
-  const { imageSize } = modelFacts(model);
-  const preprocessed = await preprocessReferenceImage(bytes, { ...rest.settings, size: imageSize }, { name: rest.name });
+  const { imageSize, recentreReference } = modelFacts(model);
+  const preprocessed = await preprocessReferenceImage(bytes, { recentre: recentreReference, ...rest.settings, size: imageSize }, { name: rest.name });
   const stored = blob ?? blobs.put(bytes);
   return { request: { ...request, referenceImage: { ...rest, blob: stored } }, warnings: preprocessed.warnings };
 }

@@ -160,20 +160,20 @@ function resolveStage(r: ParsedRunRequest, stage: z.output<typeof RunRequest>['s
 
 /**
  * The reference of a request whose photo is already stored (storeReferenceImage), its camera's distance and field
- * of view defaulting to the model's training cameras.
+ * of view defaulting to the model's training cameras, and its framing to the model's (ModelFacts.recentreReference).
  */
 function resolveReference(reference: ParsedRunRequest['referenceImage'], model: string): ResolvedReference | null {
   if (!reference) return null;
   if (reference.blob === undefined) throw new Error('resolveRunConfig: store the reference image first (storeReferenceImage)');
   const defaults = ReferenceImageSettings.parse({});
-  const facts = reference.radiusM === undefined || reference.fovYDeg === undefined ? modelFacts(model) : undefined;
+  const facts = modelFacts(model);
   return {
     blob: reference.blob,
     name: reference.name,
-    camera: { elevationDeg: reference.elevationDeg, azimuthDeg: 0, radiusM: reference.radiusM ?? facts!.radiusM, fovYDeg: reference.fovYDeg ?? facts!.fovYDeg },
+    camera: { elevationDeg: reference.elevationDeg, azimuthDeg: 0, radiusM: reference.radiusM ?? facts.radiusM, fovYDeg: reference.fovYDeg ?? facts.fovYDeg },
     settings: {
       borderRatio: reference.settings.borderRatio ?? defaults.borderRatio,
-      recentre: reference.settings.recentre ?? defaults.recentre,
+      recentre: reference.settings.recentre ?? facts.recentreReference,
       foregroundThreshold: reference.settings.foregroundThreshold ?? defaults.foregroundThreshold,
       maxHoleFraction: reference.settings.maxHoleFraction ?? defaults.maxHoleFraction,
     },
