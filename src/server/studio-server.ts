@@ -19,9 +19,9 @@ export const EVENTS_PATH = '/api/events';
 /** GET /api/blobs/<sha256>: snapshot payloads and thumbnails for the renderer (content-addressed, so cacheable forever). */
 export const BLOBS_PREFIX = '/api/blobs/';
 const MAX_BODY_BYTES = 1 << 20;
-/** Runs may carry a reference photo in base64 (4/3 of its bytes) besides their settings. */
-const MAX_RUN_BODY_BYTES = Math.ceil(REFERENCE_IMAGE_MAX_BYTES / 3) * 4 + MAX_BODY_BYTES;
-const RUN_METHODS: ReadonlySet<string> = new Set(['runs.start', 'runs.branch']);
+/** Runs (and reference previews) may carry a reference photo in base64 (4/3 of its bytes) besides their settings. */
+const MAX_IMAGE_BODY_BYTES = Math.ceil(REFERENCE_IMAGE_MAX_BYTES / 3) * 4 + MAX_BODY_BYTES;
+const IMAGE_METHODS: ReadonlySet<string> = new Set(['runs.start', 'runs.branch', 'references.preview']);
 /** About two live-splat events at 50k Gaussians. */
 const LIVE_SPLATS_BACKLOG_BYTES = 8 << 20;
 
@@ -128,7 +128,7 @@ export async function startStudioServer(
       }
       let body: unknown;
       try {
-        body = await readJsonBody(req, RUN_METHODS.has(method) ? MAX_RUN_BODY_BYTES : MAX_BODY_BYTES);
+        body = await readJsonBody(req, IMAGE_METHODS.has(method) ? MAX_IMAGE_BODY_BYTES : MAX_BODY_BYTES);
       } catch (err) {
         const wire = toWireError(err);
         return sendJson(res, statusForError(wire.code), { error: wire });

@@ -66,6 +66,11 @@ const Prompt = z.string().trim().min(1, { message: 'the prompt must not be empty
 /** The largest reference photo a run takes (its file's bytes; base64 in JSON is 4/3 of that). */
 export const REFERENCE_IMAGE_MAX_BYTES = 16 * 1024 * 1024;
 const BASE64_MAX_CHARS = Math.ceil(REFERENCE_IMAGE_MAX_BYTES / 3) * 4;
+/** A reference photo's file bytes in base64. */
+const ReferenceImageData = z
+  .string()
+  .max(BASE64_MAX_CHARS, { message: `the reference image must be at most ${REFERENCE_IMAGE_MAX_BYTES / 1024 / 1024} MiB` })
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'the reference image data must be base64' });
 
 /**
  * The reference photo of an image run (docs/reference-images.md, "Image runs"): the file's bytes in base64 (PNG,
@@ -74,13 +79,9 @@ const BASE64_MAX_CHARS = Math.ceil(REFERENCE_IMAGE_MAX_BYTES / 3) * 4;
  * from azimuth 0 (the object's front, +Z); its elevation defaults to 0° and its distance and field of view to the
  * model's training cameras. `settings` adjust the cut-out and framing (the size and the background are the prior's).
  */
-export const ReferenceImageRequest = z
+const ReferenceImageFields = z
   .object({
-    data: z
-      .string()
-      .max(BASE64_MAX_CHARS, { message: `the reference image must be at most ${REFERENCE_IMAGE_MAX_BYTES / 1024 / 1024} MiB` })
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'the reference image data must be base64' })
-      .optional(),
+    data: ReferenceImageData.optional(),
     blob: BlobHash.optional(),
     /** The file name, shown in the run list and in errors ("photo.png"). */
     name: z.string().trim().min(1).max(255).default('reference image'),
@@ -97,9 +98,31 @@ export const ReferenceImageRequest = z
       .strict()
       .default({}),
   })
-  .strict()
-  .refine((r) => (r.data === undefined) !== (r.blob === undefined), { message: 'give the reference image as either `data` (base64 bytes) or `blob` (a stored image), not both or neither' });
+  .strict();
+export const ReferenceImageRequest = ReferenceImageFields.refine((r) => (r.data === undefined) !== (r.blob === undefined), {
+  message: 'give the reference image as either `data` (base64 bytes) or `blob` (a stored image), not both or neither',
+});
 export type ReferenceImageRequest = z.input<typeof ReferenceImageRequest>;
+
+/**
+ * What the studio's reference-image panel asks before Generate: the photo cut out and framed with these settings,
+ * as the model would take it (references.preview).
+ */
+export const ReferencePreviewRequest = ReferenceImageFields.pick({ name: true, settings: true })
+  .extend({ data: ReferenceImageData, model: z.string().min(1).optional() })
+  .strict();
+
+export const ReferencePreview = z.object({
+  /** The cut-out, framed (RGBA PNG, the mask as alpha), and the mask alone (grey PNG), as data URLs. */
+  cutout: z.string().startsWith('data:image/png;base64,'),
+  mask: z.string().startsWith('data:image/png;base64,'),
+  maskSource: z.enum(['alpha', 'segmentation-pack', 'built-in']),
+  warnings: z.array(z.string()),
+  /** The photo's own size in pixels, upright. */
+  width: z.number().int(),
+  height: z.number().int(),
+});
+export type ReferencePreview = z.infer<typeof ReferencePreview>;
 
 /**
  * What an artist asks for. A preset fills in the stages and their budget (iterations, Gaussians, batch, schedule);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EngineInfo } from './engine-info';
 import type { StudioEvent } from './events';
 import { Project, ProjectId, ProjectName } from './projects';
-import { Run, RUN_NAME_MAX, RunId, RunRequest, RunRequestFields, Snapshot } from './runs';
+import { ReferencePreview, ReferencePreviewRequest, Run, RUN_NAME_MAX, RunId, RunRequest, RunRequestFields, Snapshot } from './runs';
 import { ExportFormatInfo, MethodInfo } from './catalog';
 import { ExportRequest, ExportResult, ExportToFileResult } from './exports';
 import { AddModelFromDialogResult, ModelId, ModelInfo, PromptCheck, PromptCheckRequest } from './models';
@@ -36,6 +36,8 @@ export const studioMethods = {
   'methods.list': { request: z.object({}).strict(), response: z.array(MethodInfo) },
   /** Token count and problems of a prompt for a model, without loading the model's networks. */
   'prompts.check': { request: PromptCheckRequest, response: PromptCheck },
+  /** A reference photo cut out and framed as a run on `model` (demo-view by default) would take it; nothing is stored. */
+  'references.preview': { request: ReferencePreviewRequest, response: ReferencePreview },
   /** The built-in demo priors and the registered model packs (each re-validated). */
   'models.list': { request: z.object({}).strict(), response: z.array(ModelInfo) },
   /** Registers a model pack folder after validating it ('model-pack' error naming the file and the problem). */

@@ -58,7 +58,7 @@ function recordingHandlers(): { handlers: StudioHandlers; calls: Array<{ method:
         [
           'runs.list', 'runs.get', 'runs.start', 'runs.stop', 'runs.resume', 'runs.timeline', 'runs.branch', 'runs.export',
           'runs.exportToFile', 'methods.list', 'prompts.check', 'models.list', 'models.add', 'models.remove',
-          'exports.formats', 'snapshots.payload',
+          'exports.formats', 'snapshots.payload', 'references.preview',
         ] as const
       ).map((method) => [
         method,

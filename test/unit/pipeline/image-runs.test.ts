@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeRun } from '../../../src/core/pipeline/generation';
 import { storeReferenceImage } from '../../../src/core/pipeline/reference-intake';
@@ -233,6 +234,30 @@ describe('image runs over the StudioApi (HTTP + WebSocket)', () => {
     const timeline = await studio.call<Snapshot[]>('runs.timeline', { runId: branch.id });
     expect(timeline[0]!.payloadBlob).toBe((await studio.call<Snapshot[]>('runs.timeline', { runId: run.id })).find((s) => s.iteration === 4)!.payloadBlob);
   }, 120_000);
+
+  it('references.preview shows the cut-out and mask as the model takes them, following the threshold', async () => {
+    type Preview = { cutout: string; mask: string; maskSource: string; warnings: string[]; width: number; height: number };
+    const photo = readFileSync(PHOTO).toString('base64');
+    const coverage = async (preview: Preview) => {
+      const { data, info } = await sharp(Buffer.from(preview.mask.split(',')[1]!, 'base64')).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height, info.channels]).toEqual([256, 256, 1]);
+      return data.reduce((sum, v) => sum + (v >= 128 ? 1 : 0), 0) / data.length;
+    };
+    const preview = await studio.call<Preview>('references.preview', { data: photo, name: 'snowman-photo.png' });
+    expect([preview.maskSource, preview.width, preview.height]).toEqual(['built-in', 256, 256]);
+    expect(preview.warnings.join(' ')).toMatch(/built-in segmentation/);
+    expect((await sharp(Buffer.from(preview.cutout.split(',')[1]!, 'base64')).metadata()).channels).toBe(4);
+    const covered = await coverage(preview);
+    expect(covered).toBeGreaterThan(0.05);
+    // A threshold above the object's distance from the backdrop finds less of it, or nothing (a clear error).
+    const strict = await studio.post('references.preview', { data: photo, name: 'snowman-photo.png', settings: { foregroundThreshold: 1.7 } });
+    if (strict.ok) expect(await coverage(((await strict.json()) as { result: Preview }).result)).toBeLessThan(covered);
+    else expect(((await strict.json()) as { error: { message: string } }).error.message).toMatch(/nothing in the foreground/);
+    const cutout = await studio.call<Preview>('references.preview', { data: cutoutBase64(), name: 'mug-cutout.png' });
+    expect([cutout.maskSource, cutout.warnings]).toEqual(['alpha', []]);
+    expect((await studio.post('references.preview', { data: '', name: 'empty.png' })).status).toBe(422);
+    expect((await studio.call<Run[]>('runs.list', { projectId })).length).toBe(2);
+  }, 60_000);
 
   it('a damaged photo is a 422 naming it, and no run is recorded; a text-model check says what image runs need', async () => {
     const [, , truncated] = await damagedImages();
