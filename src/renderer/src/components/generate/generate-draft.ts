@@ -14,12 +14,22 @@ export interface GenerateDraft {
   iterations: number | null;
   /** Every setting of the method (defaults included); only changed ones are sent. */
   methodSettings: SettingsValues;
+  /** The reference photo of an image run (the prompt is then an optional caption), or null for a text run. */
+  referenceImage: DraftReference | null;
+}
+
+/** The reference-image panel's state: the photo's bytes (base64), its name, its camera elevation and cut-out settings. */
+export interface DraftReference {
+  data: string;
+  name: string;
+  elevationDeg: number;
+  settings: { foregroundThreshold: number; borderRatio: number; recentre: boolean };
 }
 
 export const MAX_SEED = 0xffffffff;
 
 export function initialDraft(): GenerateDraft {
-  return { prompt: '', negativePrompt: '', method: 'vdm', preset: 'fast', model: 'demo', seed: 0, iterations: null, methodSettings: {} };
+  return { prompt: '', negativePrompt: '', method: 'vdm', preset: 'fast', model: 'demo', seed: 0, iterations: null, methodSettings: {}, referenceImage: null };
 }
 
 function schemaOf(methods: readonly MethodInfo[], name: MethodName): JsonSchema {
@@ -48,6 +58,8 @@ export function draftFromRequest(request: Partial<RunRequest>, methods: readonly
     seed: request.seed ?? base.seed,
     iterations: request.iterations ?? null,
     methodSettings: settingsWith(schemaOf(methods, method), request.methodSettings),
+    // A branch keeps its parent's photo (the engine carries it); the panel starts a new photo only for new runs.
+    referenceImage: null,
   };
 }
 
@@ -59,7 +71,9 @@ export function runRequestFromDraft(draft: GenerateDraft, methods: readonly Meth
 /** Everything a request takes from the draft except the method settings. */
 function requestFields(draft: GenerateDraft): Omit<RunRequest, 'methodSettings'> {
   return {
-    prompt: draft.prompt,
+    // An image run's caption is optional (and a branch keeps its parent's prompt): an empty one is left out.
+    ...(draft.prompt.trim() !== '' ? { prompt: draft.prompt } : {}),
+    ...(draft.referenceImage ? { referenceImage: draft.referenceImage } : {}),
     negativePrompt: draft.negativePrompt,
     method: draft.method,
     preset: draft.preset,
