@@ -54,7 +54,8 @@ export function draftFromRequest(request: Partial<RunRequest>, methods: readonly
     negativePrompt: request.negativePrompt ?? base.negativePrompt,
     method,
     preset: oneOf(PRESET_NAMES, request.preset, 'balanced'),
-    model: request.model ?? base.model,
+    // A request without a model ran on the default for its conditioning (the view demo prior for a photo).
+    model: request.model ?? (request.referenceImage ? 'demo-view' : base.model),
     seed: request.seed ?? base.seed,
     iterations: request.iterations ?? null,
     methodSettings: settingsWith(schemaOf(methods, method), request.methodSettings),
