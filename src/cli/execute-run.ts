@@ -1,3 +1,4 @@
+import { runSubject } from '../shared/runs';
 import { availableParallelism } from 'node:os';
 import { executeRun, type StopRequest } from '../core/pipeline/generation';
 import type { KilnStore } from '../core/store/kiln-store';
@@ -12,7 +13,7 @@ export function executionOptions(values: Record<string, unknown>): { json: boole
 }
 
 export function runSummary(run: RunRecord): string {
-  return `run ${run.id} "${run.prompt}" (${run.method}, seed ${run.seed}): ${run.status} at iteration ${run.lastIteration}/${run.targetIterations}`;
+  return `run ${run.id} "${runSubject(run)}" (${run.method}, seed ${run.seed}): ${run.status} at iteration ${run.lastIteration}/${run.targetIterations}`;
 }
 
 /**
@@ -32,7 +33,7 @@ export async function executeWithProgress(store: KilnStore, run: RunRecord, opti
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  write(`${run.lastIteration > 0 ? 'Resuming' : 'Starting'} run ${run.id} — "${run.prompt}" with ${run.method}, ${run.targetIterations} iterations\n`);
+  write(`${run.lastIteration > 0 ? 'Resuming' : 'Starting'} run ${run.id} — "${runSubject(run)}" with ${run.method}, ${run.targetIterations} iterations\n`);
   try {
     const done = await executeRun(
       { home: store.home, runs: store.runs, blobs: store.blobs, threads },

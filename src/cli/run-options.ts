@@ -1,6 +1,8 @@
 import { KilnError } from '../shared/errors';
 import { ProjectName, type Project } from '../shared/projects';
-import { RUN_NAME_MAX } from '../shared/runs';
+import { REFERENCE_IMAGE_MAX_BYTES, RUN_NAME_MAX } from '../shared/runs';
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { describeIssues } from '../shared/validate';
 import type { KilnStore } from '../core/store/kiln-store';
 
@@ -22,12 +24,18 @@ export const RUN_OPTIONS = {
   training: { type: 'string' },
   stages: { type: 'string' },
   threads: { type: 'string' },
+  image: { type: 'string' },
+  elevation: { type: 'string' },
+  fov: { type: 'string' },
+  'reference-settings': { type: 'string' },
 } as const;
 
 export const RUN_OPTIONS_USAGE = `[--prompt TEXT] [--negative TEXT] [--method vdm|sds|ism|tsm|sdi|ge3d] [--preset fast|balanced|quality]
               [--model demo|demo-latent|PATH] [--iters N] [--res N] [--seed N] [--batch N] [--gaussians N]
               [--max-gaussians N] [--snapshot-every N] [--method-settings JSON] [--training JSON] [--threads N]
-              [--stages JSON] (the run's stages in order, e.g. '[{"representation":"gaussians","iterations":400}]')`;
+              [--stages JSON] (the run's stages in order, e.g. '[{"representation":"gaussians","iterations":400}]')
+              [--image FILE.png|.jpg|.webp [--elevation DEG] [--fov DEG] [--reference-settings JSON]]
+              (a run from a photo: see docs/reference-images.md; --prompt is then an optional caption)`;
 
 /** A whole number written in decimal: "0x10", "1e3", "16.0" and " 16" are refused, not read as 16 or 1000. */
 export function wholeNumberOption(values: Record<string, unknown>, key: string): number | undefined {
@@ -62,9 +70,44 @@ function jsonArrayOption(values: Record<string, unknown>, key: string): unknown[
   throw new KilnError('invalid-request', `--${key} must be a JSON array, e.g. --${key} '[{"representation": "gaussians"}]'`);
 }
 
+function numberOption(values: Record<string, unknown>, key: string): number | undefined {
+  const raw = values[key];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (String(raw).trim() === '' || !Number.isFinite(n)) throw new KilnError('invalid-request', `--${key} must be a number of degrees, not "${String(raw)}"`);
+  return n;
+}
+
+/**
+ * --image and its options as the request's referenceImage: the file's bytes (base64, as the StudioApi carries them)
+ * and its name; the file must be readable and within the size limit.
+ */
+function referenceImageOption(values: Record<string, unknown>): Record<string, unknown> | undefined {
+  const path = values.image as string | undefined;
+  const extras = { elevationDeg: numberOption(values, 'elevation'), fovYDeg: numberOption(values, 'fov'), settings: jsonObjectOption(values, 'reference-settings') };
+  if (path === undefined) {
+    const given = Object.entries({ elevation: extras.elevationDeg, fov: extras.fovYDeg, 'reference-settings': extras.settings }).find(([, v]) => v !== undefined);
+    if (given) throw new KilnError('invalid-request', `--${given[0]} describes a reference image; give one with --image FILE`);
+    return undefined;
+  }
+  let size: number;
+  try {
+    const stats = statSync(path);
+    if (!stats.isFile()) throw new KilnError('invalid-request', `--image ${path} is not a file; give a PNG, JPEG or WebP image`);
+    size = stats.size;
+  } catch (err) {
+    if (err instanceof KilnError) throw err;
+    throw new KilnError('invalid-request', `cannot read --image ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path`);
+  }
+  if (size > REFERENCE_IMAGE_MAX_BYTES) throw new KilnError('invalid-image', `${basename(path)} is ${(size / 1024 / 1024).toFixed(1)} MiB; a reference image may be at most ${REFERENCE_IMAGE_MAX_BYTES / 1024 / 1024} MiB (save a smaller copy)`);
+  const reference: Record<string, unknown> = { data: readFileSync(path).toString('base64'), name: basename(path), ...extras };
+  return Object.fromEntries(Object.entries(reference).filter(([, v]) => v !== undefined));
+}
+
 /** The fields the options set (only those given), in the shape of the shared RunRequest. */
 export function runFieldsFromOptions(values: Record<string, unknown>): Record<string, unknown> {
   const fields: Record<string, unknown> = {
+    referenceImage: referenceImageOption(values),
     prompt: values.prompt,
     negativePrompt: values.negative,
     method: values.method,

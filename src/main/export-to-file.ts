@@ -1,3 +1,4 @@
+import { runSubject } from '../shared/runs';
 import { extname, join } from 'node:path';
 import type { ExportToFileResult } from '../shared/exports';
 import type { StudioParsedRequest } from '../shared/studio-api';
@@ -28,7 +29,7 @@ export function exportToFileHandler(store: KilnStore, chooseSavePath: ChooseSave
     if (!snapshot) throw new KilnError('not-found', `run ${run.id.slice(0, 8)} has no snapshot yet; nothing to export`);
     const format = findExportFormat(request.format);
     parseExportOptions(format, request.options);
-    const fileName = exportFileName(run.prompt, run.method, snapshot.iteration, format.extension);
+    const fileName = exportFileName(runSubject(run), run.method, snapshot.iteration, format.extension);
     const chosen = await chooseSavePath({
       title: `Export ${format.title}`,
       defaultPath: join(defaultFolder, fileName),

@@ -11,7 +11,7 @@ export function assertRemoteMayCall(method: string, body: unknown, isKnownModel:
   }
   const request = (body ?? {}) as Record<string, unknown>;
   const nested = (key: string) => (request[key] && typeof request[key] === 'object' ? (request[key] as Record<string, unknown>).model : undefined);
-  const model = method === 'prompts.check' ? request.model : method === 'runs.start' ? nested('request') : method === 'runs.branch' ? nested('overrides') : undefined;
+  const model = method === 'prompts.check' || method === 'references.preview' ? request.model : method === 'runs.start' ? nested('request') : method === 'runs.branch' ? nested('overrides') : undefined;
   if (typeof model === 'string' && !isKnownModel(model)) {
     throw new KilnError('forbidden', `from another machine, a model must be one of the studio's models (models.list), not a folder path`);
   }

@@ -13,12 +13,16 @@ import { carriesToken, serveTokenPath } from './serve-token';
 import { serveStatic } from './static-files';
 import { isBlobHash } from '../core/store/blob-store';
 import { handleFarmRequest, isFarmPath, type FarmEndpoint } from './farm-routes';
+import { REFERENCE_IMAGE_MAX_BYTES } from '../shared/runs';
 
 export const API_PREFIX = '/api/call/';
 export const EVENTS_PATH = '/api/events';
 /** GET /api/blobs/<sha256>: snapshot payloads and thumbnails for the renderer (content-addressed, so cacheable forever). */
 export const BLOBS_PREFIX = '/api/blobs/';
 const MAX_BODY_BYTES = 1 << 20;
+/** Runs (and reference previews) may carry a reference photo in base64 (4/3 of its bytes) besides their settings. */
+const MAX_IMAGE_BODY_BYTES = Math.ceil(REFERENCE_IMAGE_MAX_BYTES / 3) * 4 + MAX_BODY_BYTES;
+const IMAGE_METHODS: ReadonlySet<string> = new Set(['runs.start', 'runs.branch', 'references.preview']);
 /** About two live-splat events at 50k Gaussians (a live mesh of 20k faces is under 1 MiB). */
 const LIVE_MODEL_BACKLOG_BYTES = 8 << 20;
 
@@ -42,12 +46,12 @@ export interface RunningStudioServer {
   close(): Promise<void>;
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new KilnError('invalid-request', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+    if (size > limit) throw new KilnError('invalid-request', `request body exceeds ${limit} bytes`);
     chunks.push(chunk);
   }
   let text: string;
@@ -120,18 +124,18 @@ export async function startStudioServer(
       if (!path.startsWith(API_PREFIX) || req.method !== 'POST') {
         return sendJson(res, 405, { error: { code: 'invalid-request', message: `use POST ${API_PREFIX}<method>` } });
       }
-      let body: unknown;
-      try {
-        body = await readJsonBody(req);
-      } catch (err) {
-        const wire = toWireError(err);
-        return sendJson(res, statusForError(wire.code), { error: wire });
-      }
       let method: string;
       try {
         method = decodeURIComponent(path.slice(API_PREFIX.length));
       } catch {
         return sendJson(res, 400, { error: { code: 'invalid-request', message: 'malformed escape in the method name' } });
+      }
+      let body: unknown;
+      try {
+        body = await readJsonBody(req, IMAGE_METHODS.has(method) ? MAX_IMAGE_BODY_BYTES : MAX_BODY_BYTES);
+      } catch (err) {
+        const wire = toWireError(err);
+        return sendJson(res, statusForError(wire.code), { error: wire });
       }
       if (!isLoopbackHost(req.socket.remoteAddress ?? '')) {
         try {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Model ids of the built-in demo priors, always listed. */
-export const BUILT_IN_MODEL_IDS = ['demo', 'demo-latent'] as const;
+export const BUILT_IN_MODEL_IDS = ['demo', 'demo-latent', 'demo-view'] as const;
 
 export const ModelId = z.string().trim().min(1, { message: 'model id must not be empty' }).max(200);
 
@@ -28,6 +28,8 @@ export const PromptCheckRequest = z
     model: ModelId,
     prompt: z.string().max(1000),
     negativePrompt: z.string().max(1000).optional(),
+    /** The run has a reference image: the model must be view-conditioned, and the prompt is an optional caption. */
+    image: z.boolean().default(false),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BlobHash } from './blobs';
 import { ProjectId } from './projects';
 
 /** The distillation methods a run can use (core/distill/registry.ts registers one definition for each name). */
@@ -62,6 +63,67 @@ export const RunId = z.string().uuid({ message: 'run id must be a UUID' });
 
 const Prompt = z.string().trim().min(1, { message: 'the prompt must not be empty' }).max(1000, { message: 'the prompt must be at most 1000 characters' });
 
+/** The largest reference photo a run takes (its file's bytes; base64 in JSON is 4/3 of that). */
+export const REFERENCE_IMAGE_MAX_BYTES = 16 * 1024 * 1024;
+const BASE64_MAX_CHARS = Math.ceil(REFERENCE_IMAGE_MAX_BYTES / 3) * 4;
+/** A reference photo's file bytes in base64. */
+const ReferenceImageData = z
+  .string()
+  .max(BASE64_MAX_CHARS, { message: `the reference image must be at most ${REFERENCE_IMAGE_MAX_BYTES / 1024 / 1024} MiB` })
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'the reference image data must be base64' });
+
+/**
+ * The reference photo of an image run (docs/reference-images.md, "Image runs"): the file's bytes in base64 (PNG,
+ * JPEG or WebP, at most 16 MiB) or a photo already in the Kiln home's blob store (a run's `referenceImage.blob`:
+ * branches carry it this way), and the camera it is taken to be seen from. By convention the reference camera looks
+ * from azimuth 0 (the object's front, +Z); its elevation defaults to 0° and its distance and field of view to the
+ * model's training cameras. `settings` adjust the cut-out and framing (the size and the background are the prior's).
+ */
+const ReferenceImageFields = z
+  .object({
+    data: ReferenceImageData.optional(),
+    blob: BlobHash.optional(),
+    /** The file name, shown in the run list and in errors ("photo.png"). */
+    name: z.string().trim().min(1).max(255).default('reference image'),
+    elevationDeg: z.number().min(-89).max(89).default(0),
+    fovYDeg: z.number().gt(0).lt(180).optional(),
+    radiusM: z.number().positive().max(1000).optional(),
+    settings: z
+      .object({
+        borderRatio: z.number().min(0).max(0.9).optional(),
+        recentre: z.boolean().optional(),
+        foregroundThreshold: z.number().gt(0).max(1.8).optional(),
+        maxHoleFraction: z.number().min(0).max(1).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+export const ReferenceImageRequest = ReferenceImageFields.refine((r) => (r.data === undefined) !== (r.blob === undefined), {
+  message: 'give the reference image as either `data` (base64 bytes) or `blob` (a stored image), not both or neither',
+});
+export type ReferenceImageRequest = z.input<typeof ReferenceImageRequest>;
+
+/**
+ * What the studio's reference-image panel asks before Generate: the photo cut out and framed with these settings,
+ * as the model would take it (references.preview).
+ */
+export const ReferencePreviewRequest = ReferenceImageFields.pick({ name: true, settings: true })
+  .extend({ data: ReferenceImageData, model: z.string().min(1).optional() })
+  .strict();
+
+export const ReferencePreview = z.object({
+  /** The cut-out, framed (RGBA PNG, the mask as alpha), and the mask alone (grey PNG), as data URLs. */
+  cutout: z.string().startsWith('data:image/png;base64,'),
+  mask: z.string().startsWith('data:image/png;base64,'),
+  maskSource: z.enum(['alpha', 'segmentation-pack', 'built-in']),
+  warnings: z.array(z.string()),
+  /** The photo's own size in pixels, upright. */
+  width: z.number().int(),
+  height: z.number().int(),
+});
+export type ReferencePreview = z.infer<typeof ReferencePreview>;
+
 /**
  * What an artist asks for. A preset fills in the stages and their budget (iterations, Gaussians, batch, schedule);
  * any field given here overrides it: `stages` replaces the preset's stage list, and the run-wide fields (method,
@@ -69,14 +131,20 @@ const Prompt = z.string().trim().min(1, { message: 'the prompt must not be empty
  * maxGaussians and training are shorthand for the settings of the Gaussian stages. Method and representation
  * settings are checked against their own schemas in the engine.
  */
-export const RunRequest = z
+export const RunRequestFields = z
   .object({
-    prompt: Prompt,
+    /** What to make; optional when a reference image is given (then a caption for methods with a text teacher). */
+    prompt: Prompt.optional(),
+    /** Condition the run on a photo (a view-conditioned model: "demo-view" by default). */
+    referenceImage: ReferenceImageRequest.optional(),
     negativePrompt: z.string().max(1000).default(''),
     method: MethodName.default('vdm'),
     preset: PresetName.default('balanced'),
-    /** A model's id from models.list: "demo" (pixel demo prior), "demo-latent", or the folder of an ONNX model pack. */
-    model: z.string().min(1).default('demo'),
+    /**
+     * A model's id from models.list: "demo" (pixel demo prior), "demo-latent", "demo-view" (view-conditioned), or the
+     * folder of an ONNX model pack; "demo" for text runs and "demo-view" for image runs when omitted.
+     */
+    model: z.string().min(1).optional(),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
     iterations: z.number().int().min(1).max(100_000).optional(),
     /** Render size in pixels (square); the model's native size when omitted. */
@@ -93,6 +161,11 @@ export const RunRequest = z
     stages: StageList.optional(),
   })
   .strict();
+/** A run request as a whole: its fields, and at least one of a prompt and a reference image. */
+export const RunRequest = RunRequestFields.refine((r) => r.prompt !== undefined || r.referenceImage !== undefined, {
+    message: 'give a prompt, a reference image, or both',
+    path: ['prompt'],
+  });
 export type RunRequest = z.input<typeof RunRequest>;
 export type ParsedRunRequest = z.output<typeof RunRequest>;
 
@@ -110,7 +183,10 @@ export const Run = z.object({
   name: z.string(),
   status: RunStatus,
   method: z.string(),
-  prompt: z.string(),
+  /** Null for a run conditioned on a reference image alone. */
+  prompt: z.string().nullable(),
+  /** The reference photo of an image run: its original file in the blob store and its name. */
+  referenceImage: z.object({ blob: BlobHash, name: z.string() }).nullable(),
   seed: z.number().int(),
   targetIterations: z.number().int(),
   /** Iteration of the newest committed snapshot (0 before the first). */
@@ -126,6 +202,12 @@ export const Run = z.object({
   worker: z.string().nullable().optional(),
 });
 export type Run = z.infer<typeof Run>;
+
+/** How a run is named in lists and messages: its prompt, or its reference photo's name. */
+export function runSubject(run: Pick<Run, 'prompt' | 'referenceImage'>): string {
+  if (run.prompt !== null && run.referenceImage) return `${run.prompt} (from ${run.referenceImage.name})`;
+  return run.prompt ?? `from ${run.referenceImage?.name ?? 'an image'}`;
+}
 
 export const Snapshot = z.object({
   runId: RunId,

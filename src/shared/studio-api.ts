@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EngineInfo } from './engine-info';
 import type { StudioEvent } from './events';
 import { Project, ProjectId, ProjectName } from './projects';
-import { Run, RUN_NAME_MAX, RunId, RunPlace, RunRequest, Snapshot } from './runs';
+import { ReferencePreview, ReferencePreviewRequest, Run, RUN_NAME_MAX, RunId, RunPlace, RunRequest, RunRequestFields, Snapshot } from './runs';
 import { ExportFormatInfo, MethodInfo } from './catalog';
 import { ExportRequest, ExportResult, ExportToFileResult } from './exports';
 import { AddModelFromDialogResult, ModelId, ModelInfo, PromptCheck, PromptCheckRequest } from './models';
@@ -35,13 +35,15 @@ export const studioMethods = {
   'runs.timeline': { request: z.object({ runId: RunId }).strict(), response: z.array(Snapshot) },
   /** A new run from a snapshot of another, with overrides of its request (method, prompt, seed, settings). */
   'runs.branch': {
-    request: z.object({ runId: RunId, iteration: z.number().int().min(0), overrides: RunRequest.partial().default({}), name: z.string().max(RUN_NAME_MAX).optional() }).strict(),
+    request: z.object({ runId: RunId, iteration: z.number().int().min(0), overrides: RunRequestFields.partial().default({}), name: z.string().max(RUN_NAME_MAX).optional() }).strict(),
     response: Run,
   },
   /** Every distillation method with its settings schema (JSON Schema) and what each preset sets. */
   'methods.list': { request: z.object({}).strict(), response: z.array(MethodInfo) },
   /** Token count and problems of a prompt for a model, without loading the model's networks. */
   'prompts.check': { request: PromptCheckRequest, response: PromptCheck },
+  /** A reference photo cut out and framed as a run on `model` (demo-view by default) would take it; nothing is stored. */
+  'references.preview': { request: ReferencePreviewRequest, response: ReferencePreview },
   /** The built-in demo priors and the registered model packs (each re-validated). */
   'models.list': { request: z.object({}).strict(), response: z.array(ModelInfo) },
   /** Registers a model pack folder after validating it ('model-pack' error naming the file and the problem). */

@@ -8,6 +8,10 @@ import type { StudioEvent } from '../../src/shared/events';
 import { IPC_CALL } from '../../src/shared/ipc-channels';
 import { Project } from '../../src/shared/projects';
 import { makeTempHome } from '../helpers/temp-home';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ChildEngineLauncher } from '../../src/server/child-engine-launcher';
+import type { Run } from '../../src/shared/runs';
 
 const APP_URL = 'file:///app/index.html';
 
@@ -153,4 +157,37 @@ describe('registerStudioIpc', () => {
     expect(malformed).toMatchObject({ ok: false, error: { message: expect.stringMatching(/untrusted frame/) } });
     expect(service.projects.list()).toEqual([]);
   });
+
+  it('carries an image run: the photo as base64, run by an engine process, the photo stored with the run', async () => {
+    const temp = makeTempHome('kiln-ipc-image-');
+    const withEngine = new StudioService(temp.home, {}, new ChildEngineLauncher());
+    const finished = new Promise<Run>((resolve) =>
+      withEngine.events.subscribe((event) => {
+        if (event.type === 'run.finished') resolve(event.run);
+      }),
+    );
+    const original = service;
+    try {
+      service = withEngine;
+      const listener = register();
+      const project = await invoke(listener, APP_URL, 'projects.create', { name: 'Photos' });
+      if (!project.ok) throw new Error('no project');
+      const photo = readFileSync(join(__dirname, '../../resources/reference-samples/torus-cutout.png'));
+      const referenceImage = { data: photo.toString('base64'), name: 'torus-cutout.png', elevationDeg: 15 };
+      const request = { referenceImage, method: 'sds', iterations: 3, batchSize: 1, initialGaussians: 200 };
+      const started = await invoke(listener, APP_URL, 'runs.start', { projectId: (project.result as Project).id, request });
+      expect(started.ok, JSON.stringify(started)).toBe(true);
+      const run = (started as { result: Run }).result;
+      expect([run.prompt, run.referenceImage?.name]).toEqual([null, 'torus-cutout.png']);
+      expect((await finished).status).toBe('completed');
+      expect(withEngine.store.blobs.read(run.referenceImage!.blob).equals(photo)).toBe(true);
+      const damaged = await invoke(listener, APP_URL, 'runs.start', { projectId: (project.result as Project).id, request: { referenceImage: { data: photo.subarray(0, 300).toString('base64'), name: 'cut.png' } } });
+      expect(damaged).toMatchObject({ ok: false, error: { code: 'invalid-image' } });
+      expect(withEngine.store.runs.listRuns().length).toBe(1);
+    } finally {
+      await withEngine.shutdown();
+      service = original;
+      temp.cleanup();
+    }
+  }, 120_000);
 });

@@ -58,7 +58,7 @@ function recordingHandlers(): { handlers: StudioHandlers; calls: Array<{ method:
         [
           'runs.list', 'runs.get', 'runs.start', 'runs.stop', 'runs.resume', 'runs.timeline', 'runs.branch', 'runs.export',
           'runs.exportToFile', 'methods.list', 'prompts.check', 'models.list', 'models.add', 'models.remove',
-          'exports.formats', 'snapshots.payload',
+          'exports.formats', 'snapshots.payload', 'references.preview',
         ] as const
       ).map((method) => [
         method,
@@ -271,7 +271,7 @@ describe('the studio UI requests', () => {
   });
 
   it('checks model and prompt requests', () => {
-    expect(parseRequest('prompts.check', { model: 'demo', prompt: '' })).toEqual({ model: 'demo', prompt: '' });
+    expect(parseRequest('prompts.check', { model: 'demo', prompt: '' })).toEqual({ model: 'demo', prompt: '', image: false });
     expect(thrownBy(() => parseRequest('prompts.check', { model: '', prompt: 'a mug' })).message).toContain('model');
     expect(thrownBy(() => parseRequest('prompts.check', { model: 'demo', prompt: 'x'.repeat(1001) })).message).toContain('prompt');
     expect(thrownBy(() => parseRequest('models.add', { path: '  ' })).message).toContain('path must not be empty');

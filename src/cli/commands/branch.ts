@@ -1,4 +1,5 @@
 import { KilnError } from '../../shared/errors';
+import { storeReferenceImage } from '../../core/pipeline/reference-intake';
 import { createBranch } from '../../core/pipeline/run-control';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { openKilnStore } from '../../core/store/kiln-store';
@@ -25,7 +26,9 @@ The branch starts from the snapshot exactly as stored and runs its own schedule;
     const store = openKilnStore(resolveKilnHome(values.home as string | undefined, io.env));
     try {
       const parent = store.runs.findRun(id);
-      const run = createBranch(store.runs, parent.id, at, fields, name);
+      const { request, warnings } = await storeReferenceImage(store.blobs, fields);
+      for (const warning of warnings) io.err(`warning: ${warning}\n`);
+      const run = createBranch(store.runs, parent.id, at, request, name);
       const done = await executeWithProgress(store, run, execution, io);
       io.out(values.json ? JSON.stringify(done) + '\n' : runSummary(done) + '\n');
       return done.status === 'completed' ? 0 : 130;

@@ -1,6 +1,7 @@
 import { KilnError } from '../../shared/errors';
 import { exportFormatForPath } from '../../core/export/formats';
 import { exportRunSnapshot } from '../../core/pipeline/export-run';
+import { storeReferenceImage } from '../../core/pipeline/reference-intake';
 import { createRun } from '../../core/pipeline/run-control';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { openKilnStore } from '../../core/store/kiln-store';
@@ -11,12 +12,14 @@ import { DEFAULT_PROJECT, jsonObjectOption, projectNamed, RUN_OPTIONS, RUN_OPTIO
 
 export const generateCommand: Command = {
   name: 'generate',
-  summary: 'Turn a prompt into 3D Gaussians by score distillation (the demo prior by default).',
-  usage: `kiln generate --prompt TEXT ${RUN_OPTIONS_USAGE}
+  summary: 'Turn a prompt or a photo into 3D Gaussians by score distillation (the demo priors by default).',
+  usage: `kiln generate --prompt TEXT | --image FILE ${RUN_OPTIONS_USAGE}
               [--project NAME] [--name NAME] [--out FILE.ply|.spz|.glb [--options JSON]] [--json] [--home DIR]
               [--server http://HOST:PORT [--detach]]
 
 The method defaults to VDM (the method benchmark's best on the demo prior) and the preset to balanced.
+With --image the run is conditioned on the photo (the view-conditioned demo prior, demo-view, unless --model names
+a view-conditioned pack); it is checked, cut out and framed before anything is recorded.
 --out exports the final snapshot (format from the extension; see "kiln export --help").
 Runs in this process with a progress bar; Ctrl-C stops after the current iteration and "kiln resume RUN" continues.
 The project (default "${DEFAULT_PROJECT}") is created if it does not exist.
@@ -24,7 +27,9 @@ The project (default "${DEFAULT_PROJECT}") is created if it does not exist.
 prints the run id and returns at once (a network studio wants its access token in KILN_SERVE_TOKEN).`,
   options: { ...RUN_OPTIONS, project: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, options: { type: 'string' }, server: { type: 'string' }, detach: { type: 'boolean' }, ...HOME_OPTION, ...JSON_OPTION },
   async run({ values }, io) {
-    if (values.prompt === undefined) throw new KilnError('invalid-request', 'give a prompt: kiln generate --prompt "a snowman"');
+    if (values.prompt === undefined && values.image === undefined) {
+      throw new KilnError('invalid-request', 'give a prompt or a photo: kiln generate --prompt "a snowman", or kiln generate --image photo.png');
+    }
     // Every option is checked before anything is recorded: a refused option leaves no run and no project behind.
     const fields = runFieldsFromOptions(values);
     if (values.server !== undefined) {
@@ -42,8 +47,11 @@ prints the run id and returns at once (a network studio wants its access token i
     const exportOptions = jsonObjectOption(values, 'options');
     const store = openKilnStore(resolveKilnHome(values.home as string | undefined, io.env));
     try {
+      // The photo is checked before any row is written (a damaged one leaves no run and no project).
+      const { request, warnings } = await storeReferenceImage(store.blobs, fields);
+      for (const warning of warnings) io.err(`warning: ${warning}\n`);
       // One transaction: a request the run config refuses does not leave a newly created project behind.
-      const run = store.db.transaction(() => createRun(store.runs, projectNamed(store, projectName).id, fields, name)).immediate();
+      const run = store.db.transaction(() => createRun(store.runs, projectNamed(store, projectName).id, request, name)).immediate();
       const done = await executeWithProgress(store, run, execution, io);
       const exported = out !== undefined && done.status === 'completed' ? await exportRunSnapshot(store, { runId: done.id, path: out, options: exportOptions }) : undefined;
       io.out(values.json ? JSON.stringify({ ...done, export: exported }) + '\n' : runSummary(done) + '\n');

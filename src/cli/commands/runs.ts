@@ -1,3 +1,4 @@
+import { runSubject } from '../../shared/runs';
 import { KilnError } from '../../shared/errors';
 import { liveStatus } from '../../core/pipeline/run-control';
 import { resolveKilnHome } from '../../core/store/kiln-home';
@@ -15,7 +16,7 @@ function table(runs: (RunRecord & { live: string })[]): string {
     r.method,
     r.parentRunId ? `${r.parentRunId.slice(0, 8)}@${r.parentIteration}` : '',
     r.createdAt.slice(0, 19).replace('T', ' '),
-    `"${r.prompt}"`,
+    `"${runSubject(r)}"`,
   ]);
   const head = ['RUN', 'STATUS', 'ITER', 'METHOD', 'BRANCH OF', 'CREATED', 'PROMPT'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -41,7 +42,7 @@ export const runsCommand: Command = {
         if (values.json) {
           io.out(JSON.stringify({ ...run, status: liveStatus(run), snapshots }, null, 2) + '\n');
         } else {
-          io.out(`${run.id}  ${liveStatus(run)}  "${run.prompt}"  ${run.method}  seed ${run.seed}\n`);
+          io.out(`${run.id}  ${liveStatus(run)}  "${runSubject(run)}"  ${run.method}  seed ${run.seed}\n`);
           if (run.error) io.out(`error: ${run.error}\n`);
           io.out(`snapshots: ${snapshots.map((s) => s.iteration).join(' ')}\n`);
         }

@@ -15,6 +15,11 @@ export type CameraDistribution = z.infer<typeof CameraDistribution>;
 /** `kiln.json`: what the diffusers layout does not say about a pack. Every field is optional. */
 export const KilnManifest = z.object({
   kind: z.enum(['text-to-image', 'view-conditioned']).default('text-to-image'),
+  /**
+   * View-conditioned packs: the pose vector the model was trained with (docs/reference-images.md#pose-embedding);
+   * `zero123` when absent (Zero-1-to-3, Zero123-XL, Kiln's demo view pack).
+   */
+  poseConvention: PoseConvention.optional(),
   /** Native image resolution in pixels (square). */
   resolution: z.number().int().positive().optional(),
   /** The VAE's latent scaling factor (SD 1.x: 0.18215); overrides vae_decoder/config.json. */
@@ -34,8 +39,6 @@ export const KilnManifest = z.object({
   cfg: z.boolean().optional(),
   /** TSM's pixel-wise clip threshold for this pack (its gradients' scale differs from pack to pack). */
   tsmPixelClipThreshold: z.number().positive().optional(),
-  /** View-conditioned packs: the pose vector the UNet was trained with (pose-embedding.ts); Zero-1-to-3's when absent. */
-  poseConvention: PoseConvention.optional(),
   prompts: z.array(z.string()).default([]),
   /** Set by Kiln's demo-prior builder: what it built and from which parameters (for the build cache). */
   demo: z

@@ -81,8 +81,8 @@ async function teacherGradient(images: Float32Array, call: TeacherCall, weight: 
   return { z, g: epsHat.map((e, k) => w * (e - eps[k]!)), x0: predictX0(xt, epsHat, alphaBar), unetCalls: 1 };
 }
 
-function referenceAzimuth(ctx: { referenceView?: { azimuthDeg: number } }): number {
-  return ctx.referenceView?.azimuthDeg ?? 0;
+function referenceAzimuth(ctx: { referenceCamera?: { azimuthDeg: number } }): number {
+  return ctx.referenceCamera?.azimuthDeg ?? 0;
 }
 
 /** DTC123: annealed time-step curriculum, view-conditioned teacher, Janus de-biasing, a text teacher at small t. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Conditioning, Prior } from '../diffusion/prior';
 import type { OrbitView } from '../diffusion/pose-embedding';
+import type { Conditioning, Prior } from '../diffusion/prior';
 import type { Rng } from '../random/rng';
 import type { ReferenceSupervision } from './shared/reference-losses';
 
@@ -66,10 +66,11 @@ export interface MethodContext<S> {
   prompt?: string;
   negativePrompt?: string;
   /**
-   * Image-conditioned runs: the orbit pose of the reference camera. With a view-conditioned prior, every rendered
-   * view is then conditioned on its pose relative to it (shared/view-conditioning.ts).
+   * Image runs: the camera the reference photo is taken to be seen from (azimuth 0 by convention). With a
+   * view-conditioned prior, `conditioning` holds the reference; each rendered view is asked for with its pose
+   * relative to this camera (shared/view-conditioning.ts).
    */
-  referenceView?: OrbitView;
+  referenceCamera?: OrbitView;
   /** DTC123's second teacher: a text-to-image prior and its caption's conditioning, for colour at small t. */
   textTeacher?: TextTeacher;
 }

@@ -39,11 +39,11 @@ export class FarmIntake {
     return { run, latest, parent };
   }
 
-  /** A blob of this run's snapshots or of the snapshot it branched from; nothing else in the home. */
+  /** A blob of this run's snapshots, of the snapshot it branched from, or its reference photo; nothing else in the home. */
   readBlob(runId: string, hash: string): Uint8Array {
     const point = this.resumePoint(runId);
     const own = this.store.runs.listSnapshots(runId).some((s) => [s.payloadBlob, s.checkpointBlob, s.thumbnailBlob].includes(hash));
-    if (!own && point.parent?.payloadBlob !== hash) throw new KilnError('not-found', `run ${runId.slice(0, 8)} has no blob ${hash.slice(0, 12)}…`);
+    if (!own && point.parent?.payloadBlob !== hash && point.run.referenceImage?.blob !== hash) throw new KilnError('not-found', `run ${runId.slice(0, 8)} has no blob ${hash.slice(0, 12)}…`);
     return this.store.blobs.read(hash);
   }
 

@@ -28,7 +28,9 @@ export const ResumePoint = z.object({
     name: z.string(),
     status: RunStatus,
     method: z.string(),
-    prompt: z.string(),
+    prompt: z.string().nullable(),
+    /** An image run's reference photo (its original bytes, a blob the worker fetches before it starts). */
+    referenceImage: z.object({ blob: Hash, name: z.string() }).nullable(),
     seed: z.number().int(),
     targetIterations: z.number().int(),
     lastIteration: z.number().int(),

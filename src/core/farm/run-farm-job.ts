@@ -98,6 +98,7 @@ function checkJob(data: FarmJobData, settings: WorkerSettings): string {
 async function fetchStartingBlobs(point: ResumePoint, client: StudioClient, blobs: BlobStore): Promise<SnapshotRecord[]> {
   const known = [point.parent, point.latest].filter((s): s is NonNullable<typeof s> => s !== null);
   const needed = point.latest?.checkpointBlob ? [point.latest.checkpointBlob, point.latest.payloadBlob] : point.parent ? [point.parent.payloadBlob] : [];
+  if (point.run.referenceImage) needed.push(point.run.referenceImage.blob);
   for (const hash of needed) blobs.put(await client.getBlob(hash));
   return known;
 }

@@ -9,7 +9,8 @@ import type { SnapshotPayload } from '../scene/representation';
 import type { BlobStore } from '../store/blob-store';
 import type { RunRecord, RunRepository, SnapshotRecord } from '../store/run-repository';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint';
-import { checkModelAndPrompts, openRunPrior, trainingSampler } from './open-run-prior';
+import { checkModelAndConditioning, openRunPrior, trainingSampler } from './open-run-prior';
+import { conditionOnReference, type ImageConditioning } from './reference-conditioning';
 import { isSnapshotIteration, ResolvedRunConfig, stageStart, totalIterations } from './run-config';
 import { runStage } from './stage-runner';
 import { openStage, type StageSession } from './stage-session';
@@ -72,6 +73,8 @@ interface RunSession {
   config: ResolvedRunConfig;
   prior: Prior;
   conditioning: Conditioning;
+  /** Image runs: the reference camera and photo. */
+  image?: Omit<ImageConditioning, 'conditioning'>;
   sampler: OrbitSamplerSettings;
   background: [number, number, number];
 }
@@ -113,14 +116,19 @@ export async function executeRun(env: RunEnvironment, runId: string, hooks: RunH
 async function openRun(env: RunEnvironment, runId: string): Promise<RunSession> {
   const run = env.runs.getRun(runId);
   const config = ResolvedRunConfig.parse(run.config);
-  checkModelAndPrompts(config.model, config.prompt, config.negativePrompt);
+  checkModelAndConditioning({ ...config, image: config.reference !== null });
   const prior = await openRunPrior(env.home, config.model, env.threads, env.executionProvider);
   try {
     if (config.resolution !== null && config.resolution !== prior.imageSize) {
       throw new KilnError('invalid-request', `this model works at ${prior.imageSize}×${prior.imageSize} pixels; set the resolution to ${prior.imageSize} or leave it out`);
     }
-    const conditioning = await prior.encodeText(config.prompt, config.negativePrompt);
-    return { run, config, prior, conditioning, sampler: trainingSampler(prior), background: priorBackground(prior) };
+    const background = priorBackground(prior);
+    const session = { run, config, prior, sampler: trainingSampler(prior), background };
+    if (config.reference) {
+      const { conditioning, ...image } = await conditionOnReference(prior, env.blobs.read(config.reference.blob), config.reference, background);
+      return { ...session, conditioning, image };
+    }
+    return { ...session, conditioning: await prior.encodeText(config.prompt ?? '', config.negativePrompt) };
   } catch (err) {
     await prior.close();
     throw err;
@@ -169,8 +177,9 @@ async function optimise(env: RunEnvironment, s: RunSession, hooks: RunHooks): Pr
     const stage = openStage({
       prior: s.prior,
       conditioning: s.conditioning,
-      prompt: config.prompt,
+      prompt: config.prompt ?? undefined,
       negativePrompt: config.negativePrompt,
+      referenceCamera: s.image?.referenceCamera,
       seed: config.seed,
       index,
       stage: config.stages[index]!,
@@ -186,6 +195,7 @@ async function optimise(env: RunEnvironment, s: RunSession, hooks: RunHooks): Pr
       startIteration: resumed ? resumed.iteration - offset : 0,
       sampler: s.sampler,
       background: s.background,
+      reference: s.image?.reference,
       onIteration: ({ iteration, result, size }) => {
         stop = hooks.stopRequested?.() ?? null;
         const runIteration = offset + iteration;

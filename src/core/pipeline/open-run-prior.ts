@@ -4,12 +4,47 @@ import { KilnError } from '../../shared/errors';
 import { ensureDemoPack } from '../diffusion/demo/build-demo-pack';
 import { checkDemoPrompt } from '../diffusion/demo/prompt-check';
 import { describePack } from '../diffusion/model-pack';
-import { openPrior, type Prior } from '../diffusion/prior';
+import { DemoPackParams } from '../diffusion/demo/demo-params';
+import { openPrior, type Prior, type PriorKind } from '../diffusion/prior';
 import type { SessionSettings } from '../diffusion/session-settings';
 import { OrbitSamplerSettings } from '../scene/cameras/orbit-sampler';
 
 /** The built-in demo priors a run's `model` can name, and the demo pack each one builds. */
-export const DEMO_MODELS = { demo: 'pixel', 'demo-latent': 'latent' } as const;
+export const DEMO_MODELS = { demo: 'pixel', 'demo-latent': 'latent', 'demo-view': 'view' } as const;
+
+/** The model a request without one runs on: the text demo prior, or for an image run the view-conditioned one. */
+export function defaultModel(hasReferenceImage: boolean): keyof typeof DEMO_MODELS {
+  return hasReferenceImage ? 'demo-view' : 'demo';
+}
+
+/** Training cameras of packs whose kiln.json has none (plain Stable Diffusion exports): threestudio's orbit. */
+const DEFAULT_ORBIT = { radiusM: 2.5, fovYDeg: 40 } as const;
+
+/** What a run needs to know about its model before opening it (nothing is built or loaded). */
+export interface ModelFacts {
+  kind: PriorKind;
+  imageSize: number;
+  /** Distance and vertical field of view of the cameras it was trained with. */
+  radiusM: number;
+  fovYDeg: number;
+  /**
+   * Whether a reference photo is recentred to the border ratio by default (docs/reference-images.md, "Framing"):
+   * yes for real view-conditioned packs (the Zero-1-to-3 family was trained on recentred renders); no for the demo
+   * view prior, whose training images are framed by its own camera, as the sample photos are.
+   */
+  recentreReference: boolean;
+}
+
+export function modelFacts(model: string): ModelFacts {
+  if (isDemoModel(model)) {
+    const params = DemoPackParams.parse({ kind: DEMO_MODELS[model] });
+    const { radiusM, fovYDeg } = params.camera;
+    return { kind: params.kind === 'view' ? 'view-conditioned' : 'text-to-image', imageSize: params.imageSize, radiusM, fovYDeg, recentreReference: false };
+  }
+  const pack = describePack(resolve(model));
+  const camera = pack.manifest.camera ?? DEFAULT_ORBIT;
+  return { kind: pack.manifest.kind, imageSize: pack.imageSize, radiusM: camera.radiusM, fovYDeg: camera.fovYDeg, recentreReference: true };
+}
 
 export function isDemoModel(model: string): model is keyof typeof DEMO_MODELS {
   return Object.prototype.hasOwnProperty.call(DEMO_MODELS, model);
@@ -25,16 +60,31 @@ export function modelPackDir(home: string, model: string): string {
   return dir;
 }
 
+/** What a run is conditioned on, as the model check needs it. */
+export interface RunConditioningInput {
+  model: string;
+  prompt: string | null;
+  negativePrompt: string;
+  /** Whether the run has a reference image. */
+  image: boolean;
+}
+
 /**
- * Checks, before any run is recorded, that the model can be used: a pack folder must pass the layout checks, and
- * the demo prior must know the prompts' words.
+ * Checks, before any run is recorded, that the model can be used: a pack folder must pass the layout checks, its
+ * kind must match the conditioning (a view-conditioned model takes a reference image, a text-to-image model a
+ * prompt), and the text demo prior must know the prompts' words. The prompt of an image run is a caption for
+ * methods with a text teacher; a view-conditioned model does not read it.
  */
-export function checkModelAndPrompts(model: string, prompt: string, negativePrompt: string): void {
-  if (!isDemoModel(model)) {
-    describePack(resolve(model));
-    return;
+export function checkModelAndConditioning({ model, prompt, negativePrompt, image }: RunConditioningInput): void {
+  const { kind } = modelFacts(model);
+  if (image && kind !== 'view-conditioned') {
+    throw new KilnError('invalid-request', `${model} is a text-to-image model and cannot be conditioned on an image; leave the model out (the view-conditioned demo prior, demo-view) or give a view-conditioned pack`);
   }
-  checkDemoPrompt(prompt);
+  if (!image && kind === 'view-conditioned') {
+    throw new KilnError('invalid-request', `${model} is a view-conditioned (image-to-3D) model: it takes a reference image (kiln generate --image photo.png), not a prompt alone`);
+  }
+  if (image || !isDemoModel(model)) return;
+  checkDemoPrompt(prompt ?? '');
   if (negativePrompt.trim()) checkDemoPrompt(negativePrompt, 'negative prompt');
 }
 
@@ -49,9 +99,10 @@ export function openRunPrior(home: string, model: string, threads: number, execu
  */
 export function trainingSampler(prior: Prior): OrbitSamplerSettings {
   const cam = prior.camera;
+  const { radiusM, fovYDeg } = cam ?? DEFAULT_ORBIT;
   return OrbitSamplerSettings.parse({
-    radiusM: cam ? [cam.radiusM, cam.radiusM] : [2.5, 2.5],
-    fovYDeg: cam ? [cam.fovYDeg, cam.fovYDeg] : [40, 40],
+    radiusM: [radiusM, radiusM],
+    fovYDeg: [fovYDeg, fovYDeg],
     elevationDeg: cam?.elevationRangeDeg ?? [-10, 45],
     azimuthDeg: cam?.azimuthRangeDeg ?? [-180, 180],
     width: prior.imageSize,

@@ -6,6 +6,8 @@ import { formatZodIssues } from '../../shared/zod-issues';
 import { representationByName } from '../scene/registry';
 import { GaussianTrainingSettings } from '../scene/gaussians/training-settings';
 import { presetStageOf, presetStages } from './presets';
+import { ReferenceImageSettings } from '../../shared/reference-image-settings';
+import { defaultModel, modelFacts } from './open-run-prior';
 
 /** Snapshot spacing: about 25 over a stage, at least every iteration. */
 export function defaultSnapshotEvery(iterations: number): number {
@@ -25,9 +27,25 @@ export const ResolvedStage = z.object({
 });
 export type ResolvedStage = z.infer<typeof ResolvedStage>;
 
+/**
+ * An image run's reference photo as the engine uses it (docs/reference-images.md, "Image runs"): the original file
+ * in the blob store, the camera it is taken to be seen from (azimuth 0 by convention: the photo shows the object's
+ * front, +Z), and the preprocessing settings the request chose (the size and background are the prior's).
+ */
+export const ResolvedReference = z.object({
+  blob: z.string(),
+  name: z.string(),
+  camera: z.object({ elevationDeg: z.number(), azimuthDeg: z.literal(0), radiusM: z.number().positive(), fovYDeg: z.number().positive() }),
+  settings: z.object({ borderRatio: z.number(), recentre: z.boolean(), foregroundThreshold: z.number(), maxHoleFraction: z.number() }),
+});
+export type ResolvedReference = z.infer<typeof ResolvedReference>;
+
 const ResolvedRunConfigV2 = z.object({
   version: z.literal(2),
-  prompt: z.string(),
+  /** Null for a run conditioned on a reference image alone. */
+  prompt: z.string().nullable(),
+  /** The reference photo of an image run (configs written before image runs have none). */
+  reference: ResolvedReference.nullable().default(null),
   negativePrompt: z.string(),
   preset: PresetName,
   model: z.string(),
@@ -62,6 +80,7 @@ const ResolvedRunConfigV1 = z
     (v1): z.output<typeof ResolvedRunConfigV2> => ({
       version: 2,
       prompt: v1.prompt,
+      reference: null,
       negativePrompt: v1.negativePrompt,
       preset: v1.preset,
       model: v1.model,
@@ -139,18 +158,42 @@ function resolveStage(r: ParsedRunRequest, stage: z.output<typeof RunRequest>['s
   };
 }
 
+/**
+ * The reference of a request whose photo is already stored (storeReferenceImage), its camera's distance and field
+ * of view defaulting to the model's training cameras, and its framing to the model's (ModelFacts.recentreReference).
+ */
+function resolveReference(reference: ParsedRunRequest['referenceImage'], model: string): ResolvedReference | null {
+  if (!reference) return null;
+  if (reference.blob === undefined) throw new Error('resolveRunConfig: store the reference image first (storeReferenceImage)');
+  const defaults = ReferenceImageSettings.parse({});
+  const facts = modelFacts(model);
+  return {
+    blob: reference.blob,
+    name: reference.name,
+    camera: { elevationDeg: reference.elevationDeg, azimuthDeg: 0, radiusM: reference.radiusM ?? facts.radiusM, fovYDeg: reference.fovYDeg ?? facts.fovYDeg },
+    settings: {
+      borderRatio: reference.settings.borderRatio ?? defaults.borderRatio,
+      recentre: reference.settings.recentre ?? facts.recentreReference,
+      foregroundThreshold: reference.settings.foregroundThreshold ?? defaults.foregroundThreshold,
+      maxHoleFraction: reference.settings.maxHoleFraction ?? defaults.maxHoleFraction,
+    },
+  };
+}
+
 /** Validates a request (shared schema), applies the preset, and fills the methods' and representations' defaults. */
 export function resolveRunConfig(input: unknown): ResolvedRunConfig {
   const parsed = RunRequest.safeParse(input);
   if (!parsed.success) throw new KilnError('invalid-request', `invalid run settings: ${formatZodIssues(parsed.error)}`);
   const r = parsed.data;
   const stages = requestedStages(r);
+  const model = r.model ?? defaultModel(r.referenceImage !== undefined);
   return {
     version: 2,
-    prompt: r.prompt,
+    prompt: r.prompt ?? null,
+    reference: resolveReference(r.referenceImage, model),
     negativePrompt: r.negativePrompt,
     preset: r.preset,
-    model: r.model,
+    model,
     seed: r.seed,
     resolution: r.resolution ?? null,
     stages: stages.map((_, index) => resolveStage(r, stages, index)),

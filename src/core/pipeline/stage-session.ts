@@ -1,5 +1,5 @@
-import type { Conditioning, Prior } from '../diffusion/prior';
 import type { OrbitView } from '../diffusion/pose-embedding';
+import type { Conditioning, Prior } from '../diffusion/prior';
 import type { GuidanceMethod, TextTeacher } from '../distill/guidance';
 import { methodByName } from '../distill/registry';
 import { Rng } from '../random/rng';
@@ -20,10 +20,11 @@ export interface StageSession {
 export interface StageOpening {
   prior: Prior;
   conditioning: Conditioning;
-  prompt: string;
+  /** The run's prompt (undefined for an image run without a caption). */
+  prompt?: string;
   negativePrompt?: string;
-  /** Image-conditioned runs: the reference camera's orbit pose (orbitPoseOf(reference.camera), scene/cameras/orbit.ts) for per-view poses. */
-  referenceView?: OrbitView;
+  /** Image runs: the reference photo's camera (MethodContext.referenceCamera), for per-view poses. */
+  referenceCamera?: OrbitView;
   /** DTC123's text teacher for colour, when a text pack and a caption are given. */
   textTeacher?: TextTeacher;
   seed: number;
@@ -62,7 +63,7 @@ export function openStage(o: StageOpening): StageSession {
     rng: streams.method,
     prompt: o.prompt,
     negativePrompt: o.negativePrompt,
-    ...(o.referenceView ? { referenceView: o.referenceView } : {}),
+    ...(o.referenceCamera ? { referenceCamera: o.referenceCamera } : {}),
     ...(o.textTeacher ? { textTeacher: o.textTeacher } : {}),
   });
   const definition = representationByName(o.stage.representation);

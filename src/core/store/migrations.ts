@@ -62,6 +62,37 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE snapshots RENAME COLUMN splats_blob TO payload_blob;
    ALTER TABLE snapshots ADD COLUMN stage INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE snapshots ADD COLUMN payload_kind TEXT NOT NULL DEFAULT 'splats';`,
+  // Image runs (docs/reference-images.md, "Image runs"): a run may have no prompt, and names its reference photo —
+  // the original file in the blob store and its name (its preprocessing settings and camera are in the config).
+  // SQLite cannot drop a NOT NULL, so the table is rebuilt with its rows (migrate() holds foreign keys off meanwhile).
+  `CREATE TABLE runs_new (
+     id                TEXT PRIMARY KEY,
+     project_id        TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+     name              TEXT NOT NULL,
+     status            TEXT NOT NULL,
+     method            TEXT NOT NULL,
+     prompt            TEXT,
+     reference_blob    TEXT,
+     reference_name    TEXT,
+     seed              INTEGER NOT NULL,
+     target_iterations INTEGER NOT NULL,
+     config            TEXT NOT NULL,
+     parent_run_id     TEXT REFERENCES runs (id) ON DELETE SET NULL,
+     parent_iteration  INTEGER,
+     error             TEXT,
+     pid               INTEGER,
+     created_at        TEXT NOT NULL,
+     updated_at        TEXT NOT NULL,
+     CHECK (prompt IS NOT NULL OR reference_blob IS NOT NULL)
+   );
+   INSERT INTO runs_new (id, project_id, name, status, method, prompt, seed, target_iterations, config, parent_run_id,
+                         parent_iteration, error, pid, created_at, updated_at)
+     SELECT id, project_id, name, status, method, prompt, seed, target_iterations, config, parent_run_id,
+            parent_iteration, error, pid, created_at, updated_at FROM runs;
+   DROP TABLE runs;
+   ALTER TABLE runs_new RENAME TO runs;
+   CREATE INDEX runs_project ON runs (project_id, created_at);
+   CREATE INDEX runs_reference_blob ON runs (reference_blob) WHERE reference_blob IS NOT NULL;`,
   // The farm (docs/architecture.md, "The farm"): the worker running (or that last ran) a run; NULL for runs the
   // studio's own engine processes run, and for a farm run no worker has taken yet.
   `ALTER TABLE runs ADD COLUMN worker TEXT;`,
@@ -74,8 +105,22 @@ export function schemaVersion(db: Database): number {
 /**
  * Runs the migrations the database has not seen, each in its own IMMEDIATE transaction so two processes opening
  * the same file at once cannot both apply one. Returns how many ran.
+ *
+ * Foreign keys are off while they run (SQLite's procedure for rebuilding a table: with them on, dropping the old
+ * table would cascade into the rows that refer to it), and each migration must leave none broken.
  */
 export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS): number {
+  if (schemaVersion(db) === migrations.length) return 0;
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (foreignKeys) db.pragma('foreign_keys = OFF');
+  try {
+    return applyMigrations(db, migrations);
+  } finally {
+    if (foreignKeys) db.pragma('foreign_keys = ON');
+  }
+}
+
+function applyMigrations(db: Database, migrations: readonly string[]): number {
   let applied = 0;
   for (;;) {
     const ran = db
@@ -88,6 +133,8 @@ export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS
         }
         if (version === migrations.length) return false;
         db.exec(migrations[version]!);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`migration ${version + 1} left ${broken.length} broken foreign key reference(s)`);
         db.pragma(`user_version = ${version + 1}`);
         return true;
       })

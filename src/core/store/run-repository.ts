@@ -9,7 +9,9 @@ interface RunRow {
   name: string;
   status: RunStatus;
   method: string;
-  prompt: string;
+  prompt: string | null;
+  reference_blob: string | null;
+  reference_name: string | null;
   seed: number;
   target_iterations: number;
   config: string;
@@ -48,7 +50,7 @@ export interface SnapshotRecord extends Snapshot {
 export interface NewRun {
   projectId: string;
   name?: string;
-  /** The resolved configuration; its `prompt` field, when present, is also kept as a column. */
+  /** The resolved configuration; its `prompt` and `reference` (blob, name), when present, are also kept as columns. */
   config: unknown;
   /** The method the run list shows (its first stage's). */
   method: string;
@@ -90,6 +92,7 @@ function toRun(row: RunRow): RunRecord {
     status: row.status,
     method: row.method,
     prompt: row.prompt,
+    referenceImage: row.reference_blob === null ? null : { blob: row.reference_blob, name: row.reference_name ?? 'reference image' },
     seed: row.seed,
     targetIterations: row.target_iterations,
     lastIteration: row.last_iteration ?? 0,
@@ -120,10 +123,16 @@ function toSnapshot(row: SnapshotRow): SnapshotRecord {
   };
 }
 
-const stringField = (config: unknown, key: string) => {
-  const value = (config as Record<string, unknown> | null)?.[key];
-  return typeof value === 'string' ? value : '';
-};
+/** The columns a resolved config fills: its prompt (null when it has none) and its reference photo. */
+function configColumns(config: unknown): { prompt: string | null; referenceBlob: string | null; referenceName: string | null } {
+  const c = config as { prompt?: unknown; reference?: { blob?: unknown; name?: unknown } | null } | null;
+  const reference = c?.reference;
+  return {
+    prompt: typeof c?.prompt === 'string' ? c.prompt : null,
+    referenceBlob: typeof reference?.blob === 'string' ? reference.blob : null,
+    referenceName: typeof reference?.name === 'string' ? reference.name : null,
+  };
+}
 
 /** Runs, their snapshots and exported assets. Payloads live in the blob store; rows hold their hashes. */
 export class RunRepository {
@@ -135,20 +144,23 @@ export class RunRepository {
   createRun(input: NewRun): RunRecord {
     const id = randomUUID();
     const stamp = this.now().toISOString();
-    const prompt = stringField(input.config, 'prompt');
+    const { prompt, referenceBlob, referenceName } = configColumns(input.config);
+    if (prompt === null && referenceBlob === null) throw new Error('createRun: a run needs a prompt or a reference image');
     const method = input.method;
     this.db
       .prepare(
-        `INSERT INTO runs (id, project_id, name, status, method, prompt, seed, target_iterations, config, parent_run_id,
-                           parent_iteration, error, pid, created_at, updated_at)
-         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`,
+        `INSERT INTO runs (id, project_id, name, status, method, prompt, reference_blob, reference_name, seed, target_iterations,
+                           config, parent_run_id, parent_iteration, error, pid, created_at, updated_at)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`,
       )
       .run(
         id,
         input.projectId,
-        input.name ?? (prompt || 'run'),
+        input.name ?? (prompt || referenceName || 'run'),
         method,
         prompt,
+        referenceBlob,
+        referenceName,
         input.seed,
         input.targetIterations,
         JSON.stringify(input.config),
@@ -295,7 +307,8 @@ export class RunRepository {
       this.db
         .prepare(
           `SELECT 1 FROM snapshots WHERE payload_blob = @h OR checkpoint_blob = @h OR thumbnail_blob = @h
-           UNION ALL SELECT 1 FROM assets WHERE blob = @h LIMIT 1`,
+           UNION ALL SELECT 1 FROM assets WHERE blob = @h
+           UNION ALL SELECT 1 FROM runs WHERE reference_blob = @h LIMIT 1`,
         )
         .get({ h: hash }) !== undefined
     );
@@ -305,16 +318,18 @@ export class RunRepository {
   describeBlobUse(hash: string): string | undefined {
     const snapshots = this.db
       .prepare(
-        `SELECT s.run_id, s.iteration, r.prompt,
+        `SELECT s.run_id, s.iteration, COALESCE(r.prompt, r.reference_name) AS prompt,
                 CASE @h WHEN s.payload_blob THEN 'payload' WHEN s.checkpoint_blob THEN 'checkpoint' ELSE 'thumbnail' END AS role
          FROM snapshots s JOIN runs r ON r.id = s.run_id
          WHERE s.payload_blob = @h OR s.checkpoint_blob = @h OR s.thumbnail_blob = @h ORDER BY s.run_id, s.iteration LIMIT 3`,
       )
       .all({ h: hash }) as { run_id: string; iteration: number; prompt: string; role: string }[];
     const assets = this.db.prepare('SELECT run_id, iteration, format FROM assets WHERE blob = ? LIMIT 3').all(hash) as { run_id: string; iteration: number; format: string }[];
+    const references = this.db.prepare('SELECT id, reference_name FROM runs WHERE reference_blob = ? LIMIT 3').all(hash) as { id: string; reference_name: string | null }[];
     const uses = [
       ...snapshots.map((s) => `the ${s.role} of run ${s.run_id.slice(0, 8)} "${s.prompt}", snapshot at iteration ${s.iteration}`),
       ...assets.map((a) => `the ${a.format} export of run ${a.run_id.slice(0, 8)} at iteration ${a.iteration}`),
+      ...references.map((r) => `the reference image "${r.reference_name ?? ''}" of run ${r.id.slice(0, 8)}`),
     ];
     return uses.length > 0 ? uses.join('; ') : undefined;
   }
@@ -325,7 +340,8 @@ export class RunRepository {
       .prepare(
         `SELECT payload_blob AS h FROM snapshots UNION SELECT checkpoint_blob FROM snapshots WHERE checkpoint_blob IS NOT NULL
          UNION SELECT thumbnail_blob FROM snapshots WHERE thumbnail_blob IS NOT NULL
-         UNION SELECT blob FROM assets WHERE blob IS NOT NULL`,
+         UNION SELECT blob FROM assets WHERE blob IS NOT NULL
+         UNION SELECT reference_blob FROM runs WHERE reference_blob IS NOT NULL`,
       )
       .all() as { h: string }[];
     return new Set(rows.map((r) => r.h));

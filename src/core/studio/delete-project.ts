@@ -1,3 +1,4 @@
+import { runSubject } from '../../shared/runs';
 import { KilnError } from '../../shared/errors';
 import { liveStatus } from '../pipeline/run-control';
 import type { KilnStore } from '../store/kiln-store';
@@ -14,7 +15,7 @@ export function deleteProject(store: KilnStore, projectId: string, isActiveHere:
       const project = store.projects.get(projectId);
       const busy = store.runs.listRuns(projectId).filter((r) => isActiveHere(r.id) || liveStatus(r) === 'running');
       if (busy.length > 0) {
-        const named = busy.map((r) => `run ${r.id.slice(0, 8)} "${r.prompt}" (${r.lastIteration}/${r.targetIterations})`).join(', ');
+        const named = busy.map((r) => `run ${r.id.slice(0, 8)} "${runSubject(r)}" (${r.lastIteration}/${r.targetIterations})`).join(', ');
         throw new KilnError(
           'conflict',
           `project "${project.name}" has ${busy.length === 1 ? 'a run' : 'runs'} in progress: ${named}; cancel ${busy.length === 1 ? 'it' : 'them'} first ` +

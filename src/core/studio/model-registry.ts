@@ -10,13 +10,14 @@ import { ModelRepository } from '../store/model-repository';
 const DEMO_NAMES: Record<keyof typeof DEMO_MODELS, string> = {
   demo: 'Demo prior (pixel space, built in)',
   'demo-latent': 'Demo prior (latent space, built in)',
+  'demo-view': 'Demo prior (view-conditioned, image to 3D, built in)',
 };
 
 function builtInModels(): ModelInfo[] {
   return (Object.keys(DEMO_MODELS) as (keyof typeof DEMO_MODELS)[]).map((id) => ({
     id,
     name: DEMO_NAMES[id],
-    kind: 'text-to-image',
+    kind: DEMO_MODELS[id] === 'view' ? 'view-conditioned' : 'text-to-image',
     builtIn: true,
     path: null,
     imageSize: DemoPackParams.parse({ kind: DEMO_MODELS[id] }).imageSize,

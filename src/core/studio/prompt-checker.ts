@@ -5,12 +5,25 @@ import { loadClipTokenizer, type ClipTokenizer } from '../diffusion/clip-tokeniz
 import { demoTokenizer } from '../diffusion/demo/build-demo-pack';
 import { checkDemoPrompt } from '../diffusion/demo/prompt-check';
 import { describePack } from '../diffusion/model-pack';
-import { isDemoModel } from '../pipeline/open-run-prior';
+import type { PriorKind } from '../diffusion/prior';
+import { checkModelAndConditioning, isDemoModel, modelFacts } from '../pipeline/open-run-prior';
 
 export interface PromptCheckInput {
   model: string;
   prompt: string;
   negativePrompt?: string;
+  /** An image run: the model must be view-conditioned; the prompt is an optional caption it does not read. */
+  image?: boolean;
+}
+
+/** Whether the model is of this kind; a model that cannot be described is not (its problem is reported later). */
+function modelKindIs(model: string, kind: PriorKind): boolean {
+  try {
+    return modelFacts(model).kind === kind;
+  } catch (err) {
+    if (err instanceof KilnError) return false;
+    throw err;
+  }
 }
 
 /** The message of a user-facing failure (KilnError); anything else is a bug and propagates. */
@@ -32,9 +45,13 @@ export class PromptChecker {
   private readonly tokenizers = new Map<string, ClipTokenizer>();
   private demo: ClipTokenizer | undefined;
 
-  check({ model, prompt, negativePrompt = '' }: PromptCheckInput): PromptCheck {
+  check({ model, prompt, negativePrompt = '', image = false }: PromptCheckInput): PromptCheck {
     let tokenizer: ClipTokenizer | undefined;
     let problem: string | null;
+    if (image || modelKindIs(model, 'view-conditioned')) {
+      problem = problemOf(() => checkModelAndConditioning({ model, prompt: prompt.trim() || null, negativePrompt, image }));
+      return { tokenCount: 0, maxTokens: 0, truncated: false, problem };
+    }
     if (isDemoModel(model)) {
       tokenizer = this.demo ??= demoTokenizer();
       problem =
@@ -43,9 +60,6 @@ export class PromptChecker {
     } else {
       problem = problemOf(() => {
         const pack = describePack(resolve(model));
-        if (pack.manifest.kind === 'view-conditioned') {
-          throw new KilnError('invalid-request', `${model} is a view-conditioned (image-to-3D) pack: it takes a reference image, not a prompt`);
-        }
         if (pack.tokenizerDirs.tokenizer) tokenizer = this.tokenizer(pack.tokenizerDirs.tokenizer);
       });
     }

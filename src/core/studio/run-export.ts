@@ -1,3 +1,4 @@
+import { runSubject } from '../../shared/runs';
 import type { ExportResult } from '../../shared/exports';
 import { encodeExport } from '../export/formats';
 import { loadSnapshotGaussians } from '../pipeline/export-run';
@@ -32,7 +33,7 @@ export async function exportRunToBlob(store: KilnStore, r: StudioExportRequest):
     format: encoded.format.name,
     iteration: snapshot.iteration,
     byteLength: encoded.byteLength,
-    fileName: exportFileName(run.prompt, run.method, snapshot.iteration, encoded.format.extension),
+    fileName: exportFileName(runSubject(run), run.method, snapshot.iteration, encoded.format.extension),
     blob,
   };
 }

@@ -1,5 +1,6 @@
 import { KilnError } from '../../shared/errors';
 import type { Run, RunPlace } from '../../shared/runs';
+import { storeReferenceImage } from '../pipeline/reference-intake';
 import { assertResumable, createBranch, createRun, liveStatus } from '../pipeline/run-control';
 import type { KilnStore } from '../store/kiln-store';
 import type { RunRecord } from '../store/run-repository';
@@ -26,14 +27,18 @@ export class RunHost {
     return this.farm !== undefined;
   }
 
-  start(projectId: string, request: unknown, name?: string, runOn?: RunPlace): Run {
+  /** Records and launches a run; a reference image is checked and stored first (storeReferenceImage). */
+  async start(projectId: string, request: Record<string, unknown>, name?: string, runOn?: RunPlace): Promise<Run> {
     this.store.projects.get(projectId);
     if (runOn === 'farm' && !this.farm) throw new KilnError('invalid-request', 'this studio has no farm; start it with "kiln serve --farm redis://HOST:PORT", or run on this machine');
-    return this.launch(createRun(this.store.runs, projectId, request, name), runOn === 'this-machine' ? this.local : undefined);
+    const stored = await storeReferenceImage(this.store.blobs, request);
+    return this.launch(createRun(this.store.runs, projectId, stored.request, name), runOn === 'this-machine' ? this.local : undefined);
   }
 
-  branch(runId: string, iteration: number, overrides: Record<string, unknown>, name?: string): Run {
-    return this.launch(createBranch(this.store.runs, runId, iteration, overrides, name));
+  async branch(runId: string, iteration: number, overrides: Record<string, unknown>, name?: string): Promise<Run> {
+    this.store.runs.getRun(runId);
+    const stored = await storeReferenceImage(this.store.blobs, overrides);
+    return this.launch(createBranch(this.store.runs, runId, iteration, stored.request, name));
   }
 
   resume(runId: string): Run {

@@ -1,3 +1,4 @@
+import { previewReference } from './reference-preview';
 import { KilnError } from '../../shared/errors';
 import type { StudioHandlers } from '../../shared/studio-api';
 import { collectEngineInfo } from '../engine/engine-info';
@@ -79,6 +80,7 @@ export class StudioService {
       'runs.branch': ({ runId, iteration, overrides, name }) => this.runs.branch(runId, iteration, overrides, name),
       'methods.list': () => listMethods(),
       'prompts.check': (request) => this.prompts.check(request),
+      'references.preview': (request) => previewReference(request),
       'models.list': () => this.models.list(),
       'models.add': ({ path }) => this.models.add(path),
       'models.addFromDialog': () => {

@@ -12,6 +12,8 @@ import { DEMO_POSE_CONVENTION } from '../../../src/core/diffusion/demo/view-unet
 import { poseEmbedding } from '../../../src/core/diffusion/pose-embedding';
 import { OnnxPrior } from '../../../src/core/diffusion/prior';
 import { Rng } from '../../../src/core/random/rng';
+import { posedConditioning, viewConditioner } from '../../../src/core/distill/shared/view-conditioning';
+import { ViewPromptSettings } from '../../../src/core/distill/shared/view-prompts';
 import { makeTempHome } from '../../helpers/temp-home';
 import { nearestIndex } from './mixture-reference';
 
@@ -73,6 +75,35 @@ describe('view-conditioned demo prior', () => {
           expect(DEMO_OBJECTS[Math.floor(nearest / views.length)]!.id).toBe(sample.objectId);
         }
       }
+    } finally {
+      await prior.close();
+    }
+  });
+
+  it('an image run poses each rendered view relative to the reference camera, one UNet row per view', async () => {
+    const prior = await OnnxPrior.open(ensureDemoPack(temp.home, 'view').dir);
+    try {
+      const photo = await preprocessReferenceImage(readFileSync(join(packageRoot(), 'resources', 'reference-samples', 'mug-cutout.png')), { size: prior.imageSize, recentre: false, background: [...SHADING.background] });
+      const base = await prior.conditionOnView(photo.image.map((v) => v * 2 - 1), [[0, 0, 1, 0]]);
+      const reference = { elevationDeg: 20, azimuthDeg: 0, radiusM: 2.5 };
+      const views = [0, 90, 200].map((azimuthDeg, i) => ({ elevationDeg: 5 * i, azimuthDeg, radiusM: 2.5 }));
+      const conditioner = viewConditioner({ prior, conditioning: base, prompt: 'a mug', referenceCamera: reference }, ViewPromptSettings.parse({}));
+      const { cond, guidance } = await conditioner.forViews(views, 3);
+      expect(guidance).toEqual({ scale: 3 });
+      const posed = cond as Awaited<ReturnType<typeof prior.conditionOnView>>;
+      expect(posed.positive.kind === 'view' && posed.positive.poses).toEqual(views.map((v) => poseEmbedding(reference, v, 'zero123')));
+      expect(posed.negative).toBe(base.negative);
+      // The batched call conditions image i on pose i: the same as one call per view.
+      const L = prior.latentShape[0] * prior.latentShape[1] * prior.latentShape[2];
+      const x = new Rng(3).fillNormal(new Float32Array(3 * L));
+      const batched = await prior.predictNoise(x, 500, posed, { scale: 3 });
+      for (let i = 0; i < 3; i++) {
+        const single = await prior.predictNoise(x.subarray(i * L, (i + 1) * L), 500, posedConditioning(prior, base, reference, [views[i]!]), { scale: 3 });
+        let worst = 0;
+        for (let k = 0; k < L; k++) worst = Math.max(worst, Math.abs(batched[i * L + k]! - single[k]!));
+        expect(worst).toBeLessThan(1e-4);
+      }
+      expect(() => viewConditioner({ prior, conditioning: base }, ViewPromptSettings.parse({}))).toThrow(/needs its camera/);
     } finally {
       await prior.close();
     }

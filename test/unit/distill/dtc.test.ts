@@ -78,7 +78,7 @@ describe('dtc on the demo view pack', () => {
       predictNoise: (x: Float32Array, _t: number, cond: PerImage<Conditioning>) => (seen.push(cond), Promise.resolve(new Float32Array(x.length))),
     });
     const S = f.prior.imageSize;
-    const sds = sdsMethod.create({ prior: spy, conditioning, settings: sdsMethod.settings.parse({}), rng: new Rng(1), referenceView: REFERENCE });
+    const sds = sdsMethod.create({ prior: spy, conditioning, settings: sdsMethod.settings.parse({}), rng: new Rng(1), referenceCamera: REFERENCE });
     await sds.step({ images: new Float32Array(2 * 3 * S * S).fill(0.5), alpha: new Float32Array(2 * S * S), depth: new Float32Array(2 * S * S), views, iteration: 0, totalIterations: 10, rng: new Rng(2) });
     expect(seen[0]).toEqual(posed);
   });
@@ -87,7 +87,7 @@ describe('dtc on the demo view pack', () => {
     const f = fixture();
     const { S, conditioning } = await referenceConditioning(f);
     const settings = DtcSettings.parse({ janus: { enabled: false } });
-    const method = dtcMethod.create({ prior: f.prior, conditioning, settings, rng: new Rng(1), referenceView: REFERENCE });
+    const method = dtcMethod.create({ prior: f.prior, conditioning, settings, rng: new Rng(1), referenceCamera: REFERENCE });
     expect(method.referenceSupervision?.probability).toBe(0.25);
     const mugs = f.training.filter((t) => t.objectId === 'mug');
     const images = new Float32Array(2 * 3 * S * S);
@@ -115,7 +115,7 @@ describe('dtc on the demo view pack', () => {
   it('the ablation without the curriculum draws t over the whole range', async () => {
     const f = fixture();
     const { S, conditioning } = await referenceConditioning(f);
-    const method = dtcMethod.create({ prior: f.prior, conditioning, settings: DtcSettings.parse({ annealed: false }), rng: new Rng(1), referenceView: REFERENCE });
+    const method = dtcMethod.create({ prior: f.prior, conditioning, settings: DtcSettings.parse({ annealed: false }), rng: new Rng(1), referenceCamera: REFERENCE });
     const rng = new Rng(8);
     const ts: number[] = [];
     for (let k = 0; k < 6; k++) {
@@ -135,7 +135,7 @@ describe('dtc with a text teacher (a text pack and a caption)', () => {
     const { S, conditioning } = await referenceConditioning(f);
     const textTeacher = { prior: text.prior, conditioning: await text.prior.encodeText('a mug') };
     const settings = DtcSettings.parse({ janus: { enabled: false }, finalDdim: { fromProgress: 1 } });
-    const method = dtcMethod.create({ prior: f.prior, conditioning, settings, rng: new Rng(1), referenceView: REFERENCE, textTeacher });
+    const method = dtcMethod.create({ prior: f.prior, conditioning, settings, rng: new Rng(1), referenceCamera: REFERENCE, textTeacher });
     const images = f.training.find((t) => t.objectId === 'mug')!.image;
     const step = (iteration: number) =>
       method.step({ images, alpha: new Float32Array(S * S), depth: new Float32Array(S * S), views: [{ elevationDeg: 0, azimuthDeg: 90, radiusM: 2.5 }], iteration, totalIterations: 1000, rng: new Rng(iteration) });

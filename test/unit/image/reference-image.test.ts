@@ -1,12 +1,11 @@
-import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { silhouetteIou } from '../../../src/core/pipeline/bench/ground-truth';
 import { preprocessReferenceImage, type PreprocessedReference } from '../../../src/core/image/reference/preprocess-reference-image';
-import { pngChunk } from '../../../src/core/image/png';
 import { maskBox } from '../../../src/core/image/reference/frame-reference';
 import { KilnError } from '../../../src/shared/errors';
 import type { ReferenceImageSettingsInput } from '../../../src/shared/reference-image-settings';
+import { pngHeaderOnly } from '../../helpers/damaged-images';
 
 // A synthetic photo: a red disc (left) and a blue bar (right), joined, on a plain grey background. 120×80, not square.
 const W = 120;
@@ -63,15 +62,6 @@ function meanInside(r: PreprocessedReference, region: (x: number, y: number) => 
   }
   expect(n, 'pixels well inside the object').toBeGreaterThan(0);
   return sum.map((v) => v / n);
-}
-
-/** A PNG whose header claims width × height, with a one-byte IDAT (nothing decodable behind it). */
-function pngHeaderOnly(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.alloc(1))), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 const S = 64;

@@ -49,7 +49,7 @@ describe('the stage runner with a reference view', () => {
     const { reference, conditioning, sampler } = await setUp(f);
     const payloads = [];
     for (const withReference of [false, true]) {
-      const s = openStage({ prior: f.prior, conditioning, prompt: '', referenceView: POSE, seed: 3, index: 0, stage: stage('sds', {}, 6), threads: 1 });
+      const s = openStage({ prior: f.prior, conditioning, prompt: '', referenceCamera: POSE, seed: 3, index: 0, stage: stage('sds', {}, 6), threads: 1 });
       await runStage(s, { sampler, background: DEMO_BACKGROUND, ...(withReference ? { reference } : {}) });
       payloads.push(Buffer.from(s.representation.payload().bytes));
     }
@@ -59,7 +59,7 @@ describe('the stage runner with a reference view', () => {
   it('dtc renders the reference about a quarter of the time, with no teacher call', async () => {
     const f = fixture();
     const { reference, conditioning, sampler } = await setUp(f);
-    const s = openStage({ prior: f.prior, conditioning, prompt: '', referenceView: POSE, seed: 3, index: 0, stage: stage('dtc', {}, 24), threads: 1 });
+    const s = openStage({ prior: f.prior, conditioning, prompt: '', referenceCamera: POSE, seed: 3, index: 0, stage: stage('dtc', {}, 24), threads: 1 });
     const seen: IterationInfo[] = [];
     await runStage(s, { sampler, background: DEMO_BACKGROUND, reference, onIteration: (info) => void seen.push(info) });
     const referenceIterations = seen.filter((i) => i.result.terms.referenceRgb !== undefined);
@@ -74,7 +74,7 @@ describe('the stage runner with a reference view', () => {
   it('fits the reference view: with probability 1 the reference PSNR rises', async () => {
     const f = fixture();
     const { reference, conditioning, sampler } = await setUp(f);
-    const s = openStage({ prior: f.prior, conditioning, prompt: '', referenceView: POSE, seed: 3, index: 0, stage: stage('dtc', { reference: { probability: 1 } }, 60), threads: 1 });
+    const s = openStage({ prior: f.prior, conditioning, prompt: '', referenceCamera: POSE, seed: 3, index: 0, stage: stage('dtc', { reference: { probability: 1 } }, 60), threads: 1 });
     const before = psnr(s.representation.render([reference.camera], DEMO_BACKGROUND).rgb, reference.rgb);
     await runStage(s, { sampler, background: DEMO_BACKGROUND, reference });
     const after = psnr(s.representation.render([reference.camera], DEMO_BACKGROUND).rgb, reference.rgb);

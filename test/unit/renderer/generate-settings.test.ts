@@ -141,6 +141,21 @@ describe('the generate panel’s requests', () => {
     expect(branch.stages[0]!.method).toBe('vdm');
     expect(branch.stages[0]!.methodSettings).toEqual(METHODS.find((m) => m.name === 'vdm')!.settings.parse({}));
   });
+
+  it('an image run: the photo goes into the request, an empty caption stays out; its branch keeps photo and model', () => {
+    const photo = { data: 'AAAA', name: 'mug.png', elevationDeg: 20, settings: { foregroundThreshold: 0.2, borderRatio: 0.2, recentre: false } };
+    const draft = { ...withMethod(initialDraft(), METHOD_INFOS, 'sds'), model: 'demo-view', referenceImage: photo };
+    const request = runRequestFromDraft(draft, METHOD_INFOS);
+    expect(request.prompt).toBeUndefined();
+    expect(request.referenceImage).toEqual(photo);
+    expect(runRequestFromDraft({ ...draft, prompt: 'a mug' }, METHOD_INFOS).prompt).toBe('a mug');
+    // The parent's stored request names its photo by blob and no model (the default for a photo).
+    const parent = resolveRunConfig({ referenceImage: { blob: 'a'.repeat(64), name: 'mug.png' }, method: 'sds' });
+    const branchDraft = draftFromRequest(parent.request, METHOD_INFOS);
+    expect([branchDraft.model, branchDraft.prompt, branchDraft.referenceImage]).toEqual(['demo-view', '', null]);
+    const branch = branchConfig(parent, branchOverridesFromDraft({ ...branchDraft, seed: 5 }, METHOD_INFOS));
+    expect([branch.model, branch.prompt, branch.reference?.blob, branch.seed]).toEqual(['demo-view', null, 'a'.repeat(64), 5]);
+  });
 });
 
 describe('the generate panel’s output: splats, or a mesh (Gaussians → DMTet)', () => {

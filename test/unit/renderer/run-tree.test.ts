@@ -12,6 +12,7 @@ function run(name: string, parent: Run | null, createdAt: string): Run {
     status: 'completed',
     method: 'sds',
     prompt: 'a red cube',
+    referenceImage: null,
     seed: 0,
     targetIterations: 100,
     lastIteration: 100,

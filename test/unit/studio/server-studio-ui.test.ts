@@ -94,9 +94,10 @@ describe('methods and prompts', () => {
 describe('models', () => {
   it('always lists the demo priors, adds a valid pack folder, and refuses a broken one naming the file', async () => {
     const builtIn = await call<ModelInfo[]>('models.list', {});
-    expect(builtIn.map((m) => [m.id, m.builtIn, m.ok, m.imageSize])).toEqual([
-      ['demo', true, true, 64],
-      ['demo-latent', true, true, 64],
+    expect(builtIn.map((m) => [m.id, m.kind, m.builtIn, m.ok, m.imageSize])).toEqual([
+      ['demo', 'text-to-image', true, true, 64],
+      ['demo-latent', 'text-to-image', true, true, 64],
+      ['demo-view', 'view-conditioned', true, true, 64],
     ]);
 
     const copy = join(temp.home, 'packs', 'my-pack');
@@ -106,7 +107,7 @@ describe('models', () => {
     expect(added).toMatchObject({ id: copy, name: 'my-pack', kind: 'text-to-image', builtIn: false, path: copy, ok: true, error: null, imageSize: 64 });
     // Adding it again is harmless.
     await call<ModelInfo>('models.add', { path: copy });
-    expect((await call<ModelInfo[]>('models.list', {})).map((m) => m.id)).toEqual(['demo', 'demo-latent', copy]);
+    expect((await call<ModelInfo[]>('models.list', {})).map((m) => m.id)).toEqual(['demo', 'demo-latent', 'demo-view', copy]);
 
     const broken = join(temp.home, 'packs', 'broken');
     mkdirSync(broken);
@@ -127,7 +128,7 @@ describe('models', () => {
     renameSync(`${copy}-moved`, copy);
 
     expect(await call('models.remove', { id: copy })).toEqual({ id: copy });
-    expect((await call<ModelInfo[]>('models.list', {})).map((m) => m.id)).toEqual(['demo', 'demo-latent']);
+    expect((await call<ModelInfo[]>('models.list', {})).map((m) => m.id)).toEqual(['demo', 'demo-latent', 'demo-view']);
     await expect(call('models.remove', { id: copy })).rejects.toThrow(/404/);
     await expect(call('models.remove', { id: 'demo' })).rejects.toThrow(/400 .*built in/);
   });

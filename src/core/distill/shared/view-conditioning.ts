@@ -1,5 +1,5 @@
-import { poseEmbedding, type OrbitView } from '../../diffusion/pose-embedding';
 import type { Conditioning, ConditionRow, Guidance, PerImage, Prior } from '../../diffusion/prior';
+import { poseEmbedding, type OrbitView } from '../../diffusion/pose-embedding';
 import { VIEW_SECTORS, type ViewSector } from '../../diffusion/view-sector';
 import type { ViewInfo } from '../guidance';
 import { perpNegNegatives, viewName, type ViewPromptSettings } from './view-prompts';
@@ -24,29 +24,30 @@ export interface ViewConditioner {
 }
 
 /**
- * A view-conditioned prior's conditioning for images seen from `views`: the reference latent of `base` with each
- * image's pose relative to the reference camera, in the pack's pose convention (Zero-1-to-3's when kiln.json says
- * none). The unconditional row stays as it is.
+ * A view-conditioned prior's conditioning for images seen from `views`: the reference (latent) of `base` with one
+ * pose per image, relative to the reference camera in the pack's pose convention; the unconditional row stays
+ * `base.negative` (zeros).
  */
 export function posedConditioning(prior: Prior, base: Conditioning, reference: OrbitView, views: readonly ViewInfo[]): Conditioning {
-  if (base.positive.kind !== 'view') throw new Error('posedConditioning: the run conditioning is not a reference view');
+  if (base.positive.kind !== 'view') throw new Error('posedConditioning: the conditioning is not a reference view');
   const convention = prior.manifest.poseConvention ?? 'zero123';
   return { positive: { ...base.positive, poses: views.map((v) => poseEmbedding(reference, v, convention)) }, negative: base.negative };
 }
 
 /**
  * View prompts for a method: active when the setting is on, the prior takes text and the run's prompt is known
- * (MethodContext.prompt). A view-conditioned prior with the reference camera's pose known (MethodContext.referenceView)
- * conditions each image on its pose relative to it, whatever the setting. Otherwise every image gets the run's
- * conditioning. The three view prompts are encoded once, on first use.
+ * (MethodContext.prompt); otherwise every image gets the run's conditioning. The three view prompts are encoded once,
+ * on first use. A view-conditioned prior (an image run) instead conditions each image on the reference seen from
+ * that image's pose (`posedConditioning`); view prompts and Perp-Neg do not apply to it.
  */
 export function viewConditioner(
-  ctx: { prior: Prior; conditioning: Conditioning; prompt?: string; referenceView?: OrbitView },
+  ctx: { prior: Prior; conditioning: Conditioning; prompt?: string; referenceCamera?: OrbitView },
   settings: ViewPromptSettings,
 ): ViewConditioner {
-  const { prior, conditioning: base, prompt, referenceView } = ctx;
-  if (prior.kind === 'view-conditioned' && referenceView && base.positive.kind === 'view') {
-    return { base, active: true, forViews: async (views, scale) => ({ cond: posedConditioning(prior, base, referenceView, views), guidance: { scale } }) };
+  const { prior, conditioning: base, prompt, referenceCamera } = ctx;
+  if (base.positive.kind === 'view') {
+    if (!referenceCamera) throw new Error('viewConditioner: a reference view needs its camera (MethodContext.referenceCamera)');
+    return { base, active: false, forViews: async (views, scale) => ({ cond: posedConditioning(prior, base, referenceCamera, views), guidance: { scale } }) };
   }
   const active = settings.enabled && prompt !== undefined && prior.kind === 'text-to-image';
   let encoded: Promise<Record<ViewSector, ConditionRow>> | undefined;

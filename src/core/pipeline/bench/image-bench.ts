@@ -151,7 +151,7 @@ async function reconstruct(prior: Prior, variant: ImageVariant, objectId: string
   let session: StageSession | undefined;
   for (const [index, stage] of stages.entries()) {
     session = withReferenceSupervision(
-      openStage({ prior, conditioning, prompt: '', referenceView: referencePose, seed, index, stage, threads: s.threads, ...(from ? { from } : {}) }),
+      openStage({ prior, conditioning, prompt: '', referenceCamera: referencePose, seed, index, stage, threads: s.threads, ...(from ? { from } : {}) }),
     );
     await runStage(session, { sampler, background: DEMO_BACKGROUND, reference });
     from = session.representation.payload();

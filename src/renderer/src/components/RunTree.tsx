@@ -1,4 +1,4 @@
-import type { Run } from '../../../shared/runs';
+import { runSubject, type Run } from '../../../shared/runs';
 import { useStudioSelection } from '../state/studio-selection';
 import { buildRunTree, flattenRunTree } from './timeline/run-tree';
 import { useProjectRuns } from './timeline/use-project-runs';
@@ -72,5 +72,5 @@ function describe(run: Run, byId: Map<string, Run>): string {
     ? ` · branched from ${byId.get(run.parentRunId)?.name ?? 'a deleted run'} at iteration ${run.parentIteration}`
     : '';
   const worker = run.worker ? ` · on farm worker ${run.worker}` : '';
-  return `${run.method.toUpperCase()} · “${run.prompt}” · seed ${run.seed}${origin}${worker}`;
+  return `${run.method.toUpperCase()} · “${runSubject(run)}” · seed ${run.seed}${origin}${worker}`;
 }

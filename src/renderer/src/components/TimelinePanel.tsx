@@ -11,7 +11,7 @@ import { isShortcut } from './viewport/keyboard';
 /** What a branch keeps from its parent unless the artist changes it in the generate panel. */
 function branchRequest(run: Run) {
   const method = (METHOD_NAMES as readonly string[]).includes(run.method) ? (run.method as MethodName) : undefined;
-  return { prompt: run.prompt, seed: run.seed, ...(method ? { method } : {}) };
+  return { ...(run.prompt !== null ? { prompt: run.prompt } : {}), seed: run.seed, ...(method ? { method } : {}) };
 }
 
 /** The selected run's snapshots: a slider and thumbnails to scrub, play, branch and compare; the project's run tree. */

@@ -19,6 +19,7 @@ import { DescribedSelect } from './DescribedSelect';
 import { Field } from './Field';
 import { defaultSettings, type JsonSchema } from './json-schema-values';
 import { PromptFields } from './PromptFields';
+import { ReferenceImagePanel } from './ReferenceImagePanel';
 import { SchemaFields } from './SchemaFields';
 import { SeedField } from './SeedField';
 import { useFieldProblems } from './useFieldProblems';
@@ -82,6 +83,7 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
       const parent = await api.call('runs.get', { runId: branchDraft.runId });
       if (!current) return;
       const stored = (parent.config.request ?? {}) as Partial<RunRequest>;
+      setBranchFromImage(parent.referenceImage !== null);
       const fromRequest = draftFromRequest({ ...stored, ...branchDraft.request }, methods);
       // From a mesh the branch is the mesh stage alone: its iterations start at that stage's preset.
       const next = branchDraft.payloadKind === 'mesh' ? { ...fromRequest, output: 'mesh' as const, iterations: null } : fromRequest;
@@ -104,7 +106,17 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
   const [fieldsWanted, setFieldsWanted] = useState(false);
   useEffect(() => setFieldsWanted(false), [run?.id]);
   const fieldsFolded = running && !branchDraft && !fieldsWanted;
-  const canGenerate = methods !== null && !busy && draft.prompt.trim() !== '' && !fields.hasProblems;
+  const [branchFromImage, setBranchFromImage] = useState(false);
+  const conditioned = draft.prompt.trim() !== '' || draft.referenceImage !== null || (branchDraft !== null && branchFromImage);
+  const canGenerate = methods !== null && !busy && conditioned && !fields.hasProblems;
+
+  /** A photo runs on the view-conditioned demo prior unless a view pack is chosen; removing it goes back to text. */
+  function setReference(referenceImage: GenerateDraft['referenceImage']) {
+    setDraft((d) => {
+      const model = referenceImage && (d.model === 'demo' || d.model === 'demo-latent') ? 'demo-view' : !referenceImage && d.model === 'demo-view' ? 'demo' : d.model;
+      return { ...d, referenceImage, model };
+    });
+  }
 
   async function generate() {
     if (!canGenerate || !methods) return;
@@ -171,8 +183,10 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
       )}
       <div id="generate-fields" className="generate-fields" hidden={fieldsFolded}>
         <div ref={promptBox}>
+          {!branchDraft && <ReferenceImagePanel value={draft.referenceImage} model={draft.model} onChange={setReference} />}
           <PromptFields
             model={draft.model}
+            image={draft.referenceImage !== null || (branchDraft !== null && branchFromImage)}
             prompt={draft.prompt}
             negativePrompt={draft.negativePrompt}
             onPrompt={(prompt) => setDraft((d) => ({ ...d, prompt }))}

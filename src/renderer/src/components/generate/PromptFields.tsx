@@ -4,6 +4,8 @@ import { usePromptCheck } from './usePromptCheck';
 
 interface PromptFieldsProps {
   model: string;
+  /** An image run: the prompt is an optional caption, and the model must be view-conditioned. */
+  image?: boolean;
   prompt: string;
   negativePrompt: string;
   onPrompt: (prompt: string) => void;
@@ -12,8 +14,8 @@ interface PromptFieldsProps {
 }
 
 /** The prompt and negative prompt, with the model's token count, truncation warning and problems beneath. */
-export function PromptFields({ model, prompt, negativePrompt, onPrompt, onNegativePrompt, disabled }: PromptFieldsProps) {
-  const { check, error } = usePromptCheck(model, prompt, negativePrompt);
+export function PromptFields({ model, image = false, prompt, negativePrompt, onPrompt, onNegativePrompt, disabled }: PromptFieldsProps) {
+  const { check, error } = usePromptCheck(model, prompt, negativePrompt, image);
   const countId = useId();
   return (
     <>
@@ -24,7 +26,7 @@ export function PromptFields({ model, prompt, negativePrompt, onPrompt, onNegati
             rows={3}
             value={prompt}
             maxLength={1000}
-            placeholder="a red cube"
+            placeholder={image ? 'optional caption of the photo' : 'a red cube'}
             aria-describedby={countId}
             disabled={disabled}
             onChange={(e) => onPrompt(e.target.value)}
@@ -32,7 +34,7 @@ export function PromptFields({ model, prompt, negativePrompt, onPrompt, onNegati
         )}
       </Field>
       <div id={countId} className="prompt-check" aria-live="polite">
-        {check && (
+        {check && check.maxTokens > 0 && (
           <span className={check.truncated ? 'warning' : 'muted'}>
             {check.tokenCount} / {check.maxTokens} tokens
             {check.truncated && ' — too long: the model ignores the words past the limit'}

@@ -22,12 +22,22 @@ export interface GenerateDraft {
   iterations: number | null;
   /** Every setting of the method (defaults included); only changed ones are sent. */
   methodSettings: SettingsValues;
+  /** The reference photo of an image run (the prompt is then an optional caption), or null for a text run. */
+  referenceImage: DraftReference | null;
+}
+
+/** The reference-image panel's state: the photo's bytes (base64), its name, its camera elevation and cut-out settings. */
+export interface DraftReference {
+  data: string;
+  name: string;
+  elevationDeg: number;
+  settings: { foregroundThreshold: number; borderRatio: number; recentre: boolean };
 }
 
 export const MAX_SEED = 0xffffffff;
 
 export function initialDraft(): GenerateDraft {
-  return { prompt: '', negativePrompt: '', method: 'vdm', preset: 'fast', model: 'demo', seed: 0, output: 'splats', iterations: null, methodSettings: {} };
+  return { prompt: '', negativePrompt: '', method: 'vdm', preset: 'fast', model: 'demo', seed: 0, output: 'splats', iterations: null, methodSettings: {}, referenceImage: null };
 }
 
 function schemaOf(methods: readonly MethodInfo[], name: MethodName): JsonSchema {
@@ -58,11 +68,14 @@ export function draftFromRequest(request: Partial<RunRequest>, methods: readonly
     negativePrompt: request.negativePrompt ?? base.negativePrompt,
     method,
     preset: oneOf(PRESET_NAMES, request.preset, 'balanced'),
-    model: request.model ?? base.model,
+    // A request without a model ran on the default for its conditioning (the view demo prior for a photo).
+    model: request.model ?? (request.referenceImage ? 'demo-view' : base.model),
     seed: request.seed ?? base.seed,
     output: outputOf(request),
     iterations: request.iterations ?? (firstStage?.representation === 'gaussians' ? firstStage.iterations : undefined) ?? null,
     methodSettings: settingsWith(schemaOf(methods, method), request.methodSettings),
+    // A branch keeps its parent's photo (the engine carries it); the panel starts a new photo only for new runs.
+    referenceImage: null,
   };
 }
 
@@ -73,7 +86,16 @@ export function runRequestFromDraft(draft: GenerateDraft, methods: readonly Meth
 
 /** Everything a request takes from the draft except the method settings, the stages and the iterations. */
 function requestFields(draft: GenerateDraft): Omit<RunRequest, 'methodSettings'> {
-  return { prompt: draft.prompt, negativePrompt: draft.negativePrompt, method: draft.method, preset: draft.preset, model: draft.model, seed: draft.seed };
+  return {
+    // An image run's caption is optional (and a branch keeps its parent's prompt): an empty one is left out.
+    ...(draft.prompt.trim() !== '' ? { prompt: draft.prompt } : {}),
+    ...(draft.referenceImage ? { referenceImage: draft.referenceImage } : {}),
+    negativePrompt: draft.negativePrompt,
+    method: draft.method,
+    preset: draft.preset,
+    model: draft.model,
+    seed: draft.seed,
+  };
 }
 
 /**

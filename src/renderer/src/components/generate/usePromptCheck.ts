@@ -5,20 +5,20 @@ import { useStudioApi } from '../../api/context';
 const DEBOUNCE_MS = 250;
 
 /** The model's verdict on a prompt (token count, truncation, unknown words), asked for once typing pauses. */
-export function usePromptCheck(model: string, prompt: string, negativePrompt: string): { check: PromptCheck | null; error: string | null } {
+export function usePromptCheck(model: string, prompt: string, negativePrompt: string, image = false): { check: PromptCheck | null; error: string | null } {
   const api = useStudioApi();
   const [check, setCheck] = useState<PromptCheck | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    if (prompt.trim() === '') {
+    if (prompt.trim() === '' && !image) {
       setCheck(null);
       setError(null);
       return;
     }
     let current = true;
     const timer = setTimeout(() => {
-      api.call('prompts.check', { model, prompt, negativePrompt }).then(
+      api.call('prompts.check', { model, prompt, negativePrompt, image }).then(
         (result) => {
           if (!current) return;
           setCheck(result);
@@ -35,7 +35,7 @@ export function usePromptCheck(model: string, prompt: string, negativePrompt: st
       current = false;
       clearTimeout(timer);
     };
-  }, [api, model, prompt, negativePrompt]);
+  }, [api, model, prompt, negativePrompt, image]);
 
   return { check, error };
 }

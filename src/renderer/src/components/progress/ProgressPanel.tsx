@@ -1,4 +1,4 @@
-import type { Run, Snapshot } from '../../../../shared/runs';
+import { runSubject, type Run, type Snapshot } from '../../../../shared/runs';
 import { runStages, STAGE_PRIMITIVES, stageLabel } from '../timeline/run-stages';
 import { formatDuration, formatRate } from './format-progress';
 import { LossChart } from './LossChart';
@@ -25,7 +25,7 @@ export function ProgressPanel({ run, snapshots }: { run: Run; snapshots: readonl
   return (
     <section className="panel-section progress-panel" aria-label="Progress">
       <h2>Progress</h2>
-      <p className="run-title" title={run.prompt}>
+      <p className="run-title" title={runSubject(run)}>
         <strong>{run.name}</strong> · {run.method.toUpperCase()} · seed {run.seed}
       </p>
       <progress aria-label="Run progress" max={target} value={iteration} />
