@@ -215,6 +215,22 @@ describe('kiln serve --farm with kiln worker processes', () => {
     await waitFor('the detached run to complete', async () => ((await getRun(runId)).status === 'completed' ? true : undefined));
   }, 60_000);
 
+  it('runs a photo run on a worker (which fetches the photo from the studio), ending as the same run on this machine', async () => {
+    const photo = readFileSync(join(__dirname, '../../../resources/reference-samples/mug-cutout.png')).toString('base64');
+    const request = { referenceImage: { data: photo, name: 'mug-cutout.png' }, method: 'sds', preset: 'fast', iterations: 4, seed: 5 };
+    const onFarm = await startRun(request);
+    const local = await api<WireRun>('runs.start', { projectId, request, runOn: 'this-machine' });
+    const ended = async (id: string) => {
+      const now = await getRun(id);
+      if (now.status === 'failed') throw new Error(now.error ?? 'failed');
+      return now.status === 'completed' ? now : undefined;
+    };
+    const [farmDone, localDone] = await Promise.all([waitFor('the farm photo run', () => ended(onFarm.id)), waitFor('the local photo run', () => ended(local.id))]);
+    expect(farmDone.worker).toBeTruthy();
+    expect(localDone.worker).toBeNull();
+    expect(finalPayload(studio.home, onFarm.id)).toBe(finalPayload(studio.home, local.id));
+  }, 60_000);
+
   it("says it has a farm, and runs a run asked for on this machine in its own engine process", async () => {
     expect((await api<{ farm: boolean }>('engine.info', {})).farm).toBe(true);
     const run = await api<WireRun>('runs.start', { projectId, request: { ...TINY, seed: 4 }, runOn: 'this-machine' });
