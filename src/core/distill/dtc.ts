@@ -26,7 +26,7 @@ export const DtcSettings = z.object({
   janus: JanusDropout.prefault({}),
   /**
    * "A few" DDIM steps instead of single-step x̂₀ "in the last few iterations" (paper, §4.3; neither number is given):
-   * from this fraction of the stage on, x̂₀ comes from `moves` deterministic DDIM moves from t to the clean end.
+   * from this fraction of the run on, x̂₀ comes from `moves` deterministic DDIM moves from t to the clean end.
    */
   finalDdim: z.object({ fromProgress: z.number().min(0).max(1).default(0.9), moves: z.number().int().min(1).max(50).default(4) }).prefault({}),
   /**
@@ -103,9 +103,10 @@ export const dtcMethod: MethodDefinition<typeof DtcSettings> = {
     return {
       name: 'dtc',
       referenceSupervision: s.reference,
-      async step({ images, views: seen, iteration, totalIterations, rng }) {
-        const t = timestep(iteration, totalIterations, rng);
-        const multiStep = iteration >= s.finalDdim.fromProgress * totalIterations ? s.finalDdim.moves : null;
+      // The curriculum spans the run: t keeps falling from the Gaussian stage into the mesh stage (paper, §4.2).
+      async step({ images, views: seen, iteration, totalIterations, run = { iteration, totalIterations }, rng }) {
+        const t = timestep(run.iteration, run.totalIterations, rng);
+        const multiStep = run.iteration >= s.finalDdim.fromProgress * run.totalIterations ? s.finalDdim.moves : null;
         const { cond, guidance } = await views.forViews(seen, s.cfgScale);
         const geo = await teacherGradient(images, { prior, cond, guidance, t, multiStep }, s.weight, rng);
         const azimuths = seen.map((v: ViewInfo) => v.azimuthDeg);

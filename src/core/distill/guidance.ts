@@ -23,6 +23,12 @@ export interface GuidanceInput {
   /** 0-based iteration and the run's length (schedules anneal over it). */
   iteration: number;
   totalIterations: number;
+  /**
+   * The same across the whole run when it has several stages (iterations of the stages before included): for
+   * schedules that span the run rather than a stage — DTC123's curriculum keeps lowering t through its mesh stage.
+   * The stage's own when absent.
+   */
+  run?: { iteration: number; totalIterations: number };
   rng: Rng;
 }
 

@@ -196,6 +196,7 @@ async function optimise(env: RunEnvironment, s: RunSession, hooks: RunHooks): Pr
       sampler: s.sampler,
       background: s.background,
       reference: s.image?.reference,
+      runSpan: { offset, total: target },
       onIteration: ({ iteration, result, size }) => {
         stop = hooks.stopRequested?.() ?? null;
         const runIteration = offset + iteration;

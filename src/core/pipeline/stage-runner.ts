@@ -17,6 +17,8 @@ export interface StageLoopOptions {
    * Without it the loop draws nothing extra from its RNG: runs without a reference are unchanged bit for bit.
    */
   reference?: ReferenceView;
+  /** Where the stage lies in its run: iterations of the stages before it and the run's total (GuidanceInput.run). */
+  runSpan?: { offset: number; total: number };
   /** Return false to stop after this iteration (cancel, pause). */
   onIteration?: (info: IterationInfo) => boolean | void;
 }
@@ -59,6 +61,7 @@ export async function runStage(s: StageSession, o: StageLoopOptions): Promise<nu
         views,
         iteration: it,
         totalIterations: total,
+        run: { iteration: (o.runSpan?.offset ?? 0) + it, totalIterations: o.runSpan?.total ?? total },
         rng,
       });
       lastT = result.t;

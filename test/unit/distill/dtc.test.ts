@@ -112,6 +112,21 @@ describe('dtc on the demo view pack', () => {
     }
   });
 
+  it('follows the curriculum over the whole run: a mesh stage starting at 75 % of the run draws the small t of 75 %', async () => {
+    const f = fixture();
+    const { S, conditioning } = await referenceConditioning(f);
+    const settings = DtcSettings.parse({ janus: { enabled: false } });
+    const method = dtcMethod.create({ prior: f.prior, conditioning, settings, rng: new Rng(1), referenceCamera: REFERENCE });
+    const T = f.prior.schedule.trainTimesteps;
+    const views = [{ elevationDeg: 0, azimuthDeg: 90, radiusM: 2.5 }];
+    const run = { iteration: 300, totalIterations: 400 };
+    const result = await method.step({ images: new Float32Array(3 * S * S).fill(0.5), alpha: new Float32Array(S * S).fill(1), depth: new Float32Array(S * S), views, iteration: 0, totalIterations: 100, run, rng: new Rng(3) });
+    const [lo, hi] = dtcBounds(settings.curriculum, run.iteration, run.totalIterations, T);
+    expect(hi).toBeLessThan(dtcBounds(settings.curriculum, 0, 100, T)[0]);
+    expect(result.t).toBeGreaterThanOrEqual(lo);
+    expect(result.t).toBeLessThanOrEqual(hi);
+  });
+
   it('the ablation without the curriculum draws t over the whole range', async () => {
     const f = fixture();
     const { S, conditioning } = await referenceConditioning(f);

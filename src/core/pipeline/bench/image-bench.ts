@@ -153,7 +153,8 @@ async function reconstruct(prior: Prior, variant: ImageVariant, objectId: string
     session = withReferenceSupervision(
       openStage({ prior, conditioning, prompt: '', referenceCamera: referencePose, seed, index, stage, threads: s.threads, ...(from ? { from } : {}) }),
     );
-    await runStage(session, { sampler, background: DEMO_BACKGROUND, reference });
+    const offset = stages.slice(0, index).reduce((sum, st) => sum + st.iterations, 0);
+    await runStage(session, { sampler, background: DEMO_BACKGROUND, reference, runSpan: { offset, total: s.gaussianIterations + s.meshIterations } });
     from = session.representation.payload();
     if (index === 0) gaussian = score(session.representation, truth);
   }
