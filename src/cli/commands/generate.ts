@@ -1,6 +1,7 @@
 import { KilnError } from '../../shared/errors';
 import { exportFormatForPath } from '../../core/export/formats';
 import { exportRunSnapshot } from '../../core/pipeline/export-run';
+import { MESH_OUTPUT_STAGES } from '../../core/pipeline/presets';
 import { createRun } from '../../core/pipeline/run-control';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { openKilnStore } from '../../core/store/kiln-store';
@@ -15,19 +16,22 @@ export const generateCommand: Command = {
               [--project NAME] [--name NAME] [--out FILE.ply|.spz|.glb [--options JSON]] [--json] [--home DIR]
 
 The method defaults to VDM (the method benchmark's best on the demo prior) and the preset to balanced.
---out exports the final snapshot (format from the extension; see "kiln export --help").
+--out exports the final snapshot (format from the extension; see "kiln export --help"). With --out FILE.glb and no
+--stages the run is Gaussians then a DMTet mesh stage, and the GLB is that mesh; --stages '[{"representation":"gaussians"}]'
+keeps the splats-only GLB (marching cubes over the splats' density).
 Runs in this process with a progress bar; Ctrl-C stops after the current iteration and "kiln resume RUN" continues.
 The project (default "${DEFAULT_PROJECT}") is created if it does not exist.`,
   options: { ...RUN_OPTIONS, project: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, options: { type: 'string' }, ...HOME_OPTION, ...JSON_OPTION },
   async run({ values }, io) {
     if (values.prompt === undefined) throw new KilnError('invalid-request', 'give a prompt: kiln generate --prompt "a snowman"');
     // Every option is checked before anything is recorded: a refused option leaves no run and no project behind.
-    const fields = runFieldsFromOptions(values);
+    const out = values.out as string | undefined;
+    const format = out === undefined ? undefined : exportFormatForPath(out); // a bad destination fails now, not after the run
+    // A mesh product gets a mesh stage after the splats unless --stages says otherwise (docs/bench/readme-glb.md).
+    const fields = { ...(format?.name === 'glb' ? { stages: MESH_OUTPUT_STAGES } : {}), ...runFieldsFromOptions(values) };
     const execution = executionOptions(values);
     const projectName = values.project === undefined ? DEFAULT_PROJECT : validProjectName(values.project);
     const name = runNameOption(values);
-    const out = values.out as string | undefined;
-    if (out !== undefined) exportFormatForPath(out); // a bad destination fails now, not after the run
     const exportOptions = jsonObjectOption(values, 'options');
     const store = openKilnStore(resolveKilnHome(values.home as string | undefined, io.env));
     try {
