@@ -127,7 +127,8 @@ export type ReferencePreview = z.infer<typeof ReferencePreview>;
 /**
  * What an artist asks for. A preset fills in the stages and their budget (iterations, Gaussians, batch, schedule);
  * any field given here overrides it: `stages` replaces the preset's stage list, and the run-wide fields (method,
- * methodSettings, iterations, batchSize) apply to every stage that does not set its own; initialGaussians,
+ * methodSettings, iterations, batchSize) apply to every stage that does not set its own (method and methodSettings
+ * only where the preset's stage names no guidance of its own: its DMTet stage does); initialGaussians,
  * maxGaussians and training are shorthand for the settings of the Gaussian stages. Method and representation
  * settings are checked against their own schemas in the engine.
  */

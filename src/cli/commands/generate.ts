@@ -2,6 +2,7 @@ import { KilnError } from '../../shared/errors';
 import { exportFormatForPath } from '../../core/export/formats';
 import { exportRunSnapshot } from '../../core/pipeline/export-run';
 import { storeReferenceImage } from '../../core/pipeline/reference-intake';
+import { MESH_OUTPUT_STAGES } from '../../core/pipeline/presets';
 import { createRun } from '../../core/pipeline/run-control';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { openKilnStore } from '../../core/store/kiln-store';
@@ -20,7 +21,9 @@ export const generateCommand: Command = {
 The method defaults to VDM (the method benchmark's best on the demo prior) and the preset to balanced.
 With --image the run is conditioned on the photo (the view-conditioned demo prior, demo-view, unless --model names
 a view-conditioned pack); it is checked, cut out and framed before anything is recorded.
---out exports the final snapshot (format from the extension; see "kiln export --help").
+--out exports the final snapshot (format from the extension; see "kiln export --help"). With --out FILE.glb and no
+--stages the run is Gaussians then a DMTet mesh stage, and the GLB is that mesh; --stages '[{"representation":"gaussians"}]'
+keeps the splats-only GLB (marching cubes over the splats' density).
 Runs in this process with a progress bar; Ctrl-C stops after the current iteration and "kiln resume RUN" continues.
 The project (default "${DEFAULT_PROJECT}") is created if it does not exist.
 --server URL runs it in that studio ("kiln serve", on its farm if it has one) and shows its progress; --detach
@@ -31,7 +34,10 @@ prints the run id and returns at once (a network studio wants its access token i
       throw new KilnError('invalid-request', 'give a prompt or a photo: kiln generate --prompt "a snowman", or kiln generate --image photo.png');
     }
     // Every option is checked before anything is recorded: a refused option leaves no run and no project behind.
-    const fields = runFieldsFromOptions(values);
+    const out = values.out as string | undefined;
+    const format = out === undefined ? undefined : exportFormatForPath(out); // a bad destination fails now, not after the run
+    // A mesh product gets a mesh stage after the splats unless --stages says otherwise (docs/bench/readme-glb.md).
+    const fields = { ...(format?.name === 'glb' ? { stages: MESH_OUTPUT_STAGES } : {}), ...runFieldsFromOptions(values) };
     if (values.server !== undefined) {
       const local = ['out', 'threads', 'home'].find((k) => values[k] !== undefined);
       if (local) throw new KilnError('invalid-request', `--${local} is for runs on this machine; with --server the studio runs it (export from the studio or with "kiln export" there)`);
@@ -42,8 +48,6 @@ prints the run id and returns at once (a network studio wants its access token i
     const execution = executionOptions(values);
     const projectName = values.project === undefined ? DEFAULT_PROJECT : validProjectName(values.project);
     const name = runNameOption(values);
-    const out = values.out as string | undefined;
-    if (out !== undefined) exportFormatForPath(out); // a bad destination fails now, not after the run
     const exportOptions = jsonObjectOption(values, 'options');
     const store = openKilnStore(resolveKilnHome(values.home as string | undefined, io.env));
     try {

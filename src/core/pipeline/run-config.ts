@@ -142,10 +142,12 @@ function resolveStage(r: ParsedRunRequest, stage: z.output<typeof RunRequest>['s
     }
   }
   const preset = presetStageOf(r.method, r.preset, s.representation);
-  const method = s.method ?? r.method;
+  // A stage's own method, else its preset's (a DMTet stage's guidance), else the run's.
+  const method = s.method ?? preset.method ?? r.method;
+  const presetGuided = s.method === undefined && preset.method !== undefined;
   const iterations = s.iterations ?? r.iterations ?? preset.iterations;
   const batchSize = s.batchSize ?? r.batchSize ?? preset.batchSize;
-  const methodSettings = parseMethodSettings(method, s.methodSettings ?? (method === r.method ? r.methodSettings : {}));
+  const methodSettings = parseMethodSettings(method, s.methodSettings ?? (presetGuided ? preset.methodSettings : method === r.method ? r.methodSettings : {}));
   const shorthand = s.representation === 'gaussians' ? gaussianShorthand(r) : {};
   return {
     representation: s.representation,

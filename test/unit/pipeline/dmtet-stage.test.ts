@@ -24,8 +24,8 @@ const REQUEST: RunRequest = {
   snapshotEvery: 4,
   stages: [
     { representation: 'gaussians', iterations: 24, method: 'sds' },
-    // 24 iterations of splats are faint: the surface is drawn lower than after a full Gaussian stage.
-    { representation: 'dmtet', iterations: 6, method: 'sds', settings: { gridResolution: 32, initThreshold: 0.1 } },
+    // The preset's start: the visual hull of the splats' silhouettes.
+    { representation: 'dmtet', iterations: 6, method: 'sds', settings: { gridResolution: 32 } },
   ],
 };
 const BOUNDARY = 24;
@@ -43,8 +43,20 @@ describe('a DMTet stage as requested', () => {
   it('resolves its settings from the preset and the request, the stage’s length kept for its schedules', () => {
     const config = resolveRunConfig({ prompt: 'a mug', preset: 'balanced', stages: [{ representation: 'gaussians' }, { representation: 'dmtet', settings: { laplacianWeight: 0.3 } }] });
     const [, mesh] = config.stages;
-    expect([mesh!.representation, mesh!.iterations, mesh!.batchSize]).toEqual(['dmtet', 200, 2]);
-    expect(mesh!.settings).toMatchObject({ laplacianWeight: 0.3, stageIterations: 200, gridResolution: 64, gridProgression: [{ from: 0, resolution: 32 }, { from: 0.4, resolution: 64 }] });
+    expect([mesh!.representation, mesh!.iterations, mesh!.batchSize]).toEqual(['dmtet', 600, 2]);
+    expect(mesh!.settings).toMatchObject({
+      laplacianWeight: 0.3,
+      stageIterations: 600,
+      initSurface: 'visual-hull',
+      gridResolution: 64,
+      gridProgression: [{ from: 0, resolution: 32 }, { from: 0.4, resolution: 64 }],
+    });
+    // The preset guides the mesh with low-t SDS (docs/bench/readme-glb.md), the Gaussians with the run's method.
+    expect(config.stages.map((s) => s.method)).toEqual(['vdm', 'sds']);
+    expect(mesh!.methodSettings).toMatchObject({ cfgScale: 1, weight: 'sigma-ratio', timesteps: { tRange: [0.02, 0.3] } });
+    // A stage's own method wins over the preset's, with that method's defaults.
+    const own = resolveRunConfig({ prompt: 'a mug', stages: [{ representation: 'gaussians' }, { representation: 'dmtet', method: 'ism' }] });
+    expect(own.stages[1]!.method).toBe('ism');
   });
 
   it('refuses a tet resolution out of range, unknown settings, and a run that starts with the mesh', () => {
@@ -141,7 +153,7 @@ describe('a run of Gaussians then a DMTet mesh', () => {
   }, 240_000);
 
   it('branches from a stage-0 snapshot into a mesh stage with another method', async () => {
-    const branch = createBranch(store.runs, reference.id, 16, { stages: [{ representation: 'dmtet', method: 'ism', iterations: 3, settings: { gridResolution: 32, initThreshold: 0.1 } }] });
+    const branch = createBranch(store.runs, reference.id, 16, { stages: [{ representation: 'dmtet', method: 'ism', iterations: 3, settings: { gridResolution: 32, initSurface: 'density', initThreshold: 0.1 } }] });
     expect(ResolvedRunConfig.parse(branch.config).stages.map((s) => [s.representation, s.method])).toEqual([['dmtet', 'ism']]);
     const done = await executeRun(env(), branch.id);
     expect([done.status, done.error]).toEqual(['completed', null]);
@@ -167,11 +179,17 @@ describe('a run of Gaussians then a DMTet mesh', () => {
   }, 240_000);
 
   it('fails with a clear optimisation error when the Gaussians leave no surface, their snapshots kept', async () => {
-    const run = createRun(store.runs, projectId, { ...REQUEST, stages: [{ representation: 'gaussians', iterations: 2 }, { representation: 'dmtet', iterations: 2, settings: { gridResolution: 32, initThreshold: 1e6 } }] });
-    await expect(executeRun(env(), run.id)).rejects.toMatchObject({ code: 'optimisation', message: expect.stringMatching(/no surface at density 1000000.*run that stage longer/) });
-    const failed = store.runs.getRun(run.id);
-    expect(failed.status).toBe('failed');
-    expect(store.runs.listSnapshots(run.id).map((s) => [s.iteration, s.payloadKind])).toEqual([[0, 'splats'], [2, 'splats']]);
+    const starts = [
+      [{ initSurface: 'density', initThreshold: 1e6 }, /no surface at density 1000000.*run that stage longer.*lower initThreshold/],
+      [{ initSurface: 'visual-hull', hullAlphaThreshold: 1 }, /no silhouette at alpha 1 \(hullAlphaThreshold\).*run that stage longer.*lower hullAlphaThreshold/],
+    ] as const;
+    for (const [settings, message] of starts) {
+      const run = createRun(store.runs, projectId, { ...REQUEST, stages: [{ representation: 'gaussians', iterations: 2 }, { representation: 'dmtet', iterations: 2, settings: { gridResolution: 32, ...settings } }] });
+      await expect(executeRun(env(), run.id)).rejects.toMatchObject({ code: 'optimisation', message: expect.stringMatching(message) });
+      const failed = store.runs.getRun(run.id);
+      expect(failed.status).toBe('failed');
+      expect(store.runs.listSnapshots(run.id).map((s) => [s.iteration, s.payloadKind])).toEqual([[0, 'splats'], [2, 'splats']]);
+    }
   }, 240_000);
 });
 

@@ -68,7 +68,7 @@ describe('a run’s stages as requested', () => {
 
   it('gives dtc its coarse-to-fine student by default: a coarse Gaussian stage, then DMTet with the grid rising', () => {
     const config = resolveRunConfig({ prompt: 'a mug', method: 'dtc', preset: 'quality' });
-    expect(config.stages.map((s) => [s.representation, s.method, s.iterations])).toEqual([['gaussians', 'dtc', 2000], ['dmtet', 'dtc', 400]]);
+    expect(config.stages.map((s) => [s.representation, s.method, s.iterations])).toEqual([['gaussians', 'dtc', 2000], ['dmtet', 'dtc', 1000]]);
     expect((config.stages[0]!.settings.training as { maxGaussians: number }).maxGaussians).toBe(30_000);
     expect((config.stages[1]!.settings.gridProgression as { resolution: number }[]).map((g) => g.resolution)).toEqual([32, 64, 128]);
   });

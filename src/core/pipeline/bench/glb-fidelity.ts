@@ -1,6 +1,7 @@
 import { NodeIO } from '@gltf-transform/core';
 import { analyticSurfacePoints, boundsDiagonal, chamferDistance } from '../../diffusion/demo/object-surface';
 import { demoObject } from '../../diffusion/demo/objects';
+import { glbAlbedoError } from './glb-albedo';
 import { triangleComponents } from '../../export/mesh/mesh-components';
 import type { TriangleMesh } from '../../export/mesh/triangle-mesh';
 import { Rng } from '../../random/rng';
@@ -15,6 +16,8 @@ export interface GlbFidelity {
   chamferPercent: number;
   /** Share of the true surface's samples within 2 % of the size of the mesh's. */
   coveredShare: number;
+  /** Mean absolute error of the base-colour texture against the albedo, per channel in 1/255 (glb-albedo.ts). */
+  albedoError: [number, number, number] | null;
 }
 
 /** The GLB's triangles in one mesh, vertices welded where positions are equal (UV seams split them). */
@@ -71,12 +74,14 @@ function shareWithin(truth: Float32Array, mesh: Float32Array, radius: number): n
 
 /**
  * How close a GLB exported with pivot `origin` is to a demo object's exact surface (issue 13's measures): Chamfer
- * between area samples of both, the share of the true surface within 2 % of the object's size, and its pieces.
+ * between area samples of both, the share of the true surface within 2 % of the object's size, its pieces, and its
+ * texture's error against the albedo.
  */
 export async function glbFidelity(bytes: Uint8Array, objectId: string, samples = 20_000, seed = 11): Promise<GlbFidelity> {
   const mesh = await readGlbTriangles(bytes);
   const rng = new Rng(seed);
-  const truth = analyticSurfacePoints(demoObject(objectId), samples, rng.fork());
+  const object = demoObject(objectId);
+  const truth = analyticSurfacePoints(object, samples, rng.fork());
   const { points } = sampleMeshSurface(mesh.positions, mesh.indices, samples, rng.fork());
   const sizeM = boundsDiagonal(truth);
   const chamferM = chamferDistance(points, truth);
@@ -87,5 +92,6 @@ export async function glbFidelity(bytes: Uint8Array, objectId: string, samples =
     chamferM,
     chamferPercent: (100 * chamferM) / sizeM,
     coveredShare: shareWithin(truth, points, 0.02 * sizeM),
+    albedoError: await glbAlbedoError(bytes, object, samples, rng.fork()),
   };
 }

@@ -11,6 +11,7 @@ import { rampWeight } from './dmtet-settings';
 import { decodeDmtetState, encodeDmtetState, type DmtetStateArrays } from './dmtet-state-codec';
 import { holdShellOutside, initialiseColourFromGaussians, initialiseColourFromProbe, initialiseSdfFromGaussians } from './initialise-from-density';
 import { createTetFieldGradients, marchTetrahedra, marchTetrahedraBackward, surfaceVanishedError, type MarchedSurface, type TetFieldGradients } from './marching-tets';
+import { initialiseSdfFromSilhouettes } from './initialise-from-silhouettes';
 import { meshEdges } from './mesh-edges';
 import { encodeMeshSnapshot, type MeshSnapshot } from '../../../shared/mesh/mesh-snapshot-payload';
 import { sdfFromMesh } from './sdf-from-mesh';
@@ -22,6 +23,9 @@ import { viewLights, type ShadingModel } from './surface-shading';
 import { boxDownsample, boxDownsampleBackward, supersampledCamera } from './supersample';
 import { createTetField, type TetField } from './tet-deformation';
 import { buildTetGrid, type TetGrid } from './tet-grid';
+
+/** Silhouettes for a visual-hull start are rendered at this size: 2 pixels per cell of a 64 grid over the ball. */
+const HULL_IMAGE_SIZE = 128;
 
 /** Where the model gets its tet grids (the Kiln home's cache in a run, built in memory otherwise). */
 export type TetGridSource = (resolution: number) => TetGrid;
@@ -116,10 +120,13 @@ export class DmtetModel {
     return new DmtetModel(settings, grid, createTetField(grid, sdf, settings.deformationScale), createColourField(settings.colourResolution, albedo), options);
   }
 
-  /** From stage-1 Gaussians: SDF from their density field, albedo from their colour at the initial surface. */
+  /** From stage-1 Gaussians: SDF from their density field or their silhouettes' hull (initSurface), albedo from their colour at the initial surface. */
   static fromGaussians(g: GaussianArrays, settings: DmtetModelSettings, options: DmtetModelOptions): DmtetModel {
     const grid = (options.grids ?? builtGrid)(gridResolutionAt(settings, 0));
-    const { sdf } = initialiseSdfFromGaussians(g, grid, settings.initThreshold);
+    const sdf =
+      settings.initSurface === 'visual-hull'
+        ? initialiseSdfFromSilhouettes(g, grid, { size: HULL_IMAGE_SIZE, alphaThreshold: settings.hullAlphaThreshold, threads: options.rasterizer?.threads ?? 1 })
+        : initialiseSdfFromGaussians(g, grid, settings.initThreshold).sdf;
     const field = createTetField(grid, sdf, settings.deformationScale);
     const colour = initialiseColourFromGaussians(g, marchTetrahedra(grid, field), settings.colourResolution);
     return new DmtetModel(settings, grid, field, colour, options);

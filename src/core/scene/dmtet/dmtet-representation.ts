@@ -84,10 +84,15 @@ export class DmtetRepresentation implements Representation {
 }
 
 function noStartingSurface(s: DmtetStageSettings): KilnError {
+  const what =
+    s.initSurface === 'visual-hull'
+      ? `show no silhouette at alpha ${s.hullAlphaThreshold} (hullAlphaThreshold)`
+      : `have no surface at density ${s.initThreshold} (initThreshold)`;
+  const lower = s.initSurface === 'visual-hull' ? 'a lower hullAlphaThreshold' : 'a lower initThreshold (or "auto")';
   return new KilnError(
     'optimisation',
-    `the Gaussians the mesh stage starts from have no surface at density ${s.initThreshold} (initThreshold): the splats are too few or too faint. ` +
-      'The Gaussian stage\'s snapshots are kept: run that stage longer, or give the DMTet stage a lower initThreshold (or "auto")',
+    `the Gaussians the mesh stage starts from ${what}: the splats are too few or too faint. ` +
+      `The Gaussian stage's snapshots are kept: run that stage longer, or give the DMTet stage ${lower}`,
   );
 }
 

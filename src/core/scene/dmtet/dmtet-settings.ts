@@ -44,6 +44,14 @@ export const DmtetSettings = z
      */
     initThreshold: z.union([z.literal('auto'), z.number().positive()]).default(EXPORTER_DEFAULTS.isoLevel),
     /**
+     * Where a stage after Gaussians takes its starting surface: the splats' density at initThreshold, or the visual
+     * hull of what they show (initialise-from-silhouettes.ts), which keeps the parts a semi-transparent cloud of
+     * splats draws without the density to reach the iso-level (docs/bench/readme-glb.md).
+     */
+    initSurface: z.enum(['density', 'visual-hull']).default('density'),
+    /** The splats' alpha at which a silhouette pixel counts as the object's (visual-hull start). */
+    hullAlphaThreshold: z.number().gt(0).max(1).default(0.5),
+    /**
      * Uniform Laplacian mean‖L·V‖² on the extracted mesh. DTC123 and Magic123 weight their Laplacian term 0.1; Kiln
      * squares the norm (see regularisers.ts), which is smaller for the sub-cell offsets of a DMTet mesh, so the same
      * 0.1 is a gentler pull.

@@ -13,10 +13,11 @@ export type DmtetStageSettings = z.infer<typeof DmtetStageSettings>;
 /** What a request (or a preset) may set for a DMTet stage: any model setting, nothing else. */
 const DmtetStageRequest = DmtetModelSettings.partial().strict();
 
+/** The values `raw` sets, checked; zod fills a partial schema's defaults in too, which would override the preset's. */
 function parseRequest(raw: Record<string, unknown>, what: string) {
   const parsed = DmtetStageRequest.safeParse(raw);
   if (!parsed.success) throw new KilnError('invalid-request', `invalid ${what}: ${formatZodIssues(parsed.error)}`);
-  return parsed.data;
+  return Object.fromEntries(Object.entries(parsed.data).filter(([key]) => key in raw));
 }
 
 /** A DMTet stage's settings: the request's values over the preset's over the schema's defaults. */

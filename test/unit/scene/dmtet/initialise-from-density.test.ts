@@ -1,47 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { sampleScalarGrid } from '../../../../src/core/export/mesh/scalar-grid';
-import { Rng } from '../../../../src/core/random/rng';
 import { sampleColourField } from '../../../../src/core/scene/dmtet/colour-field';
 import { initialiseColourFromGaussians, initialiseSdfFromGaussians, sdfFromDensity, SHELL_SDF } from '../../../../src/core/scene/dmtet/initialise-from-density';
 import { marchTetrahedra } from '../../../../src/core/scene/dmtet/marching-tets';
 import { createTetField } from '../../../../src/core/scene/dmtet/tet-deformation';
 import { buildTetGrid } from '../../../../src/core/scene/dmtet/tet-grid';
-import { allocateGaussians } from '../../../../src/shared/gaussians/gaussian-layout';
-import { SH_C0 } from '../../../../src/core/scene/gaussians/spherical-harmonics';
 import { KilnError } from '../../../../src/shared/errors';
+import { ballOfGaussians, radii } from './gaussian-ball-fixture';
 import { surfaceTopology } from './sphere-fixture';
 import { signedVolume } from '../../../helpers/mesh-shapes';
 
 const grid = buildTetGrid(32);
-
-/** Radii of a surface's vertices: their mean and largest deviation from it. */
-function radii(positions: Float32Array): { mean: number; spread: number } {
-  const r = Array.from({ length: positions.length / 3 }, (_, i) => Math.hypot(positions[3 * i]!, positions[3 * i + 1]!, positions[3 * i + 2]!));
-  const mean = r.reduce((a, b) => a + b, 0) / r.length;
-  return { mean, spread: Math.max(...r.map((x) => Math.abs(x - mean))) };
-}
-
-/** Opaque isotropic Gaussians of one colour filling a ball of radius R centred at c (only their skin, if hollow). */
-function ballOfGaussians(R: number, centre: [number, number, number], colour: [number, number, number], hollow = false) {
-  const rng = new Rng(17);
-  const sigma = 0.04;
-  const means: number[] = [];
-  while (means.length < 3 * 4000) {
-    const p = [rng.range(-R, R), rng.range(-R, R), rng.range(-R, R)];
-    const r = Math.hypot(p[0]!, p[1]!, p[2]!);
-    if (r > R - sigma || (hollow && r < R - 3 * sigma)) continue;
-    means.push(p[0]! + centre[0], p[1]! + centre[1], p[2]! + centre[2]);
-  }
-  const g = allocateGaussians(means.length / 3, 0);
-  g.means.set(means);
-  g.logScales.fill(Math.log(sigma));
-  for (let i = 0; i < g.count; i++) {
-    g.quats[4 * i] = 1;
-    g.opacityLogits[i] = 3;
-    for (let c = 0; c < 3; c++) g.shDc[3 * i + c] = (colour[c]! - 0.5) / SH_C0;
-  }
-  return g;
-}
 
 describe('DMTet initialisation from a density field', () => {
   it('draws the surface where an analytic density crosses the threshold, clamped to [−1, 1], shell held outside', () => {
