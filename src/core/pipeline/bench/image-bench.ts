@@ -4,7 +4,7 @@ import type { Prior } from '../../diffusion/prior';
 import type { OrbitView } from '../../diffusion/pose-embedding';
 import { parseMethodSettings } from '../../distill/registry';
 import { ReferenceSupervision } from '../../distill/shared/reference-losses';
-import { evaluationOrbit, OrbitSamplerSettings } from '../../scene/cameras/orbit-sampler';
+import { OrbitSamplerSettings } from '../../scene/cameras/orbit-sampler';
 import { orbitCamera } from '../../scene/cameras/orbit';
 import { exportMeshSnapshotGlb } from '../../scene/dmtet/mesh-snapshot-glb';
 import { representationByName } from '../../scene/registry';
@@ -16,6 +16,7 @@ import { openStage, type StageSession } from '../stage-session';
 import { contactSheet } from './contact-sheet';
 import { glbFidelity } from './glb-fidelity';
 import { DEMO_BACKGROUND, groundTruthViews, psnr, silhouetteIou, type GroundTruthView } from './ground-truth';
+import { heldOutOrbit } from './held-out-views';
 
 /**
  * The image → 3D comparison (docs/bench/image.md): DTC123 against Zero-1-to-3 SDS and its own ablations, each a
@@ -65,7 +66,6 @@ export interface ImageBenchRow {
   wallSeconds: number;
 }
 
-const HELD_OUT_AZIMUTH_OFFSET_DEG = 20;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -191,14 +191,7 @@ export async function runImageBenchmark(prior: Prior, s: ImageBenchSettings, onP
   const cam = prior.camera;
   if (!cam || prior.kind !== 'view-conditioned') throw new Error(`${prior.dir}: the image benchmark needs a view-conditioned pack with a camera distribution`);
   const S = cam.imageSize;
-  const cameras = evaluationOrbit(s.heldOutViews, {
-    elevationDeg: (cam.elevationRangeDeg[0] + cam.elevationRangeDeg[1]) / 2,
-    radiusM: cam.radiusM,
-    fovYDeg: cam.fovYDeg,
-    width: S,
-    height: S,
-    azimuthOffsetDeg: HELD_OUT_AZIMUTH_OFFSET_DEG,
-  });
+  const cameras = heldOutOrbit(cam, s.heldOutViews);
   const shown = Math.min(4, s.heldOutViews);
   const truth = new Map(s.objects.map((id) => [id, groundTruthViews(demoObject(id), cameras)]));
   const sheetRows: Float32Array[][] = [s.objects.flatMap((id) => truth.get(id)!.slice(0, shown).map((v) => v.image))];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { KilnError } from '../../../shared/errors';
 import { demoObject } from '../../diffusion/demo/objects';
 import type { Prior } from '../../diffusion/prior';
-import { evaluationOrbit, OrbitSamplerSettings } from '../../scene/cameras/orbit-sampler';
+import { OrbitSamplerSettings } from '../../scene/cameras/orbit-sampler';
 import type { Representation } from '../../scene/representation';
 import { GaussianTrainingSettings } from '../../scene/gaussians/training-settings';
 import { parseMethodSettings } from '../../distill/registry';
@@ -12,6 +12,8 @@ import { openStage } from '../stage-session';
 import { contactSheet } from './contact-sheet';
 import { GuidanceWindow, isCurveIteration, type Curve, type CurvePoint } from './learning-curves';
 import { DEMO_BACKGROUND, groundTruthViews, mse, objectsForPrompt, psnr, silhouetteIou, type GroundTruthView } from './ground-truth';
+import { HELD_OUT_AZIMUTH_OFFSET_DEG, heldOutOrbit } from './held-out-views';
+import type { Camera } from '../../scene/cameras/camera';
 
 export const MethodBenchSettings = z.object({
   methods: z.array(z.string()).min(1),
@@ -66,8 +68,6 @@ export interface AmbiguityRow {
   commits: boolean;
 }
 
-/** Held-out views sit on an orbit starting here, so none coincides with a sector boundary or the front. */
-const HELD_OUT_AZIMUTH_OFFSET_DEG = 20;
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -181,14 +181,7 @@ export async function runMethodBenchmark(
   }
   const cam = prior.camera!;
   const S = cam.imageSize;
-  const cameras = evaluationOrbit(s.heldOutViews, {
-    elevationDeg: (cam.elevationRangeDeg[0] + cam.elevationRangeDeg[1]) / 2,
-    radiusM: cam.radiusM,
-    fovYDeg: cam.fovYDeg,
-    width: S,
-    height: S,
-    azimuthOffsetDeg: HELD_OUT_AZIMUTH_OFFSET_DEG,
-  });
+  const cameras = heldOutOrbit(cam, s.heldOutViews);
   const shown = Math.min(4, s.heldOutViews);
   const rows: MethodBenchRow[] = [];
   const curves: Curve[] = [];
@@ -230,7 +223,7 @@ async function measureAmbiguity(
   prior: Prior,
   method: string,
   prompt: string,
-  cameras: ReturnType<typeof evaluationOrbit>,
+  cameras: readonly Camera[],
   s: MethodBenchSettings,
   onProgress: (line: string) => void,
 ): Promise<AmbiguityRow> {
