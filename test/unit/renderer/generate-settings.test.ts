@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { METHODS } from '../../../src/core/distill/registry';
 import { EXPORT_FORMATS } from '../../../src/core/export/formats';
+import { presetStageOf } from '../../../src/core/pipeline/presets';
 import { branchConfig, resolveRunConfig } from '../../../src/core/pipeline/run-config';
 import { listMethods } from '../../../src/core/studio/catalog';
 import type { MethodInfo } from '../../../src/shared/catalog';
@@ -162,14 +163,16 @@ describe('the generate panel’s output: splats, or a mesh (Gaussians → DMTet)
   /** The catalog as methods.list sends it, presets included (their mesh stage's length too). */
   const CATALOG = listMethods();
   const stagesOf = (config: ReturnType<typeof resolveRunConfig>) => config.stages.map((s) => [s.representation, s.iterations]);
+  /** The fast preset's mesh stage length (what the panel's Mesh output gets when the draft names none). */
+  const FAST_MESH = presetStageOf('vdm', 'fast', 'dmtet').iterations;
 
   it('keeps today’s request for splats (the preset’s one Gaussian stage) and asks for both stages for a mesh', () => {
     const splats = { ...initialDraft(), prompt: 'a mug', preset: 'fast' as const };
     expect(initialDraft().output).toBe('splats');
     expect(runRequestFromDraft(splats, CATALOG).stages).toBeUndefined();
     const mesh = { ...splats, output: 'mesh' as const, iterations: 40 };
-    expect(stagesOf(resolveRunConfig(runRequestFromDraft(mesh, CATALOG)))).toEqual([['gaussians', 40], ['dmtet', 100]]);
-    expect(stagesOf(resolveRunConfig(runRequestFromDraft({ ...mesh, iterations: null }, CATALOG)))).toEqual([['gaussians', 300], ['dmtet', 100]]);
+    expect(stagesOf(resolveRunConfig(runRequestFromDraft(mesh, CATALOG)))).toEqual([['gaussians', 40], ['dmtet', FAST_MESH]]);
+    expect(stagesOf(resolveRunConfig(runRequestFromDraft({ ...mesh, iterations: null }, CATALOG)))).toEqual([['gaussians', 300], ['dmtet', FAST_MESH]]);
   });
 
   it('reads a two-stage request back as a mesh output, the iterations field holding the Gaussian stage’s', () => {
@@ -182,17 +185,17 @@ describe('the generate panel’s output: splats, or a mesh (Gaussians → DMTet)
   it('branches from splats into a mesh: the parent’s run-wide iterations size only the Gaussians', () => {
     const parent = resolveRunConfig({ prompt: 'a mug', preset: 'fast', iterations: 40 });
     const draft = { ...draftFromRequest(parent.request, CATALOG), output: 'mesh' as const };
-    expect(stagesOf(branchConfig(parent, branchOverridesFromDraft(draft, CATALOG, 'splats'), 0))).toEqual([['gaussians', 40], ['dmtet', 100]]);
+    expect(stagesOf(branchConfig(parent, branchOverridesFromDraft(draft, CATALOG, 'splats'), 0))).toEqual([['gaussians', 40], ['dmtet', FAST_MESH]]);
   });
 
   it('branches from a two-stage run’s splats into splats only, and from its mesh into the mesh stage alone', () => {
     const parent = resolveRunConfig(runRequestFromDraft({ ...initialDraft(), prompt: 'a mug', preset: 'fast', output: 'mesh', iterations: 40 }, CATALOG));
     const fromParent = draftFromRequest(parent.request, CATALOG);
     expect(stagesOf(branchConfig(parent, branchOverridesFromDraft({ ...fromParent, output: 'splats' }, CATALOG, 'splats'), 0))).toEqual([['gaussians', 40]]);
-    expect(stagesOf(branchConfig(parent, branchOverridesFromDraft(fromParent, CATALOG, 'splats'), 0))).toEqual([['gaussians', 40], ['dmtet', 100]]);
+    expect(stagesOf(branchConfig(parent, branchOverridesFromDraft(fromParent, CATALOG, 'splats'), 0))).toEqual([['gaussians', 40], ['dmtet', FAST_MESH]]);
     // What the panel does for a mesh snapshot: the output fixed, the iterations field back to the mesh stage's preset.
     const fromMesh = { ...fromParent, iterations: null };
-    expect(stagesOf(branchConfig(parent, branchOverridesFromDraft(fromMesh, CATALOG, 'mesh'), 1))).toEqual([['dmtet', 100]]);
+    expect(stagesOf(branchConfig(parent, branchOverridesFromDraft(fromMesh, CATALOG, 'mesh'), 1))).toEqual([['dmtet', FAST_MESH]]);
     expect(stagesOf(branchConfig(parent, branchOverridesFromDraft({ ...fromMesh, iterations: 7 }, CATALOG, 'mesh'), 1))).toEqual([['dmtet', 7]]);
   });
 });

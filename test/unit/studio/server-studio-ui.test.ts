@@ -48,9 +48,9 @@ afterAll(async () => {
 describe('methods and prompts', () => {
   it('lists the methods with settings schemas and presets', async () => {
     const methods = await call<MethodInfo[]>('methods.list', {});
-    expect(methods.map((m) => m.name)).toEqual(['sds', 'ism', 'tsm', 'sdi', 'ge3d', 'vdm']);
+    expect(methods.map((m) => m.name)).toEqual(['sds', 'ism', 'tsm', 'sdi', 'ge3d', 'vdm', 'dtc']);
     const sds = methods[0]!;
-    expect(sds.presets.find((p) => p.name === 'fast')).toEqual({ name: 'fast', iterations: 300, batchSize: 1, initialGaussians: 1000, maxGaussians: 10_000, meshIterations: 100 });
+    expect(sds.presets.find((p) => p.name === 'fast')).toEqual({ name: 'fast', iterations: 300, batchSize: 1, initialGaussians: 1000, maxGaussians: 10_000, meshIterations: 300 });
     const properties = Object.keys((sds.settingsSchema as { properties: Record<string, unknown> }).properties);
     expect(properties.sort()).toEqual(Object.keys(methodByName('sds').settings.parse({}) as object).sort());
   });
