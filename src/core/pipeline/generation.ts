@@ -188,6 +188,8 @@ async function optimise(env: RunEnvironment, s: RunSession, hooks: RunHooks): Pr
       checkpoint: resumed,
     });
     const offset = stageStart(config, index);
+    // A new stage's model goes live on its first iteration: the viewer switches representation at once.
+    lastLive = -Infinity;
     // A run's first snapshot is its starting state; a later stage's start is the stage before's last snapshot.
     if (index === 0 && env.runs.latestSnapshot(s.run.id) === undefined) writeSnapshot(env, s, stage, 0, elapsed(), undefined, hooks);
     let lastPayload: SnapshotPayload | undefined;
