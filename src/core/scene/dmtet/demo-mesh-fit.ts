@@ -67,7 +67,14 @@ function target(objectId: string, camera: Camera): MeshFitTarget {
   return { camera: toKernelCamera(camera), image, alpha };
 }
 
-export function fitDemoMesh(raw: z.input<typeof DemoMeshFitSettings>, onProgress?: (p: { iteration: number; loss: number; triangles: number; resolution: number }) => void): DemoMeshFitResult {
+type FitProgress = (p: { iteration: number; loss: number; triangles: number; resolution: number }) => void;
+
+export function fitDemoMesh(raw: z.input<typeof DemoMeshFitSettings>, onProgress?: FitProgress): DemoMeshFitResult {
+  return fitDemoMeshModel(raw, onProgress).result;
+}
+
+/** fitDemoMesh with the fitted model (what the bench exports through a run's GLB path). */
+export function fitDemoMeshModel(raw: z.input<typeof DemoMeshFitSettings>, onProgress?: FitProgress): { result: DemoMeshFitResult; model: DmtetModel } {
   const o = DemoMeshFitSettings.parse(raw);
   const object = demoObject(o.object);
   const start = performance.now();
@@ -90,7 +97,7 @@ export function fitDemoMesh(raw: z.input<typeof DemoMeshFitSettings>, onProgress
   const { points } = sampleMeshSurface(mesh.positions, mesh.indices, o.surfaceSamples, rng.fork());
   const sizeM = boundsDiagonal(truthPoints);
   const chamferM = chamferDistance(points, truthPoints);
-  return {
+  const result = {
     object: o.object,
     iterations: o.iterations,
     gridResolution: model.grid.resolution,
@@ -102,4 +109,5 @@ export function fitDemoMesh(raw: z.input<typeof DemoMeshFitSettings>, onProgress
     heldOutPsnr: psnrSum / heldOut.length,
     seconds: (performance.now() - start) / 1000,
   };
+  return { result, model };
 }
