@@ -9,7 +9,7 @@ import type { SnapshotPayload } from '../scene/representation';
 import type { BlobStore } from '../store/blob-store';
 import type { RunRecord, RunRepository, SnapshotRecord } from '../store/run-repository';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint';
-import { checkModelAndConditioning, openRunPrior, trainingSampler } from './open-run-prior';
+import { checkModelAndConditioning, openRunPrior, stageSampler, trainingSampler } from './open-run-prior';
 import { conditionOnReference, type ImageConditioning } from './reference-conditioning';
 import { isSnapshotIteration, ResolvedRunConfig, stageStart, totalIterations } from './run-config';
 import { runStage } from './stage-runner';
@@ -195,7 +195,7 @@ async function optimise(env: RunEnvironment, s: RunSession, hooks: RunHooks): Pr
     let lastPayload: SnapshotPayload | undefined;
     const done = await runStage(stage, {
       startIteration: resumed ? resumed.iteration - offset : 0,
-      sampler: s.sampler,
+      sampler: stageSampler(s.prior, s.sampler, config.stages[index]!),
       background: s.background,
       reference: s.image?.reference,
       runSpan: { offset, total: target },

@@ -8,6 +8,7 @@ import { DemoPackParams } from '../diffusion/demo/demo-params';
 import { openPrior, type Prior, type PriorKind } from '../diffusion/prior';
 import type { SessionSettings } from '../diffusion/session-settings';
 import { OrbitSamplerSettings } from '../scene/cameras/orbit-sampler';
+import type { ResolvedStage } from './run-config';
 
 /** The built-in demo priors a run's `model` can name, and the demo pack each one builds. */
 export const DEMO_MODELS = { demo: 'pixel', 'demo-latent': 'latent', 'demo-view': 'view' } as const;
@@ -108,4 +109,16 @@ export function trainingSampler(prior: Prior): OrbitSamplerSettings {
     width: prior.imageSize,
     height: prior.imageSize,
   });
+}
+
+/** The poses a pack declares it was trained on (Kiln's demo packs list theirs), or undefined. */
+function priorPoses(prior: Prior): OrbitSamplerSettings['views'] {
+  const views = prior.manifest.demo?.views;
+  return views && views.length > 0 ? views : undefined;
+}
+
+/** One stage's training cameras: the run's sampler, held to the prior's own poses when the stage asks for them. */
+export function stageSampler(prior: Prior, sampler: OrbitSamplerSettings, stage: ResolvedStage): OrbitSamplerSettings {
+  const views = stage.settings.cameras === 'prior-poses' ? priorPoses(prior) : undefined;
+  return views ? { ...sampler, views } : sampler;
 }

@@ -54,6 +54,29 @@ describe('cameras follow docs/conventions.md at the kernel boundary', () => {
     expect(() => OrbitSamplerSettings.parse({ radiusM: [3, 2] })).toThrow(/range must be/);
   });
 
+  it('a sampler held to a prior\'s poses draws every view from them, each of them, at the drawn radius', () => {
+    const views = [
+      { elevationDeg: 0, azimuthDeg: 0 },
+      { elevationDeg: 15, azimuthDeg: 30 },
+      { elevationDeg: 30, azimuthDeg: 330 },
+    ];
+    const s = OrbitSamplerSettings.parse({ radiusM: [2, 3], views });
+    const rng = new Rng(5);
+    const seen = new Set<number>();
+    for (let k = 0; k < 60; k++) {
+      const v = sampleOrbitView(s, rng);
+      const index = views.findIndex((p) => p.elevationDeg === v.elevationDeg && p.azimuthDeg === v.azimuthDeg);
+      expect(index).toBeGreaterThanOrEqual(0);
+      seen.add(index);
+      expect(v.radiusM).toBeGreaterThanOrEqual(2);
+      expect(v.radiusM).toBeLessThanOrEqual(3);
+      const [x, y, z] = v.camera.position;
+      expect(Math.asin(y / Math.hypot(x, y, z)) * (180 / Math.PI)).toBeCloseTo(v.elevationDeg, 6);
+    }
+    expect(seen.size).toBe(3);
+    expect(() => OrbitSamplerSettings.parse({ views: [] })).toThrow();
+  });
+
   it('evaluation orbits space azimuths evenly', () => {
     const cams = evaluationOrbit(4, { elevationDeg: 0, radiusM: 2, fovYDeg: 45, width: 8, height: 8 });
     expect(cams.map((c) => c.position.map((x) => Math.round(x * 1e6) / 1e6 + 0))).toEqual([

@@ -15,6 +15,13 @@ export const OrbitSamplerSettings = z.object({
   lookAtJitterM: z.number().min(0).default(0),
   width: z.number().int().positive().default(64),
   height: z.number().int().positive().default(64),
+  /**
+   * The poses a prior was trained on, when it knows only a fixed set of them (Kiln's demo packs; Zero123++ and
+   * SyncDreamer are such models too): each view is one of these, at the drawn radius and field of view, instead of a
+   * point of the elevation band. Off a pack's own poses its denoised view is its nearest pose's, up to half a step
+   * away: a photometric pull towards a misregistered image (docs/bench/readme-glb.md).
+   */
+  views: z.array(z.object({ elevationDeg: z.number(), azimuthDeg: z.number() })).min(1).optional(),
 });
 export type OrbitSamplerSettings = z.infer<typeof OrbitSamplerSettings>;
 
@@ -31,8 +38,9 @@ export function sampleOrbitView(s: OrbitSamplerSettings, rng: Rng): SampledView 
   // Uniform on the sphere's band between the elevation limits, not uniform in angle (which crowds the poles).
   const sinLo = Math.sin((s.elevationDeg[0] * Math.PI) / 180);
   const sinHi = Math.sin((s.elevationDeg[1] * Math.PI) / 180);
-  const elevationDeg = (Math.asin(rng.range(sinLo, sinHi)) * 180) / Math.PI;
-  const azimuthDeg = rng.range(s.azimuthDeg[0], s.azimuthDeg[1]);
+  const pose = s.views?.[rng.int(0, s.views.length - 1)];
+  const elevationDeg = pose?.elevationDeg ?? (Math.asin(rng.range(sinLo, sinHi)) * 180) / Math.PI;
+  const azimuthDeg = pose?.azimuthDeg ?? rng.range(s.azimuthDeg[0], s.azimuthDeg[1]);
   const fovYDeg = rng.range(s.fovYDeg[0], s.fovYDeg[1]);
   const j = s.lookAtJitterM;
   const target: [number, number, number] = j > 0 ? [rng.normal() * j, rng.normal() * j, rng.normal() * j] : [0, 0, 0];

@@ -21,6 +21,11 @@ const GridStep = z
 export const DmtetModelSettings = DmtetSettings.extend({
   shading: z.enum(SHADING_MODELS).default('demo-lambert'),
   /**
+   * Where the stage's training cameras come from: the prior's orbit band, or (`prior-poses`) the fixed poses a pack
+   * declares it was trained on (OrbitSamplerSettings.views; the orbit band for a pack that declares none).
+   */
+  cameras: z.enum(['orbit', 'prior-poses']).default('orbit'),
+  /**
    * Each view is rendered at s× its size and box-filtered down (supersample.ts). The analytic antialias pass blends
    * silhouettes only approximately: against the demo renders (2×2 supersampled) an exact sphere scores 30 dB at 64²
    * with s = 1 and far more with s = 2, whose samples are the ray caster's own. Costs s² pixels.
