@@ -19,7 +19,7 @@ import { VertexAlbedoProbe } from './vertex-albedo-probe';
 import { laplacianLoss, normalConsistencyLoss, sdfSignLoss } from './regularisers';
 import { resampleTetField } from './resample-tet-field';
 import { renderSurface, renderSurfaceBackward, type SurfaceImageGradients, type SurfaceImages, type SurfacePass } from './surface-render';
-import { viewLights, type ShadingModel } from './surface-shading';
+import { fixedLight, viewLights, type ShadingModel } from './surface-shading';
 import { boxDownsample, boxDownsampleBackward, supersampledCamera } from './supersample';
 import { createTetField, type TetField } from './tet-deformation';
 import { buildTetGrid, type TetGrid } from './tet-grid';
@@ -128,7 +128,7 @@ export class DmtetModel {
         ? initialiseSdfFromSilhouettes(g, grid, { size: HULL_IMAGE_SIZE, alphaThreshold: settings.hullAlphaThreshold, threads: options.rasterizer?.threads ?? 1 })
         : initialiseSdfFromGaussians(g, grid, settings.initThreshold).sdf;
     const field = createTetField(grid, sdf, settings.deformationScale);
-    const colour = initialiseColourFromGaussians(g, marchTetrahedra(grid, field), settings.colourResolution);
+    const colour = initialiseColourFromGaussians(g, marchTetrahedra(grid, field), settings.colourResolution, fixedLight(settings.shading));
     return new DmtetModel(settings, grid, field, colour, options);
   }
 

@@ -8,7 +8,9 @@ import { SurfaceColourProbe } from '../../export/mesh/surface-colour-probe';
 import type { ColourProbe } from '../../export/mesh/texture-bake';
 import { meshBounds, vertexNormals } from '../../export/mesh/triangle-mesh';
 import type { GaussianArrays } from '../../../shared/gaussians/gaussian-layout';
+import { DeshadedProbe } from './deshaded-probe';
 import { EXPORTER_DEFAULTS } from './dmtet-settings';
+import type { ViewLight } from './surface-shading';
 import { albedoLogit, colourNodeSpacing, createColourField, TrilinearStencil, type ColourField } from './colour-field';
 import type { MarchedSurface } from './marching-tets';
 import type { TetGrid } from './tet-grid';
@@ -86,13 +88,15 @@ export function initialiseSdfFromGaussians(g: GaussianArrays, grid: TetGrid, thr
 /**
  * The initial albedo field from stage-1 Gaussians: the colour the splats show at each vertex of the initial surface
  * (the exporter's SurfaceColourProbe, looking down the vertex normal), laid out by initialiseColourFromProbe. Splats
- * hold shaded colour, not albedo: this is a start that the stage's photometric loss corrects.
+ * hold shaded colour, not albedo: under a known fixed light (the demo prior's) it is divided back out (DeshadedProbe),
+ * otherwise the colour is the start and the stage's photometric loss corrects it.
  */
-export function initialiseColourFromGaussians(g: GaussianArrays, surface: MarchedSurface, resolution: number): ColourField {
+export function initialiseColourFromGaussians(g: GaussianArrays, surface: MarchedSurface, resolution: number, light?: ViewLight): ColourField {
   if (surface.positions.length === 0) return createColourField(resolution);
   const kernels = gaussianKernels(g);
   const reach = 2 * colourNodeSpacing({ resolution });
-  return initialiseColourFromProbe(new SurfaceColourProbe(g, kernels, buildGaussianCellIndex(kernels, meshBounds(surface.positions), reach), reach), surface, resolution);
+  const shaded = new SurfaceColourProbe(g, kernels, buildGaussianCellIndex(kernels, meshBounds(surface.positions), reach), reach);
+  return initialiseColourFromProbe(light ? new DeshadedProbe(shaded, light) : shaded, surface, resolution);
 }
 
 /**

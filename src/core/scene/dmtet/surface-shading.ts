@@ -26,9 +26,17 @@ export interface ViewLight {
 const POINT_LIGHT_DISTANCE = [0.8, 1.5] as const;
 const POINT_LIGHT_JITTER = 0.35;
 
+/** The demo prior's fixed world light (diffusion/demo/raycast.ts SHADING). */
+export const DEMO_LIGHT: ViewLight = { ambient: SHADING.ambient, diffuse: SHADING.diffuse, direction: SHADING.lightDir };
+
+/** The one light a model lights every view with, when it has one (the demo prior's); undefined for random lights. */
+export function fixedLight(model: ShadingModel): ViewLight | undefined {
+  return model === 'demo-lambert' ? DEMO_LIGHT : undefined;
+}
+
 /** The lights of one batch of views; `rng` is drawn only by the random model. */
 export function viewLights(model: ShadingModel, cameras: readonly KernelCamera[], rng: Rng): ViewLight[] {
-  if (model === 'demo-lambert') return cameras.map(() => ({ ambient: SHADING.ambient, diffuse: SHADING.diffuse, direction: SHADING.lightDir }));
+  if (model === 'demo-lambert') return cameras.map(() => DEMO_LIGHT);
   return cameras.map((camera) => {
     const c = kernelCameraPosition(camera);
     const distance = Math.hypot(...c) * rng.range(POINT_LIGHT_DISTANCE[0], POINT_LIGHT_DISTANCE[1]);
