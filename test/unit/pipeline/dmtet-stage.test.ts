@@ -8,6 +8,7 @@ import { readInriaPly } from '../../../src/core/export/ply/ply-reader';
 import { decodeCheckpoint } from '../../../src/core/pipeline/checkpoint';
 import { executeRun } from '../../../src/core/pipeline/generation';
 import { pauseAfter } from '../../helpers/pause-after';
+import { presetStageOf } from '../../../src/core/pipeline/presets';
 import { resolveRunConfig, ResolvedRunConfig } from '../../../src/core/pipeline/run-config';
 import { createBranch, createRun } from '../../../src/core/pipeline/run-control';
 import { decodeMeshSnapshot, type MeshSnapshot } from '../../../src/shared/mesh/mesh-snapshot-payload';
@@ -43,14 +44,10 @@ describe('a DMTet stage as requested', () => {
   it('resolves its settings from the preset and the request, the stage’s length kept for its schedules', () => {
     const config = resolveRunConfig({ prompt: 'a mug', preset: 'balanced', stages: [{ representation: 'gaussians' }, { representation: 'dmtet', settings: { laplacianWeight: 0.3 } }] });
     const [, mesh] = config.stages;
-    expect([mesh!.representation, mesh!.iterations, mesh!.batchSize]).toEqual(['dmtet', 600, 2]);
-    expect(mesh!.settings).toMatchObject({
-      laplacianWeight: 0.3,
-      stageIterations: 600,
-      initSurface: 'visual-hull',
-      gridResolution: 64,
-      gridProgression: [{ from: 0, resolution: 32 }, { from: 0.4, resolution: 64 }],
-    });
+    const preset = presetStageOf('vdm', 'balanced', 'dmtet');
+    expect([mesh!.representation, mesh!.iterations, mesh!.batchSize]).toEqual(['dmtet', preset.iterations, preset.batchSize]);
+    expect(mesh!.settings).toMatchObject({ ...preset.settings, laplacianWeight: 0.3, stageIterations: preset.iterations, gridResolution: 64 });
+    expect(mesh!.settings).toMatchObject({ initSurface: 'visual-hull', cameras: 'prior-poses' });
     // The preset guides the mesh with low-t SDS (docs/bench/readme-glb.md), the Gaussians with the run's method.
     expect(config.stages.map((s) => s.method)).toEqual(['vdm', 'sds']);
     expect(mesh!.methodSettings).toMatchObject({ cfgScale: 1, weight: 'sigma-ratio', timesteps: { tRange: [0.02, 0.3] } });
