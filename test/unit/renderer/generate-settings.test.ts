@@ -36,6 +36,7 @@ const METHOD_INFOS: MethodInfo[] = METHODS.map((m) => ({
   summary: m.summary,
   settingsSchema: jsonSchema(m.settings) as Record<string, unknown>,
   presets: [],
+  textTeacherIn: [...(m.textTeacherIn ?? [])],
 }));
 
 describe('settings forms from JSON Schema', () => {
