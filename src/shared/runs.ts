@@ -124,6 +124,9 @@ export const ReferencePreview = z.object({
 });
 export type ReferencePreview = z.infer<typeof ReferencePreview>;
 
+/** The text model a photo run reads its caption with when it names none (RunRequest.textModel): the text demo prior. */
+export const DEFAULT_TEXT_MODEL = 'demo';
+
 /**
  * What an artist asks for. A preset fills in the stages and their budget (iterations, Gaussians, batch, schedule);
  * any field given here overrides it: `stages` replaces the preset's stage list, and the run-wide fields (method,

@@ -1,13 +1,10 @@
 import { KilnError } from '../../shared/errors';
-import type { RepresentationName } from '../../shared/runs';
+import { DEFAULT_TEXT_MODEL, type RepresentationName } from '../../shared/runs';
 import { checkDemoPrompt } from '../diffusion/demo/prompt-check';
 import type { SessionSettings } from '../diffusion/session-settings';
 import type { TextTeacher } from '../distill/guidance';
 import { methodByName } from '../distill/registry';
 import { isDemoModel, modelFacts, openRunPrior } from './open-run-prior';
-
-/** The text model a photo run with a caption uses when it names none: the built-in text demo prior. */
-export const DEFAULT_TEXT_MODEL = 'demo';
 
 /** What the text teacher's choices depend on (a resolved run config has all of it). */
 export interface TextTeacherInput {

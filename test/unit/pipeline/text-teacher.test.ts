@@ -7,6 +7,7 @@ import { branchConfig, resolveRunConfig, ResolvedRunConfig } from '../../../src/
 import { createRun } from '../../../src/core/pipeline/run-control';
 import { captionNote } from '../../../src/core/pipeline/text-teacher';
 import { openKilnStore, type KilnStore } from '../../../src/core/store/kiln-store';
+import type { SnapshotRecord } from '../../../src/core/store/run-repository';
 import { KilnError } from '../../../src/shared/errors';
 import type { RunRequest } from '../../../src/shared/runs';
 import { makeTempHome } from '../../helpers/temp-home';
@@ -120,18 +121,18 @@ describe('a captioned photo run on the demo packs', () => {
       const uncaptioned = createRun(store.runs, projectId, request);
       expect([ResolvedRunConfig.parse(captioned.config).textModel, ResolvedRunConfig.parse(uncaptioned.config).textModel]).toEqual(['demo', null]);
       for (const run of [captioned, uncaptioned]) expect((await executeRun(env, run.id)).status).toBe('completed');
-      const [withText, without] = [captioned, uncaptioned].map((run) => store.runs.listSnapshots(run.id));
+      const [withText, without] = [store.runs.listSnapshots(captioned.id), store.runs.listSnapshots(uncaptioned.id)];
       // The Gaussian stage (iterations 0–4) has no text teacher: bit for bit the same with or without the caption.
-      const lastGaussians = (snapshots: typeof withText) => snapshots.filter((s) => s.stage === 0).at(-1)!;
-      expect(lastGaussians(withText!).iteration).toBe(4);
-      expect(lastGaussians(withText!).payloadBlob).toBe(lastGaussians(without!).payloadBlob);
-      expect(withText!.filter((s) => s.stage === 0).some((s) => 'term.text' in s.metrics)).toBe(false);
+      const lastGaussians = (snapshots: SnapshotRecord[]) => snapshots.filter((s) => s.stage === 0).at(-1)!;
+      expect(lastGaussians(withText).iteration).toBe(4);
+      expect(lastGaussians(withText).payloadBlob).toBe(lastGaussians(without).payloadBlob);
+      expect(withText.filter((s) => s.stage === 0).some((s) => 'term.text' in s.metrics)).toBe(false);
       // The mesh stage is taught by it too, and ends elsewhere.
-      const meshText = withText!.filter((s) => s.stage === 1 && s.iteration > 4).map((s) => s.metrics['term.text']);
+      const meshText = withText.filter((s) => s.stage === 1 && s.iteration > 4).map((s) => s.metrics['term.text']);
       expect(meshText.length).toBeGreaterThan(0);
       for (const term of meshText) expect(term).toBeGreaterThan(0);
-      expect(without!.some((s) => 'term.text' in s.metrics)).toBe(false);
-      expect(withText!.at(-1)!.payloadBlob).not.toBe(without!.at(-1)!.payloadBlob);
+      expect(without.some((s) => 'term.text' in s.metrics)).toBe(false);
+      expect(withText.at(-1)!.payloadBlob).not.toBe(without.at(-1)!.payloadBlob);
     } finally {
       store.close();
     }
