@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BadJobError, runFarmJob } from '../../../src/core/farm/run-farm-job';
 import { executeRun } from '../../../src/core/pipeline/generation';
 import { storeReferenceImage } from '../../../src/core/pipeline/reference-intake';
 import { branchConfig, resolveRunConfig, ResolvedRunConfig } from '../../../src/core/pipeline/run-config';
@@ -68,6 +70,21 @@ describe("a run's text model (DTC123's text teacher)", () => {
     expect(note({ prompt: 'a mug', method: 'dtc' })).toBe('the caption steers the text teacher of the dtc on dmtet stage, read by the text model demo');
     expect(note({ prompt: 'a mug', method: 'sds' })).toMatch(/kept as the run's description: no stage of this run \(sds on gaussians\) has a text teacher/);
     expect(note({ method: 'dtc' })).toBeNull();
+  });
+});
+
+describe('on a farm worker', () => {
+  const temp = makeTempHome('kiln-text-teacher-farm-');
+  afterAll(() => temp.cleanup());
+
+  it('finds the text model as it finds the model: a pack it lacks fails the job before anything is fetched', async () => {
+    const config = configOf({ prompt: 'a mug', method: 'dtc', textModel: '/studio/packs/sd-text' });
+    const job = { runId: randomUUID(), config, studioUrl: 'http://127.0.0.1:9', jobKey: '0'.repeat(64) };
+    const settings = { home: temp.home, token: 't', name: 'test:1', threads: 1, executionProvider: 'cpu' as const, modelsDir: join(temp.home, 'packs') };
+    const control = { studioStop: null, handBack: null };
+    const run = runFarmJob(job, settings, control, () => {});
+    await expect(run).rejects.toBeInstanceOf(BadJobError);
+    await expect(run).rejects.toThrow(`worker test:1 has no model pack "sd-text" (looked for ${join(temp.home, 'packs', 'sd-text')})`);
   });
 });
 
