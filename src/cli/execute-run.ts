@@ -1,6 +1,8 @@
 import { runSubject } from '../shared/runs';
 import { availableParallelism } from 'node:os';
 import { executeRun, type StopRequest } from '../core/pipeline/generation';
+import { ResolvedRunConfig } from '../core/pipeline/run-config';
+import { captionNote } from '../core/pipeline/text-teacher';
 import type { KilnStore } from '../core/store/kiln-store';
 import type { RunRecord } from '../core/store/run-repository';
 import type { CliIo } from './command';
@@ -10,6 +12,13 @@ import { threadsOption } from './run-options';
 /** --threads (every core by default) and --json, checked before anything is recorded. */
 export function executionOptions(values: Record<string, unknown>): { json: boolean; threads: number } {
   return { json: values.json === true, threads: threadsOption(values, availableParallelism()) };
+}
+
+/** Says what a new photo run does with its caption (text-teacher.ts captionNote), on stderr. */
+export function printCaptionNote(run: RunRecord, io: CliIo): void {
+  const config = ResolvedRunConfig.parse(run.config);
+  const note = captionNote({ ...config, image: config.reference !== null });
+  if (note !== null) io.err(`note: ${note}\n`);
 }
 
 export function runSummary(run: RunRecord): string {

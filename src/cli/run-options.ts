@@ -13,6 +13,7 @@ export const RUN_OPTIONS = {
   method: { type: 'string' },
   preset: { type: 'string' },
   model: { type: 'string' },
+  'text-model': { type: 'string' },
   iters: { type: 'string' },
   res: { type: 'string' },
   seed: { type: 'string' },
@@ -35,7 +36,9 @@ export const RUN_OPTIONS_USAGE = `[--prompt TEXT] [--negative TEXT] [--method vd
               [--max-gaussians N] [--snapshot-every N] [--method-settings JSON] [--training JSON] [--threads N]
               [--stages JSON] (the run's stages in order, e.g. '[{"representation":"gaussians","iterations":400}]')
               [--image FILE.png|.jpg|.webp [--elevation DEG] [--fov DEG] [--reference-settings JSON]]
-              (a run from a photo: see docs/reference-images.md; --prompt is then an optional caption)`;
+              (a run from a photo: see docs/reference-images.md; --prompt is then an optional caption)
+              [--text-model demo|demo-latent|PATH] (a photo run's text teacher, which reads the caption: DTC123's
+              mesh stage; demo by default when the run has a caption and such a stage)`;
 
 /** A whole number written in decimal: "0x10", "1e3", "16.0" and " 16" are refused, not read as 16 or 1000. */
 export function wholeNumberOption(values: Record<string, unknown>, key: string): number | undefined {
@@ -113,6 +116,7 @@ export function runFieldsFromOptions(values: Record<string, unknown>): Record<st
     method: values.method,
     preset: values.preset,
     model: values.model,
+    textModel: values['text-model'],
     iterations: wholeNumberOption(values, 'iters'),
     resolution: wholeNumberOption(values, 'res'),
     seed: wholeNumberOption(values, 'seed'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MethodName, PresetName } from './runs';
+import { MethodName, PresetName, RepresentationName } from './runs';
 
 /** What one preset sets for a method (core/pipeline/run-config.ts presetBudget). */
 export const PresetInfo = z.object({
@@ -22,6 +22,8 @@ export const MethodInfo = z.object({
   /** JSON Schema (zod's toJSONSchema, input side) of the method's settings; defaults are the authors'. */
   settingsSchema: z.record(z.string(), z.unknown()),
   presets: z.array(PresetInfo),
+  /** The stages (by representation) in which a photo run's caption feeds the method's text teacher; empty: none. */
+  textTeacherIn: z.array(RepresentationName),
 });
 export type MethodInfo = z.infer<typeof MethodInfo>;
 

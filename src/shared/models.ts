@@ -30,6 +30,8 @@ export const PromptCheckRequest = z
     negativePrompt: z.string().max(1000).optional(),
     /** The run has a reference image: the model must be view-conditioned, and the prompt is an optional caption. */
     image: z.boolean().default(false),
+    /** An image run whose caption feeds a text teacher: the text model that reads it (checked and counted with it). */
+    textModel: ModelId.optional(),
   })
   .strict();
 

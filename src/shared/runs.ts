@@ -124,6 +124,9 @@ export const ReferencePreview = z.object({
 });
 export type ReferencePreview = z.infer<typeof ReferencePreview>;
 
+/** The text model a photo run reads its caption with when it names none (RunRequest.textModel): the text demo prior. */
+export const DEFAULT_TEXT_MODEL = 'demo';
+
 /**
  * What an artist asks for. A preset fills in the stages and their budget (iterations, Gaussians, batch, schedule);
  * any field given here overrides it: `stages` replaces the preset's stage list, and the run-wide fields (method,
@@ -146,6 +149,12 @@ export const RunRequestFields = z
      * folder of an ONNX model pack; "demo" for text runs and "demo-view" for image runs when omitted.
      */
     model: z.string().min(1).optional(),
+    /**
+     * A photo run's second model, for methods with a text teacher (DTC123's mesh stage, docs/dtc123.md#teacher): a
+     * text-to-image model's id, as `model` takes it, that reads the prompt as the photo's caption. "demo" (the
+     * built-in text demo prior) when omitted and the run has a caption and a stage that uses a text teacher.
+     */
+    textModel: z.string().min(1).optional(),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
     iterations: z.number().int().min(1).max(100_000).optional(),
     /** Render size in pixels (square); the model's native size when omitted. */

@@ -72,4 +72,26 @@ describe('generating from a photo in the studio', () => {
     expect(runs.map((r) => [r.prompt, r.referenceImage?.name, r.status])).toEqual([[null, 'snowman-photo.png', 'completed']]);
     expect(errors.errors).toEqual([]);
   }, 150_000);
+
+  it("says what a caption feeds, and offers a text model only where it feeds DTC123's text teacher", async () => {
+    const textModel = page.getByRole('combobox', { name: 'Text model' });
+    await page.getByLabel('Prompt', { exact: true }).fill('a snowman');
+    await page.getByText('The caption describes the run: SDS has no text teacher, so it does not steer the result.').waitFor();
+    expect(await textModel.count()).toBe(0);
+    await page.getByLabel('Method').selectOption({ label: 'DTC123' });
+    await page.getByText("The caption feeds DTC123's text teacher, read by the text model demo.").waitFor();
+    // Text-to-image models only: the view-conditioned demo prior is not offered.
+    expect(await textModel.inputValue()).toBe('demo');
+    expect(await textModel.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(expect.arrayContaining(['demo', 'demo-latent']));
+    expect(await textModel.locator('option[value="demo-view"]').count()).toBe(0);
+    await textModel.selectOption('demo-latent');
+    await page.getByText("The caption feeds DTC123's text teacher, read by the text model demo-latent.").waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, '03-caption-text-model.png') });
+    // The caption is checked as the text model reads it: the text demo prior does not know "ceramic".
+    await page.getByLabel('Prompt', { exact: true }).fill('a ceramic snowman');
+    await page.getByRole('alert').filter({ hasText: /does not know "ceramic" in the caption/ }).waitFor();
+    await page.getByLabel('Prompt', { exact: true }).fill('');
+    await textModel.waitFor({ state: 'detached' });
+    expect(errors.errors).toEqual([]);
+  }, 60_000);
 });

@@ -4,7 +4,7 @@ import { createBranch } from '../../core/pipeline/run-control';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { openKilnStore } from '../../core/store/kiln-store';
 import { HOME_OPTION, JSON_OPTION, type Command } from '../command';
-import { executeWithProgress, executionOptions, runSummary } from '../execute-run';
+import { executeWithProgress, executionOptions, printCaptionNote, runSummary } from '../execute-run';
 import { RUN_OPTIONS, RUN_OPTIONS_USAGE, runFieldsFromOptions, runNameOption, wholeNumberOption } from '../run-options';
 
 export const branchCommand: Command = {
@@ -29,6 +29,7 @@ The branch starts from the snapshot exactly as stored and runs its own schedule;
       const { request, warnings } = await storeReferenceImage(store.blobs, fields);
       for (const warning of warnings) io.err(`warning: ${warning}\n`);
       const run = createBranch(store.runs, parent.id, at, request, name);
+      printCaptionNote(run, io);
       const done = await executeWithProgress(store, run, execution, io);
       io.out(values.json ? JSON.stringify(done) + '\n' : runSummary(done) + '\n');
       return done.status === 'completed' ? 0 : 130;

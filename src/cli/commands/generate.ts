@@ -7,7 +7,7 @@ import { createRun } from '../../core/pipeline/run-control';
 import { resolveKilnHome } from '../../core/store/kiln-home';
 import { openKilnStore } from '../../core/store/kiln-store';
 import { HOME_OPTION, JSON_OPTION, type Command } from '../command';
-import { executeWithProgress, executionOptions, runSummary } from '../execute-run';
+import { executeWithProgress, executionOptions, printCaptionNote, runSummary } from '../execute-run';
 import { generateRemotely } from '../generate-remotely';
 import { DEFAULT_PROJECT, jsonObjectOption, projectNamed, RUN_OPTIONS, RUN_OPTIONS_USAGE, runFieldsFromOptions, runNameOption, validProjectName } from '../run-options';
 
@@ -20,7 +20,9 @@ export const generateCommand: Command = {
 
 The method defaults to VDM (the method benchmark's best on the demo prior) and the preset to balanced.
 With --image the run is conditioned on the photo (the view-conditioned demo prior, demo-view, unless --model names
-a view-conditioned pack); it is checked, cut out and framed before anything is recorded.
+a view-conditioned pack); it is checked, cut out and framed before anything is recorded. Its --prompt is a caption:
+with --method dtc, DTC123's text teacher reads it in the mesh stage, on --text-model (the text demo prior, demo,
+by default); with other methods it only describes the run.
 --out exports the final snapshot (format from the extension; see "kiln export --help"). With --out FILE.glb and no
 --stages the run is Gaussians then a DMTet mesh stage, and the GLB is that mesh; --stages '[{"representation":"gaussians"}]'
 keeps the splats-only GLB (marching cubes over the splats' density).
@@ -56,6 +58,7 @@ prints the run id and returns at once (a network studio wants its access token i
       for (const warning of warnings) io.err(`warning: ${warning}\n`);
       // One transaction: a request the run config refuses does not leave a newly created project behind.
       const run = store.db.transaction(() => createRun(store.runs, projectNamed(store, projectName).id, request, name)).immediate();
+      printCaptionNote(run, io);
       const done = await executeWithProgress(store, run, execution, io);
       const exported = out !== undefined && done.status === 'completed' ? await exportRunSnapshot(store, { runId: done.id, path: out, options: exportOptions }) : undefined;
       io.out(values.json ? JSON.stringify({ ...done, export: exported }) + '\n' : runSummary(done) + '\n');

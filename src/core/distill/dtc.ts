@@ -92,6 +92,8 @@ export const dtcMethod: MethodDefinition<typeof DtcSettings> = {
   summary: 'Diffusion time-step curriculum (DTC123) for image → 3D: annealed t, reference-view losses, Janus de-biasing.',
   settings: DtcSettings,
   imageToThreeD: true,
+  // λ is "0 in the first stage" (paper, Eq. 4): the text teacher joins in the mesh stage (docs/dtc123.md#teacher).
+  textTeacherIn: ['dmtet'],
   create(ctx): GuidanceMethod {
     const { prior, settings: s } = ctx;
     const views = viewConditioner(ctx, s.viewPrompts);

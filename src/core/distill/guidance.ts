@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RepresentationName } from '../../shared/runs';
 import type { OrbitView } from '../diffusion/pose-embedding';
 import type { Conditioning, Prior } from '../diffusion/prior';
 import type { Rng } from '../random/rng';
@@ -95,5 +96,10 @@ export interface MethodDefinition<Schema extends z.ZodType = z.ZodType> {
   settings: Schema;
   /** Built for image → 3D: measured by `kiln bench image`, left out of the text-to-3D `kiln bench methods` by default. */
   imageToThreeD?: boolean;
+  /**
+   * The representations of the stages in which the method takes a text teacher (MethodContext.textTeacher) beside a
+   * view-conditioned prior: DTC123's mesh stage, the paper's second stage. A photo run with a caption opens one there.
+   */
+  textTeacherIn?: readonly RepresentationName[];
   create(ctx: MethodContext<z.output<Schema>>): GuidanceMethod;
 }

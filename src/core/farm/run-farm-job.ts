@@ -41,7 +41,7 @@ export class BadJobError extends KilnError {}
  * ended; throws an upload or engine failure (the job is retried) or a BadJobError.
  */
 export async function runFarmJob(data: FarmJobData, settings: WorkerSettings, control: JobControl, onProgress: (p: RunProgress) => void): Promise<RunStatus | 'skipped'> {
-  const model = checkJob(data, settings);
+  const models = checkJob(data, settings);
   const client = new StudioClient(data.studioUrl, settings.token, data.runId, data.jobKey);
   const point = await client.resumePoint();
   if (point.run.status !== 'running') return 'skipped'; // paused or cancelled in the studio while it waited
@@ -53,7 +53,7 @@ export async function runFarmJob(data: FarmJobData, settings: WorkerSettings, co
     const known = await fetchStartingBlobs(point, client, blobs);
     const uploads = new UploadQueue((err) => (uploadFailure = err));
     const ledger = new FarmRunLedger({
-      run: { ...point.run, config: { ...data.config, model }, pid: null, worker: settings.name },
+      run: { ...point.run, config: { ...data.config, ...models }, pid: null, worker: settings.name },
       known,
       blobs,
       client,
@@ -76,8 +76,11 @@ export async function runFarmJob(data: FarmJobData, settings: WorkerSettings, co
   }
 }
 
-/** Refuses what this worker cannot run, before anything is fetched; returns the model as this worker finds it. */
-function checkJob(data: FarmJobData, settings: WorkerSettings): string {
+/**
+ * Refuses what this worker cannot run, before anything is fetched; returns the run's model and text model (its text
+ * teacher's) as this worker finds them.
+ */
+function checkJob(data: FarmJobData, settings: WorkerSettings): { model: string; textModel: string | null } {
   const stages = Array.isArray(data.config.stages) ? (data.config.stages as Record<string, unknown>[]) : [];
   const unknown = stages.map((s) => s.method).find((m) => typeof m === 'string' && !(METHOD_NAMES as readonly string[]).includes(m));
   if (unknown !== undefined) {
@@ -85,7 +88,12 @@ function checkJob(data: FarmJobData, settings: WorkerSettings): string {
   }
   const parsed = ResolvedRunConfig.safeParse(data.config);
   if (!parsed.success) throw new BadJobError('invalid-request', `this worker cannot read the run's configuration (${describeIssues(parsed.error)}); run the same Kiln version on the studio and its workers`);
-  const model = parsed.data.model;
+  const { model, textModel } = parsed.data;
+  return { model: localModel(model, settings), textModel: textModel === null ? null : localModel(textModel, settings) };
+}
+
+/** A model as this worker finds it: a demo prior (built here), or the pack of that folder name in its models folder. */
+function localModel(model: string, settings: WorkerSettings): string {
   if (isDemoModel(model)) return model;
   const local = settings.modelsDir ? join(settings.modelsDir, basename(model)) : resolve(model);
   if (!existsSync(local)) {

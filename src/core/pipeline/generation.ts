@@ -3,17 +3,19 @@ import type { PayloadKind, RunProgress } from '../../shared/runs';
 import { SHADING } from '../diffusion/demo/raycast';
 import type { Conditioning, Prior } from '../diffusion/prior';
 import type { SessionSettings } from '../diffusion/session-settings';
-import type { GuidanceResult } from '../distill/guidance';
+import type { GuidanceResult, TextTeacher } from '../distill/guidance';
 import type { OrbitSamplerSettings } from '../scene/cameras/orbit-sampler';
 import type { SnapshotPayload } from '../scene/representation';
 import type { BlobStore } from '../store/blob-store';
 import type { RunRecord, RunRepository, SnapshotRecord } from '../store/run-repository';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint';
-import { checkModelAndConditioning, openRunPrior, stageSampler, trainingSampler } from './open-run-prior';
+import { checkRunModels } from './check-run-models';
+import { openRunPrior, stageSampler, trainingSampler } from './open-run-prior';
 import { conditionOnReference, type ImageConditioning } from './reference-conditioning';
 import { isSnapshotIteration, ResolvedRunConfig, stageStart, totalIterations } from './run-config';
 import { runStage } from './stage-runner';
 import { openStage, type StageSession } from './stage-session';
+import { openTextTeacher } from './text-teacher';
 import { renderThumbnail } from './thumbnail';
 import { chwToRgbBytes, encodePngRgb } from '../image/png';
 
@@ -75,6 +77,8 @@ interface RunSession {
   conditioning: Conditioning;
   /** Image runs: the reference camera and photo. */
   image?: Omit<ImageConditioning, 'conditioning'>;
+  /** A captioned photo run's text teacher (config.textModel), for the stages whose method takes one. */
+  textTeacher?: TextTeacher;
   sampler: OrbitSamplerSettings;
   background: [number, number, number];
 }
@@ -109,14 +113,14 @@ export async function executeRun(env: RunEnvironment, runId: string, hooks: RunH
     }
     throw err;
   } finally {
-    await session?.prior.close();
+    await Promise.all([session?.prior.close(), session?.textTeacher?.prior.close()]);
   }
 }
 
 async function openRun(env: RunEnvironment, runId: string): Promise<RunSession> {
   const run = env.runs.getRun(runId);
   const config = ResolvedRunConfig.parse(run.config);
-  checkModelAndConditioning({ ...config, image: config.reference !== null });
+  checkRunModels(config);
   const prior = await openRunPrior(env.home, config.model, env.threads, env.executionProvider);
   try {
     if (config.resolution !== null && config.resolution !== prior.imageSize) {
@@ -126,7 +130,9 @@ async function openRun(env: RunEnvironment, runId: string): Promise<RunSession> 
     const session = { run, config, prior, sampler: trainingSampler(prior), background };
     if (config.reference) {
       const { conditioning, ...image } = await conditionOnReference(prior, env.blobs.read(config.reference.blob), config.reference, background);
-      return { ...session, conditioning, image };
+      // Opened last: nothing after it can fail and leave it open.
+      const textTeacher = await openTextTeacher(env.home, config, env.threads, env.executionProvider);
+      return { ...session, conditioning, image, ...(textTeacher ? { textTeacher } : {}) };
     }
     return { ...session, conditioning: await prior.encodeText(config.prompt ?? '', config.negativePrompt) };
   } catch (err) {
@@ -180,6 +186,7 @@ async function optimise(env: RunEnvironment, s: RunSession, hooks: RunHooks): Pr
       prompt: config.prompt ?? undefined,
       negativePrompt: config.negativePrompt,
       referenceCamera: s.image?.referenceCamera,
+      textTeacher: s.textTeacher,
       seed: config.seed,
       index,
       stage: config.stages[index]!,

@@ -8,6 +8,7 @@ import { GaussianTrainingSettings } from '../scene/gaussians/training-settings';
 import { presetStageOf, presetStages } from './presets';
 import { ReferenceImageSettings } from '../../shared/reference-image-settings';
 import { defaultModel, modelFacts } from './open-run-prior';
+import { resolveTextModel } from './text-teacher';
 
 /** Snapshot spacing: about 25 over a stage, at least every iteration. */
 export function defaultSnapshotEvery(iterations: number): number {
@@ -49,6 +50,11 @@ const ResolvedRunConfigV2 = z.object({
   negativePrompt: z.string(),
   preset: PresetName,
   model: z.string(),
+  /**
+   * A photo run's text teacher (text-to-image) model, which reads the caption (docs/dtc123.md#teacher): the request's
+   * `textModel`, or "demo" chosen for a captioned run with a text teacher; null without one (configs written before).
+   */
+  textModel: z.string().nullable().default(null),
   seed: z.number().int(),
   resolution: z.number().int().positive().nullable(),
   stages: z.array(ResolvedStage).min(1),
@@ -84,6 +90,7 @@ const ResolvedRunConfigV1 = z
       negativePrompt: v1.negativePrompt,
       preset: v1.preset,
       model: v1.model,
+      textModel: null,
       seed: v1.seed,
       resolution: v1.resolution,
       stages: [
@@ -188,7 +195,9 @@ export function resolveRunConfig(input: unknown): ResolvedRunConfig {
   if (!parsed.success) throw new KilnError('invalid-request', `invalid run settings: ${formatZodIssues(parsed.error)}`);
   const r = parsed.data;
   const stages = requestedStages(r);
-  const model = r.model ?? defaultModel(r.referenceImage !== undefined);
+  const image = r.referenceImage !== undefined;
+  const model = r.model ?? defaultModel(image);
+  const resolved = stages.map((_, index) => resolveStage(r, stages, index));
   return {
     version: 2,
     prompt: r.prompt ?? null,
@@ -196,9 +205,10 @@ export function resolveRunConfig(input: unknown): ResolvedRunConfig {
     negativePrompt: r.negativePrompt,
     preset: r.preset,
     model,
+    textModel: resolveTextModel(r.textModel, { image, prompt: r.prompt ?? null, stages: resolved }),
     seed: r.seed,
     resolution: r.resolution ?? null,
-    stages: stages.map((_, index) => resolveStage(r, stages, index)),
+    stages: resolved,
     request: r as unknown as Record<string, unknown>,
   };
 }
@@ -206,7 +216,7 @@ export function resolveRunConfig(input: unknown): ResolvedRunConfig {
 /**
  * A branch's configuration: the parent's request with the overrides applied, starting in the stage of the
  * snapshot it branches from (`fromStage`; earlier stages are done). A different method starts from that method's
- * defaults (the parent's method settings mean nothing to it); the same method merges them.
+ * defaults (the parent's method settings mean nothing to it, nor its text model); the same method merges them.
  */
 export function branchConfig(parent: ResolvedRunConfig, overrides: Record<string, unknown>, fromStage = 0): ResolvedRunConfig {
   const base = parent.request;
@@ -215,6 +225,7 @@ export function branchConfig(parent: ResolvedRunConfig, overrides: Record<string
     ? { ...(base.methodSettings as Record<string, unknown>), ...(overrides.methodSettings as Record<string, unknown> | undefined) }
     : (overrides.methodSettings ?? {});
   const request: Record<string, unknown> = { ...base, ...overrides, methodSettings };
+  if (!sameMethod && overrides.textModel === undefined) delete request.textModel;
   if (fromStage > 0 && overrides.stages === undefined) {
     const parsed = RunRequest.safeParse(request);
     if (parsed.success) request.stages = requestedStages(parsed.data).slice(fromStage) satisfies StageRequest[];

@@ -1,7 +1,7 @@
 import { KilnError } from '../../shared/errors';
 import type { RunStatus } from '../../shared/runs';
 import type { RunRecord, RunRepository } from '../store/run-repository';
-import { checkModelAndConditioning } from './open-run-prior';
+import { checkRunModels } from './check-run-models';
 import { REPRESENTATIONS, representationByName } from '../scene/registry';
 import { branchConfig, resolveRunConfig, ResolvedRunConfig, totalIterations } from './run-config';
 
@@ -12,7 +12,7 @@ export function createRun(runs: RunRepository, projectId: string, request: unkno
   if (!first.startsFromScratch) {
     throw new KilnError('invalid-request', `a run cannot start with a ${first.name} stage; start with a stage that starts from nothing (${REPRESENTATIONS.filter((r) => r.startsFromScratch).map((r) => r.name).join(', ')}), or branch from a snapshot`);
   }
-  checkModelAndConditioning({ ...config, image: config.reference !== null });
+  checkRunModels(config);
   return runs.createRun({ projectId, name, config, method: config.stages[0]!.method, seed: config.seed, targetIterations: totalIterations(config) });
 }
 
@@ -28,7 +28,7 @@ export function createBranch(runs: RunRepository, runId: string, iteration: numb
   if (!first.startsFrom.includes(snapshot.payloadKind)) {
     throw new KilnError('invalid-request', `a branch from snapshot ${iteration} (${snapshot.payloadKind}) cannot start with a ${first.name} stage, which starts from ${first.startsFrom.join(' or ')}`);
   }
-  checkModelAndConditioning({ ...config, image: config.reference !== null });
+  checkRunModels(config);
   return runs.createRun({
     projectId: parent.projectId,
     name: name ?? `${parent.name} ↳ ${iteration}`,

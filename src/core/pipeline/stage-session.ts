@@ -7,6 +7,7 @@ import { representationByName } from '../scene/registry';
 import type { Representation, SnapshotPayload } from '../scene/representation';
 import type { Checkpoint } from './checkpoint';
 import type { ResolvedStage } from './run-config';
+import { usesTextTeacher } from './text-teacher';
 
 /** One stage ready to optimise: its representation, its guidance method and the loop's RNG. */
 export interface StageSession {
@@ -25,7 +26,10 @@ export interface StageOpening {
   negativePrompt?: string;
   /** Image runs: the reference photo's camera (MethodContext.referenceCamera), for per-view poses. */
   referenceCamera?: OrbitView;
-  /** DTC123's text teacher for colour, when a text pack and a caption are given. */
+  /**
+   * DTC123's text teacher, when a text pack and a caption are given: handed to the method only in the stages it takes
+   * one in (MethodDefinition.textTeacherIn: DTC123's mesh stage).
+   */
   textTeacher?: TextTeacher;
   seed: number;
   index: number;
@@ -64,7 +68,7 @@ export function openStage(o: StageOpening): StageSession {
     prompt: o.prompt,
     negativePrompt: o.negativePrompt,
     ...(o.referenceCamera ? { referenceCamera: o.referenceCamera } : {}),
-    ...(o.textTeacher ? { textTeacher: o.textTeacher } : {}),
+    ...(o.textTeacher && usesTextTeacher(o.stage) ? { textTeacher: o.textTeacher } : {}),
   });
   const definition = representationByName(o.stage.representation);
   const ctx = { settings: definition.settings.parse(o.stage.settings), initRng: streams.init, rng: streams.representation, threads: o.threads };

@@ -20,6 +20,7 @@ export function listMethods(): MethodInfo[] {
       summary: m.summary,
       settingsSchema: formSchema(m.settings),
       presets: PRESET_NAMES.map((preset) => ({ name: preset, ...presetBudget(name, preset), meshIterations: presetStageOf(name, preset, 'dmtet').iterations })),
+      textTeacherIn: [...(m.textTeacherIn ?? [])],
     };
   });
 }

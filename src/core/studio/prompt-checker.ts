@@ -7,6 +7,7 @@ import { checkDemoPrompt } from '../diffusion/demo/prompt-check';
 import { describePack } from '../diffusion/model-pack';
 import type { PriorKind } from '../diffusion/prior';
 import { checkModelAndConditioning, isDemoModel, modelFacts } from '../pipeline/open-run-prior';
+import { checkTextModelFits } from '../pipeline/text-teacher';
 
 export interface PromptCheckInput {
   model: string;
@@ -14,6 +15,8 @@ export interface PromptCheckInput {
   negativePrompt?: string;
   /** An image run: the model must be view-conditioned; the prompt is an optional caption it does not read. */
   image?: boolean;
+  /** An image run whose caption feeds a text teacher: its text model, which reads the caption. */
+  textModel?: string;
 }
 
 /** Whether the model is of this kind; a model that cannot be described is not (its problem is reported later). */
@@ -45,14 +48,23 @@ export class PromptChecker {
   private readonly tokenizers = new Map<string, ClipTokenizer>();
   private demo: ClipTokenizer | undefined;
 
-  check({ model, prompt, negativePrompt = '', image = false }: PromptCheckInput): PromptCheck {
+  check({ model, prompt, negativePrompt = '', image = false, textModel }: PromptCheckInput): PromptCheck {
+    if (image || modelKindIs(model, 'view-conditioned')) {
+      const problem = problemOf(() => checkModelAndConditioning({ model, prompt: prompt.trim() || null, negativePrompt, image }));
+      // A caption that feeds a text teacher is the text model's prompt: checked and counted as one.
+      if (problem !== null || !image || textModel === undefined || prompt.trim() === '') return { tokenCount: 0, maxTokens: 0, truncated: false, problem };
+      return this.checkText(textModel, prompt, negativePrompt, problemOf(() => checkTextModelFits({ model, textModel, prompt, negativePrompt })));
+    }
+    return this.checkText(model, prompt, negativePrompt, null);
+  }
+
+  /** A text-to-image model's verdict on its prompt; `before`, a problem already found, is the one shown. */
+  private checkText(model: string, prompt: string, negativePrompt: string, before: string | null): PromptCheck {
     let tokenizer: ClipTokenizer | undefined;
     let problem: string | null;
-    if (image || modelKindIs(model, 'view-conditioned')) {
-      problem = problemOf(() => checkModelAndConditioning({ model, prompt: prompt.trim() || null, negativePrompt, image }));
-      return { tokenCount: 0, maxTokens: 0, truncated: false, problem };
-    }
-    if (isDemoModel(model)) {
+    if (before !== null) {
+      problem = before;
+    } else if (isDemoModel(model)) {
       tokenizer = this.demo ??= demoTokenizer();
       problem =
         problemOf(() => checkDemoPrompt(prompt)) ??

@@ -26,6 +26,15 @@ const SMALL = ['--method', 'sds', '--seed', '4', '--iters', '24', '--snapshot-ev
 const IMAGE_ARGS = ['--image', CUTOUT, '--elevation', '20', ...SMALL];
 /** Long enough that the kill lands mid-run (snapshots every 4 iterations; killed after 8). */
 const CRASH_ARGS = [...IMAGE_ARGS, '--iters', '60'];
+/**
+ * DTC123 with a caption: its text teacher (the text demo prior) joins in the mesh stage (from iteration 4), where the
+ * kill lands (after iteration 12). The curriculum's stairs are one iteration long and λ > 0 below t = T, so it teaches from the start.
+ */
+const CAPTIONED_DTC_ARGS = [
+  ...IMAGE_ARGS,
+  ...['--prompt', 'a mug', '--method', 'dtc', '--method-settings', JSON.stringify({ curriculum: { stepLength: 1 }, textTeacher: { fromT: 1 } })],
+  ...['--stages', JSON.stringify([{ representation: 'gaussians', iterations: 4 }, { representation: 'dmtet', iterations: 40 }])],
+];
 
 describe('RunRequest: text, a reference image, or both', () => {
   const image = { data: 'iVBORw0KGgo=' };
@@ -132,7 +141,26 @@ describe('image runs end to end', () => {
     expect(result.err).toMatch(/warning: .*built-in/i);
     const run = JSON.parse(result.out) as Run;
     expect([run.prompt, run.referenceImage?.name]).toEqual(['a snowman', 'snowman-photo.png']);
+    // SDS has no text teacher: the caption only describes the run, and the command line says so.
+    expect(result.err).toMatch(/note: the caption is kept as the run's description: no stage of this run \(sds on gaussians\) has a text teacher/);
+    expect((run.config as { textModel: unknown }).textModel).toBeNull();
   }, 120_000);
+
+  it('--text-model names the text teacher of a captioned DTC123 run; what cannot use one is refused before any run', () => {
+    const before = runCount();
+    const dtc = ['generate', '--image', CUTOUT, '--method', 'dtc', ...home()];
+    expect(kilnProcess([...dtc, '--text-model', 'demo']).err).toMatch(/reads the photo's caption, and this run has none/);
+    expect(kilnProcess([...dtc, '--prompt', 'a mug', '--text-model', 'demo-view']).err).toMatch(/demo-view is a view-conditioned model; the text teacher needs a text-to-image model/);
+    expect(kilnProcess([...dtc, '--prompt', 'a mug', '--method', 'sds', '--text-model', 'demo']).err).toMatch(/no stage of this run \(sds on gaussians\) has a text teacher/);
+    expect(kilnProcess(['generate', '--prompt', 'a mug', '--text-model', 'demo', ...home()]).err).toMatch(/text teacher of a photo run, and this run has no reference image/);
+    expect(runCount()).toBe(before);
+    const stages = JSON.stringify([{ representation: 'gaussians', iterations: 2 }, { representation: 'dmtet', iterations: 2 }]);
+    const result = kilnProcess([...dtc, '--prompt', 'a mug', '--text-model', 'demo-latent', '--stages', stages, '--batch', '1', '--gaussians', '300', '--threads', '1', '--json'], {}, 120_000);
+    expect(result.code, result.err).toBe(0);
+    expect(result.err).toContain('note: the caption steers the text teacher of the dtc on dmtet stage, read by the text model demo-latent');
+    const run = JSON.parse(result.out) as Run & { config: { model: string; textModel: string; request: { textModel?: string } } };
+    expect([run.status, run.config.model, run.config.textModel, run.config.request.textModel]).toEqual(['completed', 'demo-view', 'demo-latent', 'demo-latent']);
+  }, 180_000);
 
   it('each damaged image is refused with its reason before any run (or project) is recorded', async () => {
     const before = runCount();
@@ -156,18 +184,21 @@ describe('image runs end to end', () => {
     expect(runCount()).toBe(before);
   }, 120_000);
 
-  it('killed with SIGKILL mid-run and resumed, ends bit-identical to the uninterrupted run', async () => {
-    const uninterrupted = kilnProcess(['generate', ...CRASH_ARGS, '--project', 'reference', '--json', ...home()], {}, 240_000);
+  it.each([
+    ['a photo run', 'crash', CRASH_ARGS, 8, null],
+    ['a captioned DTC123 photo run (killed in its mesh stage, with the text teacher)', 'crash-captioned', CAPTIONED_DTC_ARGS, 12, 'demo'],
+  ] as const)('%s killed with SIGKILL mid-run and resumed, ends bit-identical to the uninterrupted run', async (_, project, args, killAfter, textModel) => {
+    const uninterrupted = kilnProcess(['generate', ...args, '--project', `${project} reference`, '--json', ...home()], {}, 240_000);
     expect(uninterrupted.code, uninterrupted.err).toBe(0);
     const reference = JSON.parse(uninterrupted.out) as Run;
 
-    const child = spawn(process.execPath, [KILN_BIN, 'generate', ...CRASH_ARGS, '--project', 'crash', ...home()], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [KILN_BIN, 'generate', ...args, '--project', project, ...home()], { stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
     const store = openKilnStore(temp.home);
     try {
-      const crashRun = () => store.runs.listRuns().find((r) => r.name === 'mug-cutout.png' && store.projects.get(r.projectId).name === 'crash');
+      const crashRun = () => store.runs.listRuns().find((r) => store.projects.get(r.projectId).name === project);
       const end = Date.now() + 120_000;
-      while ((crashRun()?.lastIteration ?? 0) < 8) {
+      while ((crashRun()?.lastIteration ?? 0) < killAfter) {
         if (Date.now() > end) throw new Error('the run made no progress');
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -175,12 +206,12 @@ describe('image runs end to end', () => {
       expect(await exited, 'the run finished before the kill: lengthen it').toBe('SIGKILL');
       const run = crashRun()!;
       expect(liveStatus(run)).toBe('interrupted');
-      expect(run.lastIteration).toBeLessThan(60);
+      expect(run.lastIteration).toBeLessThan(reference.targetIterations);
       const resumed = kilnProcess(['resume', run.id.slice(0, 8), '--json', ...home()], {}, 240_000);
       expect(resumed.code, resumed.err).toBe(0);
       const done = store.runs.getRun(run.id);
       expect(done.status).toBe('completed');
-      expect(done.referenceImage).toEqual(reference.referenceImage);
+      expect([done.referenceImage, done.config.textModel, reference.config.textModel]).toEqual([reference.referenceImage, textModel, textModel]);
       expect(store.runs.latestSnapshot(run.id)!.payloadBlob).toBe(store.runs.latestSnapshot(reference.id)!.payloadBlob);
     } finally {
       store.close();
@@ -265,9 +296,20 @@ describe('image runs over the StudioApi (HTTP + WebSocket)', () => {
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/truncated\.png .*(truncated or damaged|is damaged)/);
     expect((await studio.call<Run[]>('runs.list', { projectId })).length).toBe(2);
-    const check = (body: unknown) => studio.call<{ problem: string | null }>('prompts.check', body);
+    const check = (body: unknown) => studio.call<{ problem: string | null; tokenCount: number }>('prompts.check', body);
     expect((await check({ model: 'demo-view', prompt: '', image: true })).problem).toBeNull();
     expect((await check({ model: 'demo', prompt: 'a mug', image: true })).problem).toMatch(/text-to-image model and cannot be conditioned on an image/);
     expect((await check({ model: 'demo-view', prompt: 'a mug' })).problem).toMatch(/takes a reference image/);
+    // A caption that feeds a text teacher is checked and counted as the text model's prompt.
+    const caption = await check({ model: 'demo-view', prompt: 'a mug', image: true, textModel: 'demo' });
+    expect([caption.problem, caption.tokenCount > 0]).toEqual([null, true]);
+    expect((await check({ model: 'demo-view', prompt: 'a ceramic mug', image: true, textModel: 'demo' })).problem).toMatch(/does not know "ceramic" in the caption/);
+    expect((await check({ model: 'demo-view', prompt: 'a mug', image: true, textModel: 'demo-view' })).problem).toMatch(/the text teacher needs a text-to-image model/);
+    // runs.start takes the text model from the shared RunRequest, and refuses one nothing would use before any row.
+    const photo = { data: cutoutBase64(), name: 'mug-cutout.png' };
+    const unused = await studio.post('runs.start', { projectId, request: { referenceImage: photo, prompt: 'a mug', method: 'sds', textModel: 'demo' } });
+    expect(unused.status).toBe(400);
+    expect(((await unused.json()) as { error: { message: string } }).error.message).toMatch(/no stage of this run \(sds on gaussians\) has a text teacher/);
+    expect((await studio.call<Run[]>('runs.list', { projectId })).length).toBe(2);
   }, 60_000);
 });

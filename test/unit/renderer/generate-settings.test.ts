@@ -8,6 +8,7 @@ import { listMethods } from '../../../src/core/studio/catalog';
 import type { MethodInfo } from '../../../src/shared/catalog';
 import {
   branchOverridesFromDraft,
+  captionFeedsTextTeacher,
   draftFromRequest,
   initialDraft,
   runRequestFromDraft,
@@ -36,6 +37,7 @@ const METHOD_INFOS: MethodInfo[] = METHODS.map((m) => ({
   summary: m.summary,
   settingsSchema: jsonSchema(m.settings) as Record<string, unknown>,
   presets: [],
+  textTeacherIn: [...(m.textTeacherIn ?? [])],
 }));
 
 describe('settings forms from JSON Schema', () => {
@@ -115,6 +117,27 @@ describe('the generate panel’s requests', () => {
     expect(stage!.iterations).toBe(40);
     expect(config.seed).toBe(7);
     expect(stage!.method).toBe('tsm');
+  });
+
+  it("sends a photo run's text model only where the caption feeds a text teacher (DTC123's), as the panel shows it", () => {
+    const referenceImage = { data: 'AAAA', name: 'mug.png', elevationDeg: 20, settings: { foregroundThreshold: 0.1, borderRatio: 0.2, recentre: false } };
+    const photo = withMethod({ ...initialDraft(), model: 'demo-view', referenceImage, prompt: 'a mug', textModel: 'demo-latent' }, METHOD_INFOS, 'dtc');
+    expect(captionFeedsTextTeacher(photo, METHOD_INFOS, true)).toBe(true);
+    const request = runRequestFromDraft(photo, METHOD_INFOS);
+    expect(request.textModel).toBe('demo-latent');
+    // The engine resolves it as sent (the photo stored first), and to its default when none is chosen.
+    const stored = { ...request, referenceImage: { ...referenceImage, data: undefined, blob: 'b'.repeat(64) } };
+    expect(resolveRunConfig(stored).textModel).toBe('demo-latent');
+    expect(resolveRunConfig({ ...stored, textModel: undefined }).textModel).toBe('demo');
+    expect(runRequestFromDraft({ ...photo, textModel: null }, METHOD_INFOS).textModel).toBeUndefined();
+    // No caption, a method without a text teacher, or no photo: no text model, whatever the draft held.
+    for (const draft of [{ ...photo, prompt: ' ' }, withMethod(photo, METHOD_INFOS, 'sds'), { ...photo, referenceImage: null, model: 'demo' }]) {
+      expect(captionFeedsTextTeacher(draft, METHOD_INFOS, draft.referenceImage !== null)).toBe(false);
+      expect(runRequestFromDraft(draft, METHOD_INFOS).textModel).toBeUndefined();
+    }
+    // A branch of a photo run (the panel holds no new photo) sends it too, and prefills it from the parent's request.
+    expect(branchOverridesFromDraft({ ...photo, referenceImage: null }, METHOD_INFOS, 'splats', true).textModel).toBe('demo-latent');
+    expect(draftFromRequest(request, METHOD_INFOS).textModel).toBe('demo-latent');
   });
 
   it('leaves iterations to the preset when the field is empty', () => {

@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { MethodInfo, PresetInfo } from '../../../../shared/catalog';
 import type { Project } from '../../../../shared/projects';
-import { METHOD_NAMES, PRESET_NAMES, type Run, type RunPlace, type RunRequest } from '../../../../shared/runs';
+import { DEFAULT_TEXT_MODEL, METHOD_NAMES, PRESET_NAMES, type Run, type RunPlace, type RunRequest } from '../../../../shared/runs';
 import { useStudioApi } from '../../api/context';
 import { useStudioSelection } from '../../state/studio-selection';
 import { ModelPicker } from '../models/ModelPicker';
 import { useAsyncAction } from '../useAsyncAction';
 import {
   branchOverridesFromDraft,
+  captionFeedsTextTeacher,
   draftFromRequest,
   initialDraft,
   OUTPUTS,
@@ -107,7 +108,11 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
   useEffect(() => setFieldsWanted(false), [run?.id]);
   const fieldsFolded = running && !branchDraft && !fieldsWanted;
   const [branchFromImage, setBranchFromImage] = useState(false);
-  const conditioned = draft.prompt.trim() !== '' || draft.referenceImage !== null || (branchDraft !== null && branchFromImage);
+  const image = draft.referenceImage !== null || (branchDraft !== null && branchFromImage);
+  const conditioned = draft.prompt.trim() !== '' || image;
+  // A photo run's caption feeds a method's text teacher (DTC123's), read by a text model the artist may choose.
+  const textTeacher = methods !== null && captionFeedsTextTeacher(draft, methods, image);
+  const textModel = draft.textModel ?? DEFAULT_TEXT_MODEL;
   const canGenerate = methods !== null && !busy && conditioned && !fields.hasProblems;
 
   /** A photo runs on the view-conditioned demo prior unless a view pack is chosen; removing it goes back to text. */
@@ -125,7 +130,7 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
         ? api.call('runs.branch', {
             runId: branchDraft.runId,
             iteration: branchDraft.iteration,
-            overrides: branchOverridesFromDraft(draft, methods, branchDraft.payloadKind),
+            overrides: branchOverridesFromDraft(draft, methods, branchDraft.payloadKind, branchFromImage),
           })
         : api.call('runs.start', { projectId: project.id, request: runRequestFromDraft(draft, methods), ...(hasFarm ? { runOn } : {}) }),
     );
@@ -186,7 +191,8 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
           {!branchDraft && <ReferenceImagePanel value={draft.referenceImage} model={draft.model} onChange={setReference} />}
           <PromptFields
             model={draft.model}
-            image={draft.referenceImage !== null || (branchDraft !== null && branchFromImage)}
+            image={image}
+            caption={image && method ? { method: method.title, textModel: textTeacher ? textModel : null } : undefined}
             prompt={draft.prompt}
             negativePrompt={draft.negativePrompt}
             onPrompt={(prompt) => setDraft((d) => ({ ...d, prompt }))}
@@ -242,6 +248,7 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
           onProblem={(problem) => fields.report('seed', problem)}
         />
         <ModelPicker value={draft.model} onChange={(model) => setDraft((d) => ({ ...d, model }))} />
+        {textTeacher && <ModelPicker label="Text model" kind="text-to-image" value={textModel} onChange={(id) => setDraft((d) => ({ ...d, textModel: id }))} />}
         {hasFarm && !branchDraft && (
           <DescribedSelect
             label="Run on"

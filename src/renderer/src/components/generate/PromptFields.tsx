@@ -6,6 +6,11 @@ interface PromptFieldsProps {
   model: string;
   /** An image run: the prompt is an optional caption, and the model must be view-conditioned. */
   image?: boolean;
+  /**
+   * An image run's caption, and what it does, said beneath it: it feeds the method's (its title) text teacher, read by
+   * `textModel`, or — `textModel` null, the method has no text teacher — it only describes the run.
+   */
+  caption?: { method: string; textModel: string | null };
   prompt: string;
   negativePrompt: string;
   onPrompt: (prompt: string) => void;
@@ -14,8 +19,8 @@ interface PromptFieldsProps {
 }
 
 /** The prompt and negative prompt, with the model's token count, truncation warning and problems beneath. */
-export function PromptFields({ model, image = false, prompt, negativePrompt, onPrompt, onNegativePrompt, disabled }: PromptFieldsProps) {
-  const { check, error } = usePromptCheck(model, prompt, negativePrompt, image);
+export function PromptFields({ model, image = false, caption, prompt, negativePrompt, onPrompt, onNegativePrompt, disabled }: PromptFieldsProps) {
+  const { check, error } = usePromptCheck(model, prompt, negativePrompt, image, caption?.textModel ?? undefined);
   const countId = useId();
   return (
     <>
@@ -33,6 +38,13 @@ export function PromptFields({ model, image = false, prompt, negativePrompt, onP
           />
         )}
       </Field>
+      {caption && prompt.trim() !== '' && (
+        <p className="muted caption-use">
+          {caption.textModel !== null
+            ? `The caption feeds ${caption.method}'s text teacher, read by the text model ${caption.textModel}.`
+            : `The caption describes the run: ${caption.method} has no text teacher, so it does not steer the result.`}
+        </p>
+      )}
       <div id={countId} className="prompt-check" aria-live="polite">
         {check && check.maxTokens > 0 && (
           <span className={check.truncated ? 'warning' : 'muted'}>

@@ -24,6 +24,8 @@ export interface GenerateDraft {
   methodSettings: SettingsValues;
   /** The reference photo of an image run (the prompt is then an optional caption), or null for a text run. */
   referenceImage: DraftReference | null;
+  /** The text model that reads a photo run's caption for a text teacher (captionFeedsTextTeacher); null: the engine's default. */
+  textModel: string | null;
 }
 
 /** The reference-image panel's state: the photo's bytes (base64), its name, its camera elevation and cut-out settings. */
@@ -37,7 +39,16 @@ export interface DraftReference {
 export const MAX_SEED = 0xffffffff;
 
 export function initialDraft(): GenerateDraft {
-  return { prompt: '', negativePrompt: '', method: 'vdm', preset: 'fast', model: 'demo', seed: 0, output: 'splats', iterations: null, methodSettings: {}, referenceImage: null };
+  return { prompt: '', negativePrompt: '', method: 'vdm', preset: 'fast', model: 'demo', seed: 0, output: 'splats', iterations: null, methodSettings: {}, referenceImage: null, textModel: null };
+}
+
+/**
+ * Whether the draft's caption feeds its method's text teacher (DTC123's, docs/dtc123.md): a photo run (`image`: a new
+ * photo, or a branch of a photo run) with a caption and a method that has one. Only then is a text model chosen.
+ */
+export function captionFeedsTextTeacher(draft: GenerateDraft, methods: readonly MethodInfo[], image: boolean): boolean {
+  const method = methods.find((m) => m.name === draft.method);
+  return image && draft.prompt.trim() !== '' && (method?.textTeacherIn.length ?? 0) > 0;
 }
 
 function schemaOf(methods: readonly MethodInfo[], name: MethodName): JsonSchema {
@@ -76,17 +87,22 @@ export function draftFromRequest(request: Partial<RunRequest>, methods: readonly
     methodSettings: settingsWith(schemaOf(methods, method), request.methodSettings),
     // A branch keeps its parent's photo (the engine carries it); the panel starts a new photo only for new runs.
     referenceImage: null,
+    textModel: request.textModel ?? null,
   };
 }
 
 /** The request for runs.start: only the method settings that differ from the method's defaults. */
 export function runRequestFromDraft(draft: GenerateDraft, methods: readonly MethodInfo[]): RunRequest {
-  return { ...requestFields(draft), ...stagePlan(draft), methodSettings: changedSettings(schemaOf(methods, draft.method), draft.methodSettings) };
+  return { ...requestFields(draft, methods, draft.referenceImage !== null), ...stagePlan(draft), methodSettings: changedSettings(schemaOf(methods, draft.method), draft.methodSettings) };
 }
 
-/** Everything a request takes from the draft except the method settings, the stages and the iterations. */
-function requestFields(draft: GenerateDraft): Omit<RunRequest, 'methodSettings'> {
+/**
+ * Everything a request takes from the draft except the method settings, the stages and the iterations; the text
+ * model only where the caption feeds a text teacher (`image`: the run has a photo) and one was chosen.
+ */
+function requestFields(draft: GenerateDraft, methods: readonly MethodInfo[], image: boolean): Omit<RunRequest, 'methodSettings'> {
   return {
+    ...(draft.textModel !== null && captionFeedsTextTeacher(draft, methods, image) ? { textModel: draft.textModel } : {}),
     // An image run's caption is optional (and a branch keeps its parent's prompt): an empty one is left out.
     ...(draft.prompt.trim() !== '' ? { prompt: draft.prompt } : {}),
     ...(draft.referenceImage ? { referenceImage: draft.referenceImage } : {}),
@@ -119,10 +135,10 @@ function stagePlan(draft: GenerateDraft, from: PayloadKind = 'splats', meshItera
  * its parent's: a branch from splats runs the Gaussians (then the mesh, for a mesh output); from a mesh, the mesh
  * stage (the engine's own choice too, which the output cannot change).
  */
-export function branchOverridesFromDraft(draft: GenerateDraft, methods: readonly MethodInfo[], from: PayloadKind = 'splats'): Partial<RunRequest> {
+export function branchOverridesFromDraft(draft: GenerateDraft, methods: readonly MethodInfo[], from: PayloadKind = 'splats', image = false): Partial<RunRequest> {
   const preset = methods.find((m) => m.name === draft.method)?.presets.find((p) => p.name === draft.preset);
   const plan = stagePlan(draft, from, preset?.meshIterations);
-  return { ...requestFields(draft), ...plan, stages: plan.stages ?? [{ representation: 'gaussians' }], methodSettings: draft.methodSettings };
+  return { ...requestFields(draft, methods, image), ...plan, stages: plan.stages ?? [{ representation: 'gaussians' }], methodSettings: draft.methodSettings };
 }
 
 /** A seed for the dice button (the renderer's randomness; the engine's own flows from this seed). */

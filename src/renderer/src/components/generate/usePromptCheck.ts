@@ -4,8 +4,11 @@ import { useStudioApi } from '../../api/context';
 
 const DEBOUNCE_MS = 250;
 
-/** The model's verdict on a prompt (token count, truncation, unknown words), asked for once typing pauses. */
-export function usePromptCheck(model: string, prompt: string, negativePrompt: string, image = false): { check: PromptCheck | null; error: string | null } {
+/**
+ * The model's verdict on a prompt (token count, truncation, unknown words), asked for once typing pauses; a photo
+ * run's caption that feeds a text teacher is checked as `textModel`'s prompt.
+ */
+export function usePromptCheck(model: string, prompt: string, negativePrompt: string, image = false, textModel?: string): { check: PromptCheck | null; error: string | null } {
   const api = useStudioApi();
   const [check, setCheck] = useState<PromptCheck | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -18,7 +21,7 @@ export function usePromptCheck(model: string, prompt: string, negativePrompt: st
     }
     let current = true;
     const timer = setTimeout(() => {
-      api.call('prompts.check', { model, prompt, negativePrompt, image }).then(
+      api.call('prompts.check', { model, prompt, negativePrompt, image, ...(textModel !== undefined ? { textModel } : {}) }).then(
         (result) => {
           if (!current) return;
           setCheck(result);
@@ -35,7 +38,7 @@ export function usePromptCheck(model: string, prompt: string, negativePrompt: st
       current = false;
       clearTimeout(timer);
     };
-  }, [api, model, prompt, negativePrompt, image]);
+  }, [api, model, prompt, negativePrompt, image, textModel]);
 
   return { check, error };
 }
