@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { readInriaPly } from '../../src/core/export/ply/ply-reader';
 import { makeTempHome } from '../helpers/temp-home';
 import { launchChromium } from './browser';
 import { countColour, gridDifference } from './colour-pixels';
+import { exportThroughDialog } from './export-dialog';
 import { startKilnServer, type KilnServer } from './kiln-server';
 import { callStudio, openStudio, PageErrorLog } from './studio-page';
 
@@ -152,6 +153,8 @@ describe('generating in the studio, end to end', () => {
   it('generates from the prompt; the timeline grows and the viewport shows the red object', async () => {
     await page.getByLabel('Method').selectOption({ label: 'SDS' });
     await page.getByLabel('Preset').selectOption('fast');
+    // Splats only (the default output adds a DMTet stage): this flow scrubs, branches and exports splats.
+    await page.getByLabel('Output', { exact: true }).selectOption('splats');
     await page.getByLabel('Iterations', { exact: true }).fill(String(ITERATIONS));
     await seed().fill('7');
     // Ctrl+Enter is the Generate shortcut; it works from inside the prompt box.
@@ -235,17 +238,8 @@ describe('generating in the studio, end to end', () => {
   });
 
   async function exportAs(formatTitle: RegExp): Promise<Uint8Array> {
-    await page.getByRole('button', { name: 'Export…' }).click();
-    const dialog = page.getByRole('dialog', { name: /^Export / });
-    await dialog.getByRole('radio', { name: formatTitle }).check();
-    const download = page.waitForEvent('download', { timeout: 110_000 });
-    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
-    const file = join(scratch, (await download).suggestedFilename());
-    await (await download).saveAs(file);
-    await dialog.getByRole('link').waitFor();
-    await screenshot(`10-export-${formatTitle.source.replace(/\W+/g, '-').toLowerCase()}`);
-    await dialog.getByRole('button', { name: 'Close' }).click();
-    return new Uint8Array(readFileSync(file));
+    const saved = await exportThroughDialog(page, formatTitle, scratch, () => screenshot(`10-export-${formatTitle.source.replace(/\W+/g, '-').toLowerCase()}`));
+    return saved.bytes;
   }
 
   it('exports the shown snapshot as a PLY that the Inria PLY reader reads back', async () => {

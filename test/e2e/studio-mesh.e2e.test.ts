@@ -61,6 +61,12 @@ function meshPixels(page: Page): Promise<MeshPixels> {
 
 const meanAbsDiff = (a: number[], b: number[]) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
 
+/** The viewport toolbar's display mode as shown, and the modes it offers. */
+async function displayModes(page: Page): Promise<{ shown: string | null; offered: string[] }> {
+  const select = page.getByRole('toolbar', { name: 'Viewport tools' }).getByLabel('Display mode');
+  return { shown: await select.locator('option:checked').textContent(), offered: await select.locator('option').allTextContents() };
+}
+
 /**
  * A run of Gaussians then a DMTet mesh, recorded through the real store and shown by the real `kiln serve` in
  * Chromium: the timeline marks where the mesh stage begins, the viewport draws a mesh snapshot lit (and its
@@ -109,6 +115,8 @@ describe('a two-stage run (Gaussians → DMTet) in the studio', () => {
     await page.getByText(/a red ring · iteration 50 · mesh$/).waitFor({ timeout: 30_000 });
     // The torus is drawn and lit: its red varies with the light across the surface.
     await expect.poll(async () => (await meshPixels(page)).red, { timeout: 30_000 }).toBeGreaterThan(0.05);
+    // The toolbar says what is shown: a mesh, drawn shaded or as its coverage (no splats, no GLB preview to build).
+    expect(await displayModes(page)).toEqual({ shown: 'Mesh (shaded)', offered: ['Mesh (shaded)', 'Alpha'] });
     const shaded = await meshPixels(page);
     expect(shaded.redSpread).toBeGreaterThan(15);
     await screenshot(page, 'studio-mesh.png');
@@ -127,6 +135,9 @@ describe('a two-stage run (Gaussians → DMTet) in the studio', () => {
     await expect.poll(async () => (await meshPixels(page)).red, { timeout: 30_000 }).toBeLessThan(0.01);
     expect(meanAbsDiff((await meshPixels(page)).pixels, shaded.pixels)).toBeGreaterThan(5);
     await expect.poll(() => readout().textContent()).toBe('20 / 50 · Gaussians');
+    expect(await displayModes(page)).toEqual({ shown: 'Splats', offered: ['Splats', 'Mesh (GLB preview of splats)', 'Alpha', 'Depth'] });
+    // Triangle edges belong to mesh snapshots.
+    expect(await page.getByLabel('Wireframe').isDisabled()).toBe(true);
     await screenshot(page, 'studio-mesh-splat-stage.png');
 
     // And forward again by keyboard, across the boundary.
@@ -137,10 +148,10 @@ describe('a two-stage run (Gaussians → DMTet) in the studio', () => {
     expect(errors.errors).toEqual([]);
   });
 
-  it('offers splats (the default) or a mesh as the output, and keeps a branch from a mesh in the mesh stage', { timeout: 60_000 }, async () => {
+  it('offers a mesh (the default, as `generate --out X.glb`) or splats only as the output, and keeps a branch from a mesh in the mesh stage', { timeout: 60_000 }, async () => {
     const output = page.getByLabel('Output', { exact: true });
-    expect(await output.inputValue()).toBe('splats');
-    expect(await output.locator('option').allTextContents()).toEqual(['Splats', 'Mesh (Gaussians → DMTet)']);
+    expect(await output.inputValue()).toBe('mesh');
+    expect(await output.locator('option').allTextContents()).toEqual(['Mesh (Gaussians → DMTet)', 'Splats only']);
     await page.getByRole('button', { name: 'Branch from here' }).click();
     await page.getByText(/Branching from iteration/).waitFor();
     await expect.poll(() => output.isDisabled()).toBe(true);
@@ -179,17 +190,28 @@ describe('a two-stage run (Gaussians → DMTet) in the studio', () => {
     expect(errors.errors).toEqual([]);
   });
 
-  it('starts a run of both stages from the Generate panel when the output is a mesh', { timeout: 60_000 }, async () => {
+  it('starts a run of both stages from the Generate panel by default, naming its method as the catalog does', { timeout: 60_000 }, async () => {
     await page.getByLabel('Prompt', { exact: true }).fill('a red cube');
     await page.getByLabel('Preset', { exact: true }).selectOption('fast');
-    await page.getByLabel('Output', { exact: true }).selectOption('mesh');
+    const output = await page.getByLabel('Output', { exact: true }).inputValue();
+    await page.getByLabel('Method').selectOption({ label: 'VDM + DCA' });
     await page.getByLabel('Iterations', { exact: true }).fill('5');
+    // Empty: the preset's mesh stage (the discarded branch above left its parent's 20 in the field).
+    await page.getByLabel('Mesh iterations', { exact: true }).fill('');
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
     const progress = page.getByRole('region', { name: 'Progress' });
     await progress.locator('dd', { hasText: /^Running$/ }).waitFor({ timeout: 30_000 });
-    const project = (await callStudio<{ id: string; name: string }[]>(server.url, 'projects.list', {})).find((p) => p.name === 'Live rings')!;
+    const open = await page.getByRole('heading', { level: 1 }).textContent();
+    const project = (await callStudio<{ id: string; name: string }[]>(server.url, 'projects.list', {})).find((p) => p.name === open)!;
     const runs = await callStudio<{ id: string; createdAt: string; config: { stages: { representation: string; iterations: number }[] } }[]>(server.url, 'runs.list', { projectId: project.id });
     const newest = runs.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1)!;
+    // One name for the method everywhere: the picker's, progress's and the run tree's; the mesh stage's own guide
+    // (the preset's SDS) is named beside the stage.
+    expect(await progress.locator('.run-title').textContent()).toMatch(/ · VDM \+ DCA · seed \d+$/);
+    expect(await progress.locator('dt:has-text("Guided by") + dd').textContent()).toMatch(/^(VDM \+ DCA|SDS)$/);
+    const row = page.getByRole('navigation', { name: 'Runs' }).getByRole('button', { name: 'Show run a red cube' }).last();
+    expect(await row.getAttribute('title')).toMatch(/^VDM \+ DCA · “a red cube”/);
+    expect(output).toBe('mesh');
     expect(newest.config.stages.map((st) => [st.representation, st.iterations])).toEqual([['gaussians', 5], ['dmtet', presetStageOf('vdm', 'fast', 'dmtet').iterations]]);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await progress.locator('dd', { hasText: /^Cancelled$/ }).waitFor({ timeout: 60_000 });

@@ -7,7 +7,7 @@ const format: ExportFormat<typeof MeshExportSettings> = {
   extension: 'glb',
   title: 'Textured mesh (GLB)',
   summary:
-    'A clean triangle mesh of the splats’ surface with a baked colour texture and PBR material, Y-up, metres, origin at the bottom centre, for Unity, Unreal, Godot and Blender.',
+    'A clean triangle mesh (a mesh stage’s own surface, else one meshed from the splats) with a baked colour texture and PBR material, Y-up, metres, origin at the bottom centre, for Unity, Unreal, Godot and Blender.',
   options: MeshExportSettings,
   write: async (g, options) => (await exportTexturedMesh(g, options)).glb,
 };

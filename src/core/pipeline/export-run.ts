@@ -26,11 +26,11 @@ export async function exportRunSnapshot(store: KilnStore, r: RunExportRequest): 
   const path = resolve(r.path);
   const format = r.format ? findExportFormat(r.format) : exportFormatForPath(path);
   const run = store.runs.getRun(r.runId);
-  const chosen = r.iteration === undefined ? store.runs.latestSnapshot(run.id) : store.runs.getSnapshot(run.id, r.iteration);
+  const mesh = meshSnapshotToExport(store, run.id, r.iteration, format.name);
   let result: ExportResult;
   let snapshot: SnapshotRecord;
-  if (format.name === 'glb' && chosen?.payloadKind === 'mesh') {
-    snapshot = chosen;
+  if (mesh) {
+    snapshot = mesh;
     const bytes = store.blobs.read(snapshot.payloadBlob);
     result = await exportEncoded(format.name, path, r.options ?? {}, async (options) => (await exportMeshSnapshotGlb(bytes, options as MeshExportSettings)).glb);
   } else {
@@ -40,6 +40,16 @@ export async function exportRunSnapshot(store: KilnStore, r: RunExportRequest): 
   }
   store.runs.addAsset({ runId: run.id, iteration: snapshot.iteration, format: result.format, path: result.path, bytes: result.byteLength });
   return { ...result, iteration: snapshot.iteration };
+}
+
+/**
+ * The mesh snapshot an export of `iteration` (the newest snapshot when undefined) writes, or null when it writes
+ * Gaussians: the splat formats always do, and a GLB of a Gaussian snapshot is meshed from its splats.
+ */
+export function meshSnapshotToExport(store: KilnStore, runId: string, iteration: number | undefined, formatName: string): SnapshotRecord | null {
+  if (formatName !== 'glb') return null;
+  const chosen = iteration === undefined ? store.runs.latestSnapshot(runId) : store.runs.getSnapshot(runId, iteration);
+  return chosen?.payloadKind === 'mesh' ? chosen : null;
 }
 
 /** A run's snapshot of Gaussians (the newest such when `iteration` is omitted: a mesh stage's come after) decoded. */

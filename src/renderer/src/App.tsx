@@ -2,6 +2,7 @@ import { useStudioEvents } from './api/context';
 import { ProjectBrowser } from './components/ProjectBrowser';
 import { SidePanel } from './components/SidePanel';
 import { StatusBar } from './components/StatusBar';
+import { MethodsProvider } from './components/methods/methods-context';
 import { TimelinePanel } from './components/TimelinePanel';
 import { SelectedRunTimelineProvider } from './components/timeline/selected-run-timeline';
 import { Viewport } from './components/Viewport';
@@ -19,23 +20,25 @@ export function App() {
 
   return (
     <PayloadCacheProvider>
-      <SelectedRunTimelineProvider>
-        <div className="studio">
-          <header className="studio-header">
-            <span className="brand" aria-hidden="true">
-              Kiln
-            </span>
-            <h1 className="project-title">{project ? project.name : 'No project open'}</h1>
-          </header>
-          <ProjectBrowser openProjectId={project?.id ?? null} onOpened={setProject} />
-          <main className="viewport-area" aria-label="Viewport">
-            <Viewport />
-          </main>
-          <SidePanel />
-          <TimelinePanel />
-          <StatusBar />
-        </div>
-      </SelectedRunTimelineProvider>
+      <MethodsProvider>
+        <SelectedRunTimelineProvider>
+          <div className="studio">
+            <header className="studio-header">
+              <span className="brand" aria-hidden="true">
+                Kiln
+              </span>
+              <h1 className="project-title">{project ? project.name : 'No project open'}</h1>
+            </header>
+            <ProjectBrowser openProjectId={project?.id ?? null} onOpened={setProject} />
+            <main className="viewport-area" aria-label="Viewport">
+              <Viewport />
+            </main>
+            <SidePanel />
+            <TimelinePanel />
+            <StatusBar />
+          </div>
+        </SelectedRunTimelineProvider>
+      </MethodsProvider>
     </PayloadCacheProvider>
   );
 }

@@ -189,13 +189,30 @@ describe('the generate panel’s output: splats, or a mesh (Gaussians → DMTet)
   /** The fast preset's mesh stage length (what the panel's Mesh output gets when the draft names none). */
   const FAST_MESH = presetStageOf('vdm', 'fast', 'dmtet').iterations;
 
-  it('keeps today’s request for splats (the preset’s one Gaussian stage) and asks for both stages for a mesh', () => {
-    const splats = { ...initialDraft(), prompt: 'a mug', preset: 'fast' as const };
-    expect(initialDraft().output).toBe('splats');
-    expect(runRequestFromDraft(splats, CATALOG).stages).toBeUndefined();
-    const mesh = { ...splats, output: 'mesh' as const, iterations: 40 };
-    expect(stagesOf(resolveRunConfig(runRequestFromDraft(mesh, CATALOG)))).toEqual([['gaussians', 40], ['dmtet', FAST_MESH]]);
-    expect(stagesOf(resolveRunConfig(runRequestFromDraft({ ...mesh, iterations: null }, CATALOG)))).toEqual([['gaussians', 300], ['dmtet', FAST_MESH]]);
+  it('asks for both stages by default (a mesh, as `generate --out X.glb` does) and for one Gaussian stage for splats', () => {
+    const mesh = { ...initialDraft(), prompt: 'a mug', preset: 'fast' as const };
+    expect(mesh.output).toBe('mesh');
+    expect(stagesOf(resolveRunConfig(runRequestFromDraft(mesh, CATALOG)))).toEqual([['gaussians', 300], ['dmtet', FAST_MESH]]);
+    expect(stagesOf(resolveRunConfig(runRequestFromDraft({ ...mesh, iterations: 40 }, CATALOG)))).toEqual([['gaussians', 40], ['dmtet', FAST_MESH]]);
+    const splats = { ...mesh, output: 'splats' as const };
+    expect(stagesOf(resolveRunConfig(runRequestFromDraft(splats, CATALOG)))).toEqual([['gaussians', 300]]);
+    expect(stagesOf(resolveRunConfig(runRequestFromDraft({ ...splats, iterations: 40 }, CATALOG)))).toEqual([['gaussians', 40]]);
+  });
+
+  it('sizes the mesh stage from its own field, for a start and for a branch from splats, and reads it back', () => {
+    const draft = { ...initialDraft(), prompt: 'a mug', preset: 'fast' as const, iterations: 20, meshIterations: 60 };
+    const request = runRequestFromDraft(draft, CATALOG);
+    expect(stagesOf(resolveRunConfig(request))).toEqual([['gaussians', 20], ['dmtet', 60]]);
+    expect(draftFromRequest(request, CATALOG)).toMatchObject({ output: 'mesh', iterations: 20, meshIterations: 60 });
+    const parent = resolveRunConfig({ prompt: 'a mug', preset: 'fast', iterations: 40 });
+    const branch = { ...draftFromRequest(parent.request, CATALOG), output: 'mesh' as const, meshIterations: 9 };
+    expect(stagesOf(branchConfig(parent, branchOverridesFromDraft(branch, CATALOG, 'splats'), 0))).toEqual([['gaussians', 40], ['dmtet', 9]]);
+  });
+
+  it('runs splats alone when the output says so, even for DTC123, whose preset adds a mesh stage', () => {
+    const dtc = withMethod({ ...initialDraft(), prompt: 'a mug', preset: 'fast', output: 'splats' }, CATALOG, 'dtc');
+    expect(resolveRunConfig({ prompt: 'a mug', method: 'dtc', preset: 'fast' }).stages.map((s) => s.representation)).toEqual(['gaussians', 'dmtet']);
+    expect(resolveRunConfig(runRequestFromDraft(dtc, CATALOG)).stages.map((s) => s.representation)).toEqual(['gaussians']);
   });
 
   it('reads a two-stage request back as a mesh output, the iterations field holding the Gaussian stage’s', () => {

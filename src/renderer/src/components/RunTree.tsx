@@ -1,5 +1,6 @@
 import { runSubject, type Run } from '../../../shared/runs';
 import { useStudioSelection } from '../state/studio-selection';
+import { methodTitle, useMethods } from './methods/methods-context';
 import { buildRunTree, flattenRunTree } from './timeline/run-tree';
 import { useProjectRuns } from './timeline/use-project-runs';
 
@@ -12,6 +13,7 @@ interface RunTreeProps {
 export function RunTree({ shown }: RunTreeProps) {
   const { project, runId, setRunId, setCompare } = useStudioSelection();
   const { runs, error } = useProjectRuns(project?.id ?? null);
+  const { methods } = useMethods();
   if (!project) return null;
   const rows = flattenRunTree(buildRunTree(runs));
   const byId = new Map(runs.map((r) => [r.id, r]));
@@ -35,7 +37,7 @@ export function RunTree({ shown }: RunTreeProps) {
                 className="run-open"
                 aria-label={`Show run ${run.name}`}
                 aria-current={run.id === runId ? 'true' : undefined}
-                title={describe(run, byId)}
+                title={describe(run, byId, methodTitle(methods, run.method))}
                 onClick={() => setRunId(run.id)}
               >
                 {depth > 0 && (
@@ -67,10 +69,10 @@ export function RunTree({ shown }: RunTreeProps) {
   );
 }
 
-function describe(run: Run, byId: Map<string, Run>): string {
+function describe(run: Run, byId: Map<string, Run>, method: string): string {
   const origin = run.parentRunId
     ? ` · branched from ${byId.get(run.parentRunId)?.name ?? 'a deleted run'} at iteration ${run.parentIteration}`
     : '';
   const worker = run.worker ? ` · on farm worker ${run.worker}` : '';
-  return `${run.method.toUpperCase()} · “${runSubject(run)}” · seed ${run.seed}${origin}${worker}`;
+  return `${method} · “${runSubject(run)}” · seed ${run.seed}${origin}${worker}`;
 }

@@ -7,6 +7,7 @@ import { ModelsPanel } from './models/ModelsPanel';
 import { ModelsProvider } from './models/models-context';
 import { ProgressPanel } from './progress/ProgressPanel';
 import { useSelectedRunTimeline } from './timeline/selected-run-timeline';
+import { pickSnapshot } from './viewport/use-shown-payload';
 import { useAsyncAction } from './useAsyncAction';
 import './side-panel.css';
 
@@ -54,7 +55,13 @@ export function SidePanel() {
           </p>
         )}
         {run && exporting && (
-          <ExportDialog runId={run.id} runName={run.name} iteration={iteration} onClose={() => setExporting(false)} />
+          <ExportDialog
+            runId={run.id}
+            runName={run.name}
+            iteration={iteration}
+            payloadKind={pickSnapshot(snapshots, iteration)?.payloadKind ?? null}
+            onClose={() => setExporting(false)}
+          />
         )}
         <ModelsPanel />
       </ModelsProvider>

@@ -7,6 +7,7 @@ import { useLivePayload } from './viewport/use-live-payload';
 import { useMeshPreview } from './viewport/use-mesh-preview';
 import { useShownPayload } from './viewport/use-shown-payload';
 import { ViewportCanvas } from './viewport/ViewportCanvas';
+import type { ShownKind } from './viewport/display-modes';
 import { ViewportToolbar } from './viewport/ViewportToolbar';
 import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from './viewport/view-settings';
 
@@ -15,6 +16,7 @@ export function Viewport() {
   const selection = useStudioSelection();
   const [fitRequest, setFitRequest] = useState(0);
   const [settings, setSettings] = useState<ViewSettings>(DEFAULT_VIEW_SETTINGS);
+  const [shownKind, setShownKind] = useState<ShownKind>(null);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -26,24 +28,40 @@ export function Viewport() {
 
   return (
     <div className="viewport">
-      <ViewportToolbar settings={settings} onChange={setSettings} onFit={() => setFitRequest((n) => n + 1)} />
+      <ViewportToolbar settings={settings} shownKind={shownKind} onChange={setSettings} onFit={() => setFitRequest((n) => n + 1)} />
       {selection.compare ? (
-        <CompareView compare={selection.compare} settings={settings} fitRequest={fitRequest} onClose={() => selection.setCompare(null)} />
+        <CompareView
+          compare={selection.compare}
+          settings={settings}
+          fitRequest={fitRequest}
+          onShownKind={setShownKind}
+          onClose={() => selection.setCompare(null)}
+        />
       ) : (
-        <SingleView settings={settings} fitRequest={fitRequest} />
+        <SingleView settings={settings} fitRequest={fitRequest} onShownKind={setShownKind} />
       )}
     </div>
   );
 }
 
-function SingleView({ settings, fitRequest }: { settings: ViewSettings; fitRequest: number }) {
+interface SingleViewProps {
+  settings: ViewSettings;
+  fitRequest: number;
+  /** Told what the view shows, for the toolbar. */
+  onShownKind: (kind: ShownKind) => void;
+}
+
+function SingleView({ settings, fitRequest, onShownKind }: SingleViewProps) {
   const { runId, iteration } = useStudioSelection();
   const { run, snapshots, error: timelineError } = useSelectedRunTimeline();
   const live = useLivePayload(runId);
   const shown = useShownPayload(snapshots, iteration, live);
-  const showsMesh = shown.payload?.kind === 'mesh';
+  const kind = shown.payload?.kind ?? null;
+  const showsMesh = kind === 'mesh';
+  useEffect(() => onShownKind(kind), [onShownKind, kind]);
   // A mesh snapshot is drawn as it is; only splats need a GLB built to preview their mesh.
-  const mesh = useMeshPreview(runId, shown.iteration, settings.mode === 'mesh' && !showsMesh);
+  const previewing = settings.mode === 'glb-preview' && kind === 'splats';
+  const mesh = useMeshPreview(runId, shown.iteration, previewing);
   const following = iteration === null && run?.status === 'running';
 
   let caption: string;
@@ -63,7 +81,7 @@ function SingleView({ settings, fitRequest }: { settings: ViewSettings; fitReque
       />
       <p className="viewport-hint" aria-live="polite">
         {caption}
-        {settings.mode === 'mesh' && mesh.status === 'building' && ' · building the mesh preview…'}
+        {previewing && mesh.status === 'building' && ' · building the mesh preview…'}
       </p>
       {problem && (
         <p role="alert" className="viewport-error error">

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ExportFormatInfo } from '../../../../shared/catalog';
+import type { PayloadKind } from '../../../../shared/runs';
 import { useStudioApi } from '../../api/context';
 import { defaultSettings, type JsonSchema, type SettingsValues } from '../generate/json-schema-values';
 import { SchemaFields } from '../generate/SchemaFields';
@@ -13,11 +14,22 @@ interface ExportDialogProps {
   runName: string;
   /** The snapshot shown; null exports the run's newest. */
   iteration: number | null;
+  /** What that snapshot holds (null before the run has one). */
+  payloadKind: PayloadKind | null;
   onClose: () => void;
 }
 
+/** The export format the engine writes from a mesh snapshot itself (core/pipeline/export-run.ts); the others write splats. */
+const MESH_FORMAT = 'glb';
+
+/** What each kind of snapshot exports as: the GLB is the mesh itself, or meshed from the splats at export. */
+const SOURCE_NOTES: Record<PayloadKind, string> = {
+  mesh: 'This snapshot is the DMTet mesh: the GLB is that surface, its albedo baked to a texture; the splat formats write the Gaussians its mesh stage started from.',
+  splats: 'This snapshot holds splats: the GLB is meshed from them (their density surface, textured from their colours).',
+};
+
 /** Export a snapshot as PLY, SPZ, SOG or GLB (whatever the engine registers), with each format's options. */
-export function ExportDialog({ runId, runName, iteration, onClose }: ExportDialogProps) {
+export function ExportDialog({ runId, runName, iteration, payloadKind, onClose }: ExportDialogProps) {
   const api = useStudioApi();
   const ref = useRef<HTMLDialogElement>(null);
   const [formats, setFormats] = useState<ExportFormatInfo[] | null>(null);
@@ -55,7 +67,9 @@ export function ExportDialog({ runId, runName, iteration, onClose }: ExportDialo
   async function exportNow() {
     if (!format) return;
     setSaved(null);
-    const result = await run(() => saveExport(api, { runId, ...(iteration !== null ? { iteration } : {}), format: format.name, options }));
+    // Splats from a mesh snapshot are the run's newest Gaussians: the last of the stage the mesh started from.
+    const at = iteration !== null && !(payloadKind === 'mesh' && format.name !== MESH_FORMAT) ? { iteration } : {};
+    const result = await run(() => saveExport(api, { runId, ...at, format: format.name, options }));
     if (result) setSaved(result);
   }
 
@@ -63,6 +77,7 @@ export function ExportDialog({ runId, runName, iteration, onClose }: ExportDialo
     <dialog ref={ref} className="export-dialog" aria-labelledby="export-title" onCancel={onClose}>
       <h2 id="export-title">Export {runName}</h2>
       <p className="muted">{iteration === null ? 'The newest snapshot' : `The snapshot at iteration ${iteration}`}</p>
+      {payloadKind && <p className="muted export-source">{SOURCE_NOTES[payloadKind]}</p>}
       {formats === null && !error && <p className="muted">Loading formats…</p>}
       {formats && (
         <fieldset className="export-formats" disabled={busy}>

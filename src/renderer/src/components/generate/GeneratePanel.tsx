@@ -1,10 +1,13 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { MethodInfo, PresetInfo } from '../../../../shared/catalog';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { PresetInfo } from '../../../../shared/catalog';
 import type { Project } from '../../../../shared/projects';
 import { DEFAULT_TEXT_MODEL, METHOD_NAMES, PRESET_NAMES, type Run, type RunPlace, type RunRequest } from '../../../../shared/runs';
 import { useStudioApi } from '../../api/context';
 import { useStudioSelection } from '../../state/studio-selection';
+import { useMethods } from '../methods/methods-context';
+import { modelForConditioning, type Conditioning } from '../models/model-conditioning';
 import { ModelPicker } from '../models/ModelPicker';
+import { useModels } from '../models/models-context';
 import { useAsyncAction } from '../useAsyncAction';
 import {
   branchOverridesFromDraft,
@@ -17,7 +20,7 @@ import {
   type GenerateDraft,
 } from './generate-draft';
 import { DescribedSelect } from './DescribedSelect';
-import { Field } from './Field';
+import { IterationsField } from './IterationsField';
 import { defaultSettings, type JsonSchema } from './json-schema-values';
 import { PromptFields } from './PromptFields';
 import { ReferenceImagePanel } from './ReferenceImagePanel';
@@ -26,12 +29,10 @@ import { SeedField } from './SeedField';
 import { useFieldProblems } from './useFieldProblems';
 import { useGenerateShortcuts } from './useGenerateShortcuts';
 
-const MAX_ITERATIONS = 100_000;
-
-const OUTPUT_LABELS: Record<GenerateDraft['output'], string> = { splats: 'Splats', mesh: 'Mesh (Gaussians → DMTet)' };
+const OUTPUT_LABELS: Record<GenerateDraft['output'], string> = { mesh: 'Mesh (Gaussians → DMTet)', splats: 'Splats only' };
 const OUTPUT_SUMMARIES: Record<GenerateDraft['output'], string> = {
-  splats: '3D Gaussian splats (PLY, SPZ); a GLB is meshed from them.',
   mesh: 'The splats, then a DMTet mesh refined from them against the prior: its GLB is that surface, its albedo baked to a texture.',
+  splats: '3D Gaussian splats alone (PLY, SPZ, SOG), quicker; a GLB can still be exported, meshed from the splats.',
 };
 
 const RUN_PLACES: readonly { value: RunPlace; label: string; description: string }[] = [
@@ -50,12 +51,12 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
   const api = useStudioApi();
   const selection = useStudioSelection();
   const { branchDraft, setBranchDraft, setRunId } = selection;
-  const [methods, setMethods] = useState<MethodInfo[] | null>(null);
+  const { methods, error: methodsError } = useMethods();
+  const { models } = useModels();
   /** Whether the studio has a farm (engine.info): then new runs can go to it or stay on this machine. */
   const [hasFarm, setHasFarm] = useState(false);
   const [runOn, setRunOn] = useState<RunPlace>('farm');
   const [draft, setDraft] = useState<GenerateDraft>(initialDraft);
-  const [iterationsText, setIterationsText] = useState('');
   // When the settings are replaced wholesale (reset, a branch's parent, another method) their fields are rebuilt, not
   // just given new values: a box left empty or invalid (never committed) must show the new value too.
   const [settingsGeneration, setSettingsGeneration] = useState(0);
@@ -68,12 +69,8 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
   }, [api]);
 
   useEffect(() => {
-    void act(async () => {
-      const list = await api.call('methods.list', {});
-      setMethods(list);
-      setDraft((d) => withMethod(d, list, d.method));
-    });
-  }, [api, act]);
+    if (methods) setDraft((d) => withMethod(d, methods, d.method));
+  }, [methods]);
 
   // "Branch from here" on the timeline: the panel takes the parent's request, and Generate branches.
   // The parent's stored request is the base (its preset, model, settings); the draft's own fields go over it.
@@ -90,7 +87,6 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
       const next = branchDraft.payloadKind === 'mesh' ? { ...fromRequest, output: 'mesh' as const, iterations: null } : fromRequest;
       setDraft(next);
       setSettingsGeneration((n) => n + 1);
-      setIterationsText(next.iterations === null ? '' : String(next.iterations));
       promptBox.current?.querySelector('textarea')?.focus();
     });
     return () => {
@@ -108,20 +104,22 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
   useEffect(() => setFieldsWanted(false), [run?.id]);
   const fieldsFolded = running && !branchDraft && !fieldsWanted;
   const [branchFromImage, setBranchFromImage] = useState(false);
-  const image = draft.referenceImage !== null || (branchDraft !== null && branchFromImage);
-  const conditioned = draft.prompt.trim() !== '' || image;
+  const fromImage = draft.referenceImage !== null || (branchDraft !== null && branchFromImage);
+  const conditioning: Conditioning = fromImage ? 'image' : 'text';
+  const conditioned = draft.prompt.trim() !== '' || fromImage;
   // A photo run's caption feeds a method's text teacher (DTC123's), read by a text model the artist may choose.
-  const textTeacher = methods !== null && captionFeedsTextTeacher(draft, methods, image);
+  const textTeacher = methods !== null && captionFeedsTextTeacher(draft, methods, fromImage);
   const textModel = draft.textModel ?? DEFAULT_TEXT_MODEL;
   const canGenerate = methods !== null && !busy && conditioned && !fields.hasProblems;
 
-  /** A photo runs on the view-conditioned demo prior unless a view pack is chosen; removing it goes back to text. */
-  function setReference(referenceImage: GenerateDraft['referenceImage']) {
+  // The model follows the conditioning: a photo runs on a view-conditioned pack (the view demo prior unless one is
+  // chosen), a prompt on a text pack; a model that cannot take the run's input is never left selected.
+  useEffect(() => {
     setDraft((d) => {
-      const model = referenceImage && (d.model === 'demo' || d.model === 'demo-latent') ? 'demo-view' : !referenceImage && d.model === 'demo-view' ? 'demo' : d.model;
-      return { ...d, referenceImage, model };
+      const model = modelForConditioning(models, conditioning, d.model);
+      return model === d.model ? d : { ...d, model };
     });
-  }
+  }, [models, conditioning]);
 
   async function generate() {
     if (!canGenerate || !methods) return;
@@ -157,14 +155,9 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
     setSettingsGeneration((n) => n + 1);
   }
 
-  function setIterations(text: string) {
-    setIterationsText(text);
-    const value = Number(text);
-    const blank = text.trim() === '';
-    const ok = blank || (Number.isInteger(value) && value >= 1 && value <= MAX_ITERATIONS);
-    fields.report('iterations', ok ? null : `a whole number from 1 to ${MAX_ITERATIONS}, or empty for the preset's`);
-    if (ok) setDraft((d) => ({ ...d, iterations: blank ? null : value }));
-  }
+  const { report } = fields;
+  const iterationsProblem = useCallback((problem: string | null) => report('iterations', problem), [report]);
+  const meshIterationsProblem = useCallback((problem: string | null) => report('meshIterations', problem), [report]);
 
   return (
     <form className="generate-form" aria-label="Generate settings" onSubmit={onSubmit}>
@@ -188,11 +181,11 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
       )}
       <div id="generate-fields" className="generate-fields" hidden={fieldsFolded}>
         <div ref={promptBox}>
-          {!branchDraft && <ReferenceImagePanel value={draft.referenceImage} model={draft.model} onChange={setReference} />}
+          {!branchDraft && <ReferenceImagePanel value={draft.referenceImage} model={draft.model} onChange={(referenceImage) => setDraft((d) => ({ ...d, referenceImage }))} />}
           <PromptFields
             model={draft.model}
-            image={image}
-            caption={image && method ? { method: method.title, textModel: textTeacher ? textModel : null } : undefined}
+            image={fromImage}
+            caption={fromImage && method ? { method: method.title, textModel: textTeacher ? textModel : null } : undefined}
             prompt={draft.prompt}
             negativePrompt={draft.negativePrompt}
             onPrompt={(prompt) => setDraft((d) => ({ ...d, prompt }))}
@@ -227,28 +220,29 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
           disabled={fromMesh}
           onChange={(output) => setDraft((d) => ({ ...d, output }))}
         />
-        <Field label="Iterations" problem={fields.problems.iterations}>
-          {(id) => (
-            <input
-              id={id}
-              type="number"
-              min={1}
-              max={MAX_ITERATIONS}
-              step={1}
-              placeholder={iterationsPlaceholder(preset, draft.output, fromMesh)}
-              value={iterationsText}
-              aria-invalid={fields.problems.iterations ? true : undefined}
-              onChange={(e) => setIterations(e.target.value)}
-            />
-          )}
-        </Field>
+        <IterationsField
+          label="Iterations"
+          value={draft.iterations}
+          placeholder={iterationsPlaceholder(preset, draft.output, fromMesh)}
+          onChange={(iterations) => setDraft((d) => ({ ...d, iterations }))}
+          onProblem={iterationsProblem}
+        />
+        {draft.output === 'mesh' && !fromMesh && (
+          <IterationsField
+            label="Mesh iterations"
+            value={draft.meshIterations}
+            placeholder={preset ? `${preset.meshIterations} (preset)` : 'preset'}
+            onChange={(meshIterations) => setDraft((d) => ({ ...d, meshIterations }))}
+            onProblem={meshIterationsProblem}
+          />
+        )}
         <SeedField
           value={draft.seed}
           onChange={(seed) => setDraft((d) => ({ ...d, seed }))}
           onProblem={(problem) => fields.report('seed', problem)}
         />
-        <ModelPicker value={draft.model} onChange={(model) => setDraft((d) => ({ ...d, model }))} />
-        {textTeacher && <ModelPicker label="Text model" kind="text-to-image" value={textModel} onChange={(id) => setDraft((d) => ({ ...d, textModel: id }))} />}
+        <ModelPicker value={draft.model} conditioning={conditioning} onChange={(model) => setDraft((d) => ({ ...d, model }))} />
+        {textTeacher && <ModelPicker label="Text model" conditioning="text" value={textModel} onChange={(id) => setDraft((d) => ({ ...d, textModel: id }))} />}
         {hasFarm && !branchDraft && (
           <DescribedSelect
             label="Run on"
@@ -274,9 +268,9 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
           </details>
         )}
       </div>
-      {error && (
+      {(error ?? methodsError) && (
         <p role="alert" className="error">
-          {error}
+          {error ?? `Cannot list the methods: ${methodsError}`}
         </p>
       )}
       {fields.hasProblems && <p className="warning">Fix the highlighted fields to generate.</p>}
@@ -296,5 +290,5 @@ export function GeneratePanel({ project, run }: GeneratePanelProps) {
 function iterationsPlaceholder(preset: PresetInfo | null, output: GenerateDraft['output'], fromMesh: boolean): string {
   if (!preset) return 'preset';
   if (fromMesh) return `${preset.meshIterations} (preset, mesh stage)`;
-  return output === 'mesh' ? `${preset.iterations} (preset) + ${preset.meshIterations} mesh` : `${preset.iterations} (preset)`;
+  return output === 'mesh' ? `${preset.iterations} (preset, Gaussian stage)` : `${preset.iterations} (preset)`;
 }

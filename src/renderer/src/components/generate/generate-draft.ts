@@ -3,10 +3,11 @@ import { METHOD_NAMES, PRESET_NAMES, type MethodName, type PayloadKind, type Pre
 import { changedSettings, settingsWith, type JsonSchema, type SettingsValues } from './json-schema-values';
 
 /**
- * What a run delivers: splats (one Gaussian stage, the presets' default), or a mesh (the Gaussians, then a DMTet
- * stage that refines a surface from them; its GLB is that surface).
+ * What a run delivers: a mesh (the Gaussians, then a DMTet stage that refines a surface from them; its GLB is that
+ * surface), the studio's default since a GLB is what most artists take away, as `kiln generate --out X.glb` does; or
+ * splats alone (one Gaussian stage; a GLB is then meshed from the splats at export).
  */
-export const OUTPUTS = ['splats', 'mesh'] as const;
+export const OUTPUTS = ['mesh', 'splats'] as const;
 export type Output = (typeof OUTPUTS)[number];
 
 /** What the generate panel holds while the artist edits it. */
@@ -18,8 +19,10 @@ export interface GenerateDraft {
   model: string;
   seed: number;
   output: Output;
-  /** null: the preset's number. With a mesh output, the Gaussian stage's (the mesh stage keeps its preset's). */
+  /** null: the preset's number. With a mesh output, the Gaussian stage's; from a mesh snapshot, the mesh stage's. */
   iterations: number | null;
+  /** The mesh stage's iterations for a mesh output; null: the preset's. */
+  meshIterations: number | null;
   /** Every setting of the method (defaults included); only changed ones are sent. */
   methodSettings: SettingsValues;
   /** The reference photo of an image run (the prompt is then an optional caption), or null for a text run. */
@@ -39,7 +42,7 @@ export interface DraftReference {
 export const MAX_SEED = 0xffffffff;
 
 export function initialDraft(): GenerateDraft {
-  return { prompt: '', negativePrompt: '', method: 'vdm', preset: 'fast', model: 'demo', seed: 0, output: 'splats', iterations: null, methodSettings: {}, referenceImage: null, textModel: null };
+  return { prompt: '', negativePrompt: '', method: 'vdm', preset: 'fast', model: 'demo', seed: 0, output: 'mesh', iterations: null, meshIterations: null, methodSettings: {}, referenceImage: null, textModel: null };
 }
 
 /**
@@ -84,16 +87,17 @@ export function draftFromRequest(request: Partial<RunRequest>, methods: readonly
     seed: request.seed ?? base.seed,
     output: outputOf(request),
     iterations: request.iterations ?? (firstStage?.representation === 'gaussians' ? firstStage.iterations : undefined) ?? null,
+    meshIterations: request.stages?.find((s) => s.representation === 'dmtet')?.iterations ?? null,
+    textModel: request.textModel ?? null,
     methodSettings: settingsWith(schemaOf(methods, method), request.methodSettings),
     // A branch keeps its parent's photo (the engine carries it); the panel starts a new photo only for new runs.
     referenceImage: null,
-    textModel: request.textModel ?? null,
   };
 }
 
 /** The request for runs.start: only the method settings that differ from the method's defaults. */
 export function runRequestFromDraft(draft: GenerateDraft, methods: readonly MethodInfo[]): RunRequest {
-  return { ...requestFields(draft, methods, draft.referenceImage !== null), ...stagePlan(draft), methodSettings: changedSettings(schemaOf(methods, draft.method), draft.methodSettings) };
+  return { ...requestFields(draft, methods, draft.referenceImage !== null), stages: stagePlan(draft), methodSettings: changedSettings(schemaOf(methods, draft.method), draft.methodSettings) };
 }
 
 /**
@@ -115,17 +119,19 @@ function requestFields(draft: GenerateDraft, methods: readonly MethodInfo[], ima
 }
 
 /**
- * The stages and iterations for the draft's output, starting from nothing or from a snapshot holding `from`. Splats
- * leave the stage list to the preset (today's request); a mesh runs the Gaussians, then DMTet, the iterations field
- * sizing the Gaussian stage; a start from a mesh is the mesh stage alone, the field sizing it. `meshIterations`, when
- * given, sizes the DMTet stage explicitly (a branch must: the parent's run-wide iterations would apply to it).
+ * The stages for the draft's output, starting from nothing or from a snapshot holding `from`. Splats are one
+ * Gaussian stage (named, so a method whose preset adds a mesh stage, DTC123, runs splats alone as the panel says);
+ * a mesh runs the Gaussians, then DMTet, the iterations field sizing the Gaussian stage and the mesh iterations field
+ * the DMTet stage; a start from a mesh is the mesh stage alone, the iterations field sizing it. `presetMesh`, when
+ * given, sizes a DMTet stage whose field is empty explicitly (a branch must: the parent's run-wide iterations would
+ * apply to it).
  */
-function stagePlan(draft: GenerateDraft, from: PayloadKind = 'splats', meshIterations?: number): { stages?: StageRequest[]; iterations?: number } {
-  const iterations = draft.iterations !== null ? { iterations: draft.iterations } : {};
-  const mesh = (n: number | undefined): StageRequest => ({ representation: 'dmtet', ...(n !== undefined ? { iterations: n } : {}) });
-  if (from === 'mesh') return { stages: [mesh(draft.iterations ?? meshIterations)] };
-  if (draft.output === 'mesh') return { stages: [{ representation: 'gaussians', ...iterations }, mesh(meshIterations)] };
-  return iterations;
+function stagePlan(draft: GenerateDraft, from: PayloadKind = 'splats', presetMesh?: number): StageRequest[] {
+  const sized = (n: number | null | undefined) => (n !== null && n !== undefined ? { iterations: n } : {});
+  const mesh: StageRequest = { representation: 'dmtet', ...sized((from === 'mesh' ? draft.iterations : draft.meshIterations) ?? presetMesh) };
+  if (from === 'mesh') return [mesh];
+  const gaussians: StageRequest = { representation: 'gaussians', ...sized(draft.iterations) };
+  return draft.output === 'mesh' ? [gaussians, mesh] : [gaussians];
 }
 
 /**
@@ -137,8 +143,7 @@ function stagePlan(draft: GenerateDraft, from: PayloadKind = 'splats', meshItera
  */
 export function branchOverridesFromDraft(draft: GenerateDraft, methods: readonly MethodInfo[], from: PayloadKind = 'splats', image = false): Partial<RunRequest> {
   const preset = methods.find((m) => m.name === draft.method)?.presets.find((p) => p.name === draft.preset);
-  const plan = stagePlan(draft, from, preset?.meshIterations);
-  return { ...requestFields(draft, methods, image), ...plan, stages: plan.stages ?? [{ representation: 'gaussians' }], methodSettings: draft.methodSettings };
+  return { ...requestFields(draft, methods, image), stages: stagePlan(draft, from, preset?.meshIterations), methodSettings: draft.methodSettings };
 }
 
 /** A seed for the dice button (the renderer's randomness; the engine's own flows from this seed). */

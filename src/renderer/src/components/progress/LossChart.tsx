@@ -11,7 +11,30 @@ function chartData(history: ProgressHistory): uPlot.AlignedData {
   return [history.iterations, ...history.terms.values(), history.t];
 }
 
+/** The axes' labels in the panel's small type (uPlot's default is 12 px), with short ticks. */
+const AXIS_FONT = '10px system-ui, sans-serif';
+const AXIS_LINE_PX = 12;
+const TICK_PX = 4;
+const GAP_PX = 3;
+
+let measuring: CanvasRenderingContext2D | null = null;
+
+/** The width of the widest label in the axes' font. */
+function widestLabelPx(labels: readonly string[] | null): number {
+  measuring ??= document.createElement('canvas').getContext('2d');
+  if (!measuring || !labels) return 0;
+  measuring.font = AXIS_FONT;
+  return Math.max(0, ...labels.map((label) => measuring!.measureText(label).width));
+}
+
+/**
+ * A y axis as wide as its widest tick label (asked again whenever the ticks change), so "1,000" on the t axis or
+ * "0.0125" on the loss axis is not cut off at the chart's edge as a fixed width cut it.
+ */
+const fitLabels = (_chart: uPlot, labels: string[] | null) => Math.ceil(TICK_PX + GAP_PX + widestLabelPx(labels) + 2);
+
 function chartOptions(termNames: string[], width: number): uPlot.Options {
+  const axis = { stroke: T_COLOUR, font: AXIS_FONT, gap: GAP_PX, ticks: { stroke: '#33363d', size: TICK_PX } };
   return {
     width,
     height: HEIGHT_PX,
@@ -19,9 +42,9 @@ function chartOptions(termNames: string[], width: number): uPlot.Options {
     cursor: { show: false },
     scales: { x: { time: false }, loss: { auto: true }, t: { auto: true } },
     axes: [
-      { stroke: T_COLOUR, grid: { stroke: '#33363d' }, ticks: { stroke: '#33363d' }, size: 22 },
-      { scale: 'loss', stroke: T_COLOUR, grid: { stroke: '#33363d' }, ticks: { stroke: '#33363d' }, size: 40 },
-      { scale: 't', side: 1, stroke: T_COLOUR, grid: { show: false }, ticks: { stroke: '#33363d' }, size: 36 },
+      { ...axis, grid: { stroke: '#33363d' }, size: TICK_PX + GAP_PX + AXIS_LINE_PX + 2 },
+      { ...axis, scale: 'loss', grid: { stroke: '#33363d' }, size: fitLabels },
+      { ...axis, scale: 't', side: 1, grid: { show: false }, size: fitLabels },
     ],
     series: [
       { label: 'iteration' },

@@ -1,5 +1,6 @@
 import { runSubject, type Run, type Snapshot } from '../../../../shared/runs';
-import { runStages, STAGE_PRIMITIVES, stageLabel } from '../timeline/run-stages';
+import { methodTitle, useMethods } from '../methods/methods-context';
+import { runStageMethods, runStages, STAGE_PRIMITIVES, stageLabel } from '../timeline/run-stages';
 import { formatDuration, formatRate } from './format-progress';
 import { LossChart } from './LossChart';
 import { useRunProgress } from './useRunProgress';
@@ -16,17 +17,21 @@ const STATUS_WORDS: Record<Run['status'], string> = {
 /** The selected run's progress: iteration, stage, speed, ETA, the loss chart and the method's x̂₀ preview. */
 export function ProgressPanel({ run, snapshots }: { run: Run; snapshots: readonly Snapshot[] }) {
   const { progress, preview, history } = useRunProgress(run.id, snapshots);
+  const { methods } = useMethods();
   const live = run.status === 'running' ? progress : null;
   const iteration = Math.max(live?.iteration ?? 0, run.lastIteration);
   const target = live?.targetIterations ?? run.targetIterations;
   const stages = runStages(run);
   // The stage the run is in: the live report's, else the newest snapshot's (a paused or finished run).
   const stageIndex = live?.stageIndex ?? snapshots.at(-1)?.stage ?? 0;
+  // When the stages are guided by different methods, the one guiding this stage is named too (its loss terms chart).
+  const stageMethods = runStageMethods(run);
+  const stageMethod = new Set(stageMethods).size > 1 ? stageMethods[stageIndex] : undefined;
   return (
     <section className="panel-section progress-panel" aria-label="Progress">
       <h2>Progress</h2>
       <p className="run-title" title={runSubject(run)}>
-        <strong>{run.name}</strong> · {run.method.toUpperCase()} · seed {run.seed}
+        <strong>{run.name}</strong> · {methodTitle(methods, run.method)} · seed {run.seed}
       </p>
       <progress aria-label="Run progress" max={target} value={iteration} />
       <dl className="progress-facts">
@@ -40,6 +45,12 @@ export function ProgressPanel({ run, snapshots }: { run: Run; snapshots: readonl
           <>
             <dt>Stage</dt>
             <dd>{stageLabel(stages, stageIndex)}</dd>
+          </>
+        )}
+        {stageMethod && (
+          <>
+            <dt>Guided by</dt>
+            <dd>{methodTitle(methods, stageMethod)}</dd>
           </>
         )}
         {live && (

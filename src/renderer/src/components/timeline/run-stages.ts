@@ -10,6 +10,12 @@ export function runStages(run: Run): RepresentationName[] {
   return stages.flatMap((s) => ((REPRESENTATION_NAMES as readonly unknown[]).includes(s.representation) ? [s.representation as RepresentationName] : []));
 }
 
+/** The method guiding each of a run's stages (a DMTet stage after VDM's Gaussians is guided by SDS: presets.ts). */
+export function runStageMethods(run: Run): string[] {
+  const stages = Array.isArray(run.config.stages) ? (run.config.stages as { method?: unknown }[]) : [];
+  return stages.map((s) => (typeof s.method === 'string' ? s.method : run.method));
+}
+
 /** A stage boundary on the timeline: the first snapshot of a stage after the first. */
 export interface StageBoundary {
   /** Index of the stage's first snapshot in the (iteration-ordered) list. */

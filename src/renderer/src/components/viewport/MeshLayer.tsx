@@ -13,8 +13,9 @@ interface MeshLayerProps {
 /**
  * A mesh stage's surface: its albedo lit by the studio lights (matte: a diffuse PBR material, so the colour the stage
  * learned reads as that colour where the key light falls), and on request its triangle edges drawn over it. Alpha
- * mode draws the coverage (white, unlit) as it does for splats; depth mode has no mesh counterpart yet and draws it
- * lit. Both sides are lit, so a face wound inwards still shades the right way round.
+ * mode draws the coverage (white, unlit) as it does for splats; every other mode reaching it is 'colour' (the
+ * viewport offers no other for a mesh: display-modes.ts). Both sides are lit, so a face wound inwards still shades
+ * the right way round.
  */
 export function MeshLayer({ mesh, mode, wireframe }: MeshLayerProps) {
   const geometry = useMemo(() => meshGeometry(mesh), [mesh]);

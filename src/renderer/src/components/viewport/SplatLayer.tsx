@@ -10,7 +10,7 @@ import { StudioSparkRenderer } from './studio-spark-renderer';
 
 interface SplatLayerProps {
   packed: PackedGaussians | null;
-  /** splat, alpha or depth ('mesh' hides the splats). */
+  /** colour, alpha or depth ('glb-preview' hides the splats). */
   mode: DisplayMode;
 }
 
@@ -80,8 +80,8 @@ export function SplatLayer({ packed, mode }: SplatLayerProps) {
   return spark && <primitive object={spark.renderer} />;
 }
 
-/** 'mesh' hides the splats (the GLB preview is drawn instead); the other modes set the splats' modifier. */
+/** 'glb-preview' hides the splats (the GLB preview is drawn instead); the other modes set the splats' modifier. */
 function showMode(mesh: SplatMesh, mode: DisplayMode, depth: DepthRange): void {
-  mesh.visible = mode !== 'mesh';
-  applyDisplayMode(mesh, mode === 'mesh' ? 'splat' : mode, depth);
+  mesh.visible = mode !== 'glb-preview';
+  applyDisplayMode(mesh, mode === 'glb-preview' ? 'colour' : mode, depth);
 }

@@ -10,13 +10,14 @@ import { SplatLayer } from './SplatLayer';
 import { StudioScene } from './StudioScene';
 import { DEFAULT_VIEW_DIRECTION } from './fit-view';
 import type { ViewPayload } from './view-payload';
+import { shownDisplayMode } from './display-modes';
 import { effectiveBackground, type ViewSettings } from './view-settings';
 
 interface ViewportCanvasProps {
   label: string;
   /** The snapshot or live model shown: splats, or a mesh stage's surface. */
   payload: ViewPayload | null;
-  /** The GLB preview of shown splats (the 'mesh' display mode). */
+  /** The GLB preview of shown splats (the 'glb-preview' display mode). */
   glbPreview: Object3D | null;
   settings: ViewSettings;
   fitRequest: number;
@@ -35,6 +36,7 @@ export function ViewportCanvas({ label, payload, glbPreview, settings, fitReques
   const previewInstance = useMemo(() => glbPreview?.clone() ?? null, [glbPreview]);
   // With linked cameras only the first pane turns; the others follow it.
   const turns = settings.turntable && (!link || link.id === 'a');
+  const mode = shownDisplayMode(settings.mode, payload?.kind ?? null);
   return (
     <Canvas
       aria-label={label}
@@ -50,9 +52,9 @@ export function ViewportCanvas({ label, payload, glbPreview, settings, fitReques
         background={effectiveBackground(settings)}
         showGizmo={showGizmo}
       />
-      <SplatLayer packed={payload?.kind === 'splats' ? payload.packed : null} mode={settings.mode} />
-      {payload?.kind === 'mesh' && <MeshLayer mesh={payload.mesh} mode={settings.mode} wireframe={settings.wireframe} />}
-      {payload?.kind === 'splats' && settings.mode === 'mesh' && previewInstance && <primitive object={previewInstance} />}
+      <SplatLayer packed={payload?.kind === 'splats' ? payload.packed : null} mode={mode} />
+      {payload?.kind === 'mesh' && <MeshLayer mesh={payload.mesh} mode={mode} wireframe={settings.wireframe} />}
+      {payload?.kind === 'splats' && mode === 'glb-preview' && previewInstance && <primitive object={previewInstance} />}
       <FitViewController request={fitRequest} />
       {link && <LinkedCamera link={link.link} id={link.id} drive={turns} />}
     </Canvas>

@@ -1,15 +1,17 @@
 import { useState } from 'react';
-import { DISPLAY_MODE_LABELS, DISPLAY_MODES, type DisplayMode } from './display-modes';
+import { displayModeOptions, shownDisplayMode, type DisplayMode, type ShownKind } from './display-modes';
 import { SHORTCUTS } from './keyboard';
 import type { ViewSettings } from './view-settings';
 
 interface ViewportToolbarProps {
   settings: ViewSettings;
+  /** What the view shows: the display modes and the wireframe toggle follow it. */
+  shownKind: ShownKind;
   onChange: (settings: ViewSettings) => void;
   onFit: () => void;
 }
 
-export function ViewportToolbar({ settings, onChange, onFit }: ViewportToolbarProps) {
+export function ViewportToolbar({ settings, shownKind, onChange, onFit }: ViewportToolbarProps) {
   const [helpOpen, setHelpOpen] = useState(false);
   const set = (patch: Partial<ViewSettings>) => onChange({ ...settings, ...patch });
   return (
@@ -26,7 +28,7 @@ export function ViewportToolbar({ settings, onChange, onFit }: ViewportToolbarPr
         Turntable
       </label>
       <label className="toggle" title="Draw the mesh's triangle edges (mesh snapshots)">
-        <input type="checkbox" checked={settings.wireframe} onChange={(e) => set({ wireframe: e.target.checked })} />
+        <input type="checkbox" checked={settings.wireframe} disabled={shownKind === 'splats'} onChange={(e) => set({ wireframe: e.target.checked })} />
         Wireframe
       </label>
       <label className="toggle" title={settings.mode === 'alpha' ? 'Alpha is always drawn over black' : undefined}>
@@ -38,10 +40,10 @@ export function ViewportToolbar({ settings, onChange, onFit }: ViewportToolbarPr
         />
         Background
       </label>
-      <select aria-label="Display mode" value={settings.mode} onChange={(e) => set({ mode: e.target.value as DisplayMode })}>
-        {DISPLAY_MODES.map((mode) => (
+      <select aria-label="Display mode" value={shownDisplayMode(settings.mode, shownKind)} onChange={(e) => set({ mode: e.target.value as DisplayMode })}>
+        {displayModeOptions(shownKind).map(({ mode, label }) => (
           <option key={mode} value={mode}>
-            {DISPLAY_MODE_LABELS[mode]}
+            {label}
           </option>
         ))}
       </select>

@@ -1,14 +1,37 @@
 import { dyno, modifiers, type GsplatModifier, type SplatMesh } from '@sparkjsdev/spark';
+import type { PayloadKind } from '../../../../shared/runs';
 
-export const DISPLAY_MODES = ['splat', 'mesh', 'alpha', 'depth'] as const;
+/**
+ * How the viewport draws what it shows: `colour` is the snapshot as it trained (splats, or a mesh's lit albedo),
+ * `glb-preview` the GLB export built from splats, `alpha` the coverage, `depth` the expected depth.
+ */
+export const DISPLAY_MODES = ['colour', 'glb-preview', 'alpha', 'depth'] as const;
 export type DisplayMode = (typeof DISPLAY_MODES)[number];
 
-export const DISPLAY_MODE_LABELS: Record<DisplayMode, string> = {
-  splat: 'Splats',
-  mesh: 'Mesh (GLB preview of splats)',
-  alpha: 'Alpha',
-  depth: 'Depth',
-};
+/** What the view shows: one kind of payload, both (compare panes that differ), or nothing yet (null). */
+export type ShownKind = PayloadKind | 'mixed' | null;
+
+/**
+ * The modes the toolbar offers for what is shown, labelled for it. A mesh snapshot is drawn as itself or as its
+ * coverage: it has no GLB preview to build (it is the mesh) and no depth shading yet.
+ */
+export function displayModeOptions(kind: ShownKind): { mode: DisplayMode; label: string }[] {
+  if (kind === 'mesh') return [{ mode: 'colour', label: 'Mesh (shaded)' }, { mode: 'alpha', label: 'Alpha' }];
+  return [
+    { mode: 'colour', label: kind === 'mixed' ? 'Splats / mesh (shaded)' : 'Splats' },
+    { mode: 'glb-preview', label: 'Mesh (GLB preview of splats)' },
+    { mode: 'alpha', label: 'Alpha' },
+    { mode: 'depth', label: 'Depth' },
+  ];
+}
+
+/**
+ * The mode a payload of `kind` is drawn in when `chosen` is the artist's choice: theirs if it applies, else colour.
+ * The choice itself is kept, so scrubbing back to splats returns to it.
+ */
+export function shownDisplayMode(chosen: DisplayMode, kind: ShownKind): DisplayMode {
+  return displayModeOptions(kind).some((o) => o.mode === chosen) ? chosen : 'colour';
+}
 
 /** Depth mode maps view depth in [near, far] to white → black; the viewport updates these each frame. */
 export interface DepthRange {

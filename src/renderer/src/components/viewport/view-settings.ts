@@ -10,7 +10,7 @@ export interface ViewSettings {
   wireframe: boolean;
 }
 
-export const DEFAULT_VIEW_SETTINGS: ViewSettings = { mode: 'splat', showGrid: true, turntable: false, background: '#1d1f24', wireframe: false };
+export const DEFAULT_VIEW_SETTINGS: ViewSettings = { mode: 'colour', showGrid: true, turntable: false, background: '#1d1f24', wireframe: false };
 
 /** Alpha is read as coverage over black, so that mode always draws on black. */
 export function effectiveBackground(settings: ViewSettings): string {
