@@ -145,7 +145,8 @@ describe('a captioned photo run on the demo packs', () => {
       expect(lastGaussians(withText).payloadBlob).toBe(lastGaussians(without).payloadBlob);
       expect(withText.filter((s) => s.stage === 0).some((s) => 'term.text' in s.metrics)).toBe(false);
       // The mesh stage is taught by it too, and ends elsewhere.
-      const meshText = withText.filter((s) => s.stage === 1 && s.iteration > 4).map((s) => s.metrics['term.text']);
+      // (An iteration that draws the reference view instead of the teachers, a quarter of them, logs no text term.)
+      const meshText = withText.filter((s) => s.stage === 1 && s.iteration > 4 && 'term.text' in s.metrics).map((s) => s.metrics['term.text']);
       expect(meshText.length).toBeGreaterThan(0);
       for (const term of meshText) expect(term).toBeGreaterThan(0);
       expect(without.some((s) => 'term.text' in s.metrics)).toBe(false);
