@@ -42,8 +42,8 @@ export const imageBenchmark: Benchmark = {
       writeFileSync(join(out, 'image.md'), result.markdown);
       const { image, width, height, rowLabels } = result.sheet;
       writeFileSync(join(out, 'contact-sheet.png'), encodePngRgb(chwToRgbBytes(image, width, height), width, height));
-      writeFileSync(join(out, 'image.json'), JSON.stringify({ settings, rows: result.rows, sheetRows: rowLabels }, null, 2));
-      if (json) io.out(JSON.stringify({ benchmark: 'image', settings, rows: result.rows, out }, null, 2) + '\n');
+      writeFileSync(join(out, 'image.json'), JSON.stringify({ settings, rows: result.rows, ceilings: result.ceilings, sheetRows: rowLabels }, null, 2));
+      if (json) io.out(JSON.stringify({ benchmark: 'image', settings, rows: result.rows, ceilings: result.ceilings, out }, null, 2) + '\n');
       else io.out(`\n${result.markdown}\nContact sheet (rows: ${rowLabels.join(', ')}): ${join(out, 'contact-sheet.png')}\n`);
       return 0;
     } finally {
