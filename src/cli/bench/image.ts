@@ -13,7 +13,7 @@ const list = (raw: unknown) => String(raw).split(',').map((s) => s.trim()).filte
 
 export const imageBenchmark: Benchmark = {
   name: 'image',
-  summary: 'image → 3D on the demo view pack: DTC123 vs Zero-1-to-3 SDS and ablations (held-out PSNR, IoU, GLB Chamfer; medians over seeds)',
+  summary: 'image → 3D on the demo view pack: DTC123 vs Zero-1-to-3 SDS, ablations and the photometric ceiling (held-out PSNR, IoU, GLB Chamfer; the prior\'s own novel views; medians over seeds)',
   options: {
     variants: { type: 'string' },
     objects: { type: 'string' },
