@@ -5,6 +5,7 @@ import { OnnxPrior } from '../../core/diffusion/prior';
 import { ImageBenchSettings, runImageBenchmark } from '../../core/pipeline/bench/image-bench';
 import { chwToRgbBytes, encodePngRgb } from '../../core/image/png';
 import { resolveKilnHome } from '../../core/store/kiln-home';
+import { jsonObjectOption } from '../run-options';
 import { formatZodIssues } from '../../shared/zod-issues';
 import { KilnError } from '../../shared/errors';
 import type { Benchmark } from './benchmark';
@@ -20,6 +21,7 @@ export const imageBenchmark: Benchmark = {
     seeds: { type: 'string' },
     iters: { type: 'string' },
     'mesh-iters': { type: 'string' },
+    'dtc-settings': { type: 'string' },
     out: { type: 'string' },
     home: { type: 'string' },
   },
@@ -30,6 +32,7 @@ export const imageBenchmark: Benchmark = {
       ...(values.seeds !== undefined ? { seeds: list(values.seeds).map(Number) } : {}),
       ...(values.iters !== undefined ? { gaussianIterations: Number(values.iters) } : {}),
       ...(values['mesh-iters'] !== undefined ? { meshIterations: Number(values['mesh-iters']) } : {}),
+      ...(values['dtc-settings'] !== undefined ? { dtcSettings: jsonObjectOption(values, 'dtc-settings') } : {}),
     });
     if (!parsed.success) throw new KilnError('invalid-request', `invalid benchmark settings: ${formatZodIssues(parsed.error)}`);
     const settings = parsed.data;

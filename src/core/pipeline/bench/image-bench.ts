@@ -53,6 +53,8 @@ export const ImageBenchSettings = z.object({
       { from: 0.5, resolution: 64 },
     ]),
   threads: z.number().int().positive().default(2),
+  /** DTC123 settings over its defaults for the `dtc` variants (not the `sds` baseline), to measure a change at equal budget. */
+  dtcSettings: z.record(z.string(), z.unknown()).default({}),
 });
 export type ImageBenchSettings = z.infer<typeof ImageBenchSettings>;
 
@@ -92,7 +94,7 @@ function variantPlan(variant: ImageVariant, s: ImageBenchSettings) {
   // `photometric` opens DTC123's stages for its student and losses; its teacher is never called.
   const method = variant === 'sds' ? 'sds' : 'dtc';
   // threestudio's zero123 system guides Zero-1-to-3 SDS at scale 3 with t uniform over [0.02, 0.98] (SDS's default range).
-  const overrides = variant === 'sds' ? { cfgScale: 3 } : variant === 'dtc-no-curriculum' ? { annealed: false } : {};
+  const overrides = variant === 'sds' ? { cfgScale: 3 } : { ...s.dtcSettings, ...(variant === 'dtc-no-curriculum' ? { annealed: false } : {}) };
   const methodSettings = parseMethodSettings(method, overrides) as Record<string, unknown>;
   const progressive = variant !== 'dtc-no-progressive';
   const last = s.gridProgression[s.gridProgression.length - 1]!.resolution;
