@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { demoObject } from '../../diffusion/demo/objects';
+import { demoObject, type DemoObject } from '../../diffusion/demo/objects';
 import type { Prior } from '../../diffusion/prior';
 import type { OrbitView } from '../../diffusion/pose-embedding';
+import { DtcSettings } from '../../distill/dtc';
 import { parseMethodSettings } from '../../distill/registry';
 import { ReferenceSupervision } from '../../distill/shared/reference-losses';
+import { Rng } from '../../random/rng';
 import { OrbitSamplerSettings } from '../../scene/cameras/orbit-sampler';
 import { orbitCamera } from '../../scene/cameras/orbit';
 import { exportMeshSnapshotGlb } from '../../scene/dmtet/mesh-snapshot-glb';
@@ -14,15 +16,18 @@ import type { ResolvedStage } from '../run-config';
 import { runStage } from '../stage-runner';
 import { openStage, type StageSession } from '../stage-session';
 import { contactSheet } from './contact-sheet';
+import { fitExactViews } from './exact-view-fit';
 import { glbFidelity } from './glb-fidelity';
 import { DEMO_BACKGROUND, groundTruthViews, psnr, silhouetteIou, type GroundTruthView } from './ground-truth';
-import { heldOutOrbit } from './held-out-views';
+import { heldOutOrbit, heldOutPoses } from './held-out-views';
+import { priorCeiling, type PriorCeiling } from './prior-ceiling';
 
 /**
  * The image → 3D comparison (docs/bench/image.md): DTC123 against Zero-1-to-3 SDS and its own ablations, each a
- * Gaussian stage then a DMTet stage at equal iterations, from one reference render of a demo object.
+ * Gaussian stage then a DMTet stage at equal iterations, from one reference render of a demo object; `photometric`
+ * is the ceiling: DTC123's student at the same budget fitted to exact renders of random views (no teacher).
  */
-export const IMAGE_VARIANTS = ['dtc', 'sds', 'dtc-no-curriculum', 'dtc-no-progressive'] as const;
+export const IMAGE_VARIANTS = ['dtc', 'sds', 'dtc-no-curriculum', 'dtc-no-progressive', 'photometric'] as const;
 export type ImageVariant = (typeof IMAGE_VARIANTS)[number];
 
 export const ImageBenchSettings = z.object({
@@ -48,6 +53,8 @@ export const ImageBenchSettings = z.object({
       { from: 0.5, resolution: 64 },
     ]),
   threads: z.number().int().positive().default(2),
+  /** DTC123 settings over its defaults for the `dtc` variants (not the `sds` baseline), to measure a change at equal budget. */
+  dtcSettings: z.record(z.string(), z.unknown()).default({}),
 });
 export type ImageBenchSettings = z.infer<typeof ImageBenchSettings>;
 
@@ -84,9 +91,10 @@ function score(representation: Representation, views: readonly GroundTruthView[]
 
 /** The method and stage settings a variant runs with. */
 function variantPlan(variant: ImageVariant, s: ImageBenchSettings) {
+  // `photometric` opens DTC123's stages for its student and losses; its teacher is never called.
   const method = variant === 'sds' ? 'sds' : 'dtc';
   // threestudio's zero123 system guides Zero-1-to-3 SDS at scale 3 with t uniform over [0.02, 0.98] (SDS's default range).
-  const overrides = variant === 'sds' ? { cfgScale: 3 } : variant === 'dtc-no-curriculum' ? { annealed: false } : {};
+  const overrides = variant === 'sds' ? { cfgScale: 3 } : { ...s.dtcSettings, ...(variant === 'dtc-no-curriculum' ? { annealed: false } : {}) };
   const methodSettings = parseMethodSettings(method, overrides) as Record<string, unknown>;
   const progressive = variant !== 'dtc-no-progressive';
   const last = s.gridProgression[s.gridProgression.length - 1]!.resolution;
@@ -119,19 +127,44 @@ function withReferenceSupervision(stage: StageSession): StageSession {
   return { ...stage, method: { ...stage.method, referenceSupervision: ReferenceSupervision.parse({}) } };
 }
 
+interface StageRun {
+  object: DemoObject;
+  variant: ImageVariant;
+  sampler: OrbitSamplerSettings;
+  reference: ReferenceView;
+  runSpan: { offset: number; total: number };
+}
+
+/** A guided stage (the teacher on orbit views, the reference view's losses), or the `photometric` ceiling's exact fit. */
+async function optimiseStage(session: StageSession, r: StageRun): Promise<void> {
+  if (r.variant !== 'photometric') {
+    await runStage(session, { sampler: r.sampler, background: DEMO_BACKGROUND, reference: r.reference, runSpan: r.runSpan });
+    return;
+  }
+  fitExactViews(session, { object: r.object, sampler: r.sampler, background: DEMO_BACKGROUND, supervision: session.method.referenceSupervision! });
+}
+
 interface Reconstruction {
   row: ImageBenchRow;
   renders: Float32Array[];
 }
 
+/** The object's reference photo (its exact render from the reference camera) and the prior conditioned on it. */
+async function referenceShot(prior: Prior, objectId: string, s: ImageBenchSettings) {
+  const cam = prior.camera!;
+  const S = cam.imageSize;
+  const pose: OrbitView = { elevationDeg: s.referenceElevationDeg, azimuthDeg: s.referenceAzimuthDeg, radiusM: cam.radiusM };
+  const camera = orbitCamera({ ...pose, radiusM: cam.radiusM }, { fovYDeg: cam.fovYDeg, width: S, height: S });
+  const [shot] = groundTruthViews(demoObject(objectId), [camera]);
+  const reference: ReferenceView = { camera, rgb: shot!.image, mask: shot!.coverage };
+  const conditioning = await prior.conditionOnView(reference.rgb.map((v) => 2 * v - 1), [[0, 0, 1, 0]]);
+  return { pose, reference, conditioning };
+}
+
 async function reconstruct(prior: Prior, variant: ImageVariant, objectId: string, seed: number, truth: GroundTruthView[], s: ImageBenchSettings): Promise<Reconstruction> {
   const cam = prior.camera!;
   const S = cam.imageSize;
-  const referencePose: OrbitView = { elevationDeg: s.referenceElevationDeg, azimuthDeg: s.referenceAzimuthDeg, radiusM: cam.radiusM };
-  const referenceCamera = orbitCamera({ ...referencePose, radiusM: cam.radiusM }, { fovYDeg: cam.fovYDeg, width: S, height: S });
-  const [shot] = groundTruthViews(demoObject(objectId), [referenceCamera]);
-  const reference: ReferenceView = { camera: referenceCamera, rgb: shot!.image, mask: shot!.coverage };
-  const conditioning = await prior.conditionOnView(reference.rgb.map((v) => 2 * v - 1), [[0, 0, 1, 0]]);
+  const { pose: referencePose, reference, conditioning } = await referenceShot(prior, objectId, s);
   const sampler = OrbitSamplerSettings.parse({
     radiusM: [cam.radiusM, cam.radiusM],
     fovYDeg: [cam.fovYDeg, cam.fovYDeg],
@@ -154,13 +187,13 @@ async function reconstruct(prior: Prior, variant: ImageVariant, objectId: string
       openStage({ prior, conditioning, prompt: '', referenceCamera: referencePose, seed, index, stage, threads: s.threads, ...(from ? { from } : {}) }),
     );
     const offset = stages.slice(0, index).reduce((sum, st) => sum + st.iterations, 0);
-    await runStage(session, { sampler, background: DEMO_BACKGROUND, reference, runSpan: { offset, total: s.gaussianIterations + s.meshIterations } });
+    await optimiseStage(session, { object: demoObject(objectId), variant, sampler, reference, runSpan: { offset, total: s.gaussianIterations + s.meshIterations } });
     from = session.representation.payload();
     if (index === 0) gaussian = score(session.representation, truth);
   }
   const wallSeconds = (performance.now() - start) / 1000;
   const final = score(session!.representation, truth);
-  const referenceRender = session!.representation.render([referenceCamera], DEMO_BACKGROUND);
+  const referenceRender = session!.representation.render([reference.camera], DEMO_BACKGROUND);
   const glb = await exportMeshSnapshotGlb(from!.bytes, { pivot: 'origin' });
   const fidelity = await glbFidelity(glb.glb, objectId);
   return {
@@ -180,8 +213,15 @@ async function reconstruct(prior: Prior, variant: ImageVariant, objectId: string
   };
 }
 
+export interface ImageCeilingRow extends PriorCeiling {
+  object: string;
+  seed: number;
+}
+
 export interface ImageBenchResult {
   rows: ImageBenchRow[];
+  /** What the prior itself knows of each object's held-out views (per seed: the teacher's samples are random). */
+  ceilings: ImageCeilingRow[];
   sheet: { image: Float32Array; width: number; height: number; rowLabels: string[] };
   markdown: string;
 }
@@ -197,6 +237,16 @@ export async function runImageBenchmark(prior: Prior, s: ImageBenchSettings, onP
   const sheetRows: Float32Array[][] = [s.objects.flatMap((id) => truth.get(id)!.slice(0, shown).map((v) => v.image))];
   const rowLabels = ['ground truth'];
   const rows: ImageBenchRow[] = [];
+  const ceilings: ImageCeilingRow[] = [];
+  const guidanceScale = DtcSettings.parse({}).cfgScale;
+  for (const id of s.objects) {
+    const { pose, conditioning } = await referenceShot(prior, id, s);
+    for (const seed of s.seeds) {
+      const c = await priorCeiling(prior, { object: demoObject(id), conditioning, reference: pose, heldOut: heldOutPoses(cam, s.heldOutViews), truth: truth.get(id)!, guidanceScale, rng: new Rng(seed) });
+      ceilings.push({ object: id, seed, ...c });
+      onProgress(`prior ${id} seed ${seed}: teacher's novel views ${c.teacherPsnr.toFixed(2)} dB; nearest training view ${c.nearestTrainingPsnr.toFixed(2)} dB, IoU ${c.nearestTrainingIou.toFixed(3)}`);
+    }
+  }
   for (const variant of s.variants) {
     const tiles: Float32Array[] = [];
     for (const id of s.objects) {
@@ -211,11 +261,11 @@ export async function runImageBenchmark(prior: Prior, s: ImageBenchSettings, onP
     sheetRows.push(tiles);
     rowLabels.push(variant);
   }
-  return { rows, sheet: { ...contactSheet(sheetRows, S), rowLabels }, markdown: imageBenchMarkdown(rows, s) };
+  return { rows, ceilings, sheet: { ...contactSheet(sheetRows, S), rowLabels }, markdown: imageBenchMarkdown(rows, ceilings, s) };
 }
 
 /** Medians over seeds per variant and object, then each variant's median over objects. */
-export function imageBenchMarkdown(rows: readonly ImageBenchRow[], s: ImageBenchSettings): string {
+export function imageBenchMarkdown(rows: readonly ImageBenchRow[], ceilings: readonly ImageCeilingRow[], s: ImageBenchSettings): string {
   const lines = [
     `Reference: azimuth ${s.referenceAzimuthDeg}°, elevation ${s.referenceElevationDeg}°; stage 1 Gaussians ${s.gaussianIterations} iterations, stage 2 DMTet ${s.meshIterations}, batch ${s.batchSize}; seeds ${s.seeds.join(', ')}; medians over seeds. Held-out: ${s.heldOutViews} views.`,
     ``,
@@ -241,6 +291,18 @@ export function imageBenchMarkdown(rows: readonly ImageBenchRow[], s: ImageBench
     const ious = perObject.map((rs) => med(rs, 'iou'));
     const passing = perObject.filter((_, k) => psnrs[k]! >= 25 && ious[k]! >= 0.9).length;
     lines.push(`| ${v} | ${median(psnrs).toFixed(2)} | ${median(ious).toFixed(3)} | ${median(perObject.map((rs) => med(rs, 'chamferPercent'))).toFixed(2)} % | ${passing} of ${perObject.length} |`);
+  }
+  lines.push(
+    ``,
+    `What the prior itself knows of the held-out views (medians over seeds): its own novel views (DDIM, 50 steps, CFG ${DtcSettings.parse({}).cfgScale}) and its nearest training view, each against the exact renders.`,
+    ``,
+    `| object | teacher's novel views PSNR | nearest training view PSNR / IoU |`,
+    `|---|---:|---:|`,
+  );
+  for (const o of [...new Set(ceilings.map((c) => c.object))]) {
+    const cs = ceilings.filter((c) => c.object === o);
+    const m = (key: keyof PriorCeiling) => median(cs.map((c) => c[key]));
+    lines.push(`| ${o} | ${m('teacherPsnr').toFixed(2)} | ${m('nearestTrainingPsnr').toFixed(2)} / ${m('nearestTrainingIou').toFixed(3)} |`);
   }
   return lines.join('\n') + '\n';
 }
