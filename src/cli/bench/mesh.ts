@@ -21,6 +21,7 @@ export const meshBenchmark: Benchmark = {
     iters: { type: 'string' },
     'mesh-iters': { type: 'string' },
     threads: { type: 'string' },
+    samples: { type: 'string' },
     out: { type: 'string' },
     home: { type: 'string' },
   },
@@ -31,6 +32,7 @@ export const meshBenchmark: Benchmark = {
       ...(values.preset !== undefined ? { preset: values.preset } : {}),
       ...(values.iters !== undefined ? { gaussianIterations: Number(values.iters) } : {}),
       ...(values['mesh-iters'] !== undefined ? { meshIterations: Number(values['mesh-iters']) } : {}),
+      ...(values.samples !== undefined ? { samples: Number(values.samples) } : {}),
       threads: threadsOption(values, availableParallelism()),
     });
     if (!parsed.success) throw new KilnError('invalid-request', `invalid benchmark settings: ${formatZodIssues(parsed.error)}`);

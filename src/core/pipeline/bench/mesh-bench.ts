@@ -31,6 +31,8 @@ export const MeshBenchSettings = z.object({
   gaussianIterations: z.number().int().positive().optional(),
   meshIterations: z.number().int().positive().optional(),
   threads: z.number().int().positive().default(1),
+  /** Area samples of each surface that the scores compare (glb-fidelity.ts). */
+  samples: z.number().int().min(100).default(20_000),
 });
 export type MeshBenchSettings = z.infer<typeof MeshBenchSettings>;
 
@@ -83,10 +85,10 @@ async function timedRun(store: KilnStore, projectId: string, request: Record<str
   return { runId: run.id, iterations, wallSeconds, firstStageSnapshots };
 }
 
-async function scoredExport(store: KilnStore, run: TimedRun, objectId: string, seed: number, variant: MeshBenchVariant, outDir: string): Promise<MeshBenchRow> {
+async function scoredExport(store: KilnStore, run: TimedRun, objectId: string, seed: number, variant: MeshBenchVariant, outDir: string, samples: number): Promise<MeshBenchRow> {
   const exported = await exportRunSnapshot(store, { runId: run.runId, path: join(outDir, `${objectId}-seed${seed}-${variant}.glb`), options: EXPORT_OPTIONS });
   const bytes = new Uint8Array(readFileSync(exported.path));
-  const fidelity = await glbFidelity(bytes, objectId);
+  const fidelity = await glbFidelity(bytes, objectId, samples);
   const validation = await glbValidatorErrors(bytes);
   return {
     object: objectId,
@@ -133,7 +135,10 @@ async function benchObjectSeed(store: KilnStore, projectId: string, objectId: st
   const twoStage = await timedRun(store, projectId, { ...base, stages }, `${objectId} seed ${seed}: two-stage`, s.threads);
   const splatIterations = Math.min(100_000, Math.max(twoStage.iterations[0]!, equalWallIterations(twoStage)));
   const splatsOnly = await timedRun(store, projectId, { ...base, stages: [{ representation: 'gaussians', iterations: splatIterations }] }, `${objectId} seed ${seed}: splats-only`, s.threads);
-  return [await scoredExport(store, twoStage, objectId, seed, 'two-stage', outDir), await scoredExport(store, splatsOnly, objectId, seed, 'splats-only', outDir)];
+  return [
+    await scoredExport(store, twoStage, objectId, seed, 'two-stage', outDir, s.samples),
+    await scoredExport(store, splatsOnly, objectId, seed, 'splats-only', outDir, s.samples),
+  ];
 }
 
 export interface MeshBenchResult {
