@@ -28,7 +28,7 @@ describe('kiln bench mesh', () => {
     const [twoStage, splatsOnly] = report.rows;
     expect(report.rows.map((row) => [row.object, row.seed, row.variant])).toEqual([['torus', 0, 'two-stage'], ['torus', 0, 'splats-only']]);
     expect(twoStage!.iterations).toEqual([30, 6]);
-    // Given the mesh stage's wall time too, the splats-only run trains its Gaussians for longer.
+    // Given the mesh stage's time too, the splats-only run trains its Gaussians for longer.
     expect(splatsOnly!.iterations).toHaveLength(1);
     expect(splatsOnly!.iterations[0]).toBeGreaterThan(30);
     expect(twoStage!.runId).not.toBe(splatsOnly!.runId);
@@ -46,6 +46,7 @@ describe('kiln bench mesh', () => {
       expect(row.textureError).toBe(Math.max(...scored[k]!.albedoError!));
       expect(row.validatorErrors).toBe((await glbValidatorErrors(new Uint8Array(readFileSync(row.glb)))).count);
       expect(row.wallSeconds).toBeGreaterThan(0);
+      expect(row.cpuSeconds).toBeGreaterThan(0);
     }
     // Two different products: the mesh stage's surface and marching cubes over the splats.
     expect(twoStage!.triangles).not.toBe(splatsOnly!.triangles);

@@ -51,6 +51,8 @@ export interface MeshBenchRow {
   /** Iterations per stage (Gaussians, then DMTet for the two-stage run). */
   iterations: number[];
   wallSeconds: number;
+  /** CPU seconds the run took (all of this process's threads): what the equal-time match is made in. */
+  cpuSeconds: number;
   triangles: number;
   pieces: number;
   chamferPercent: number;
@@ -66,9 +68,16 @@ interface TimedRun {
   runId: string;
   iterations: number[];
   wallSeconds: number;
-  /** The first stage's snapshots: iteration, and seconds since the start. */
-  firstStageSnapshots: { iteration: number; seconds: number }[];
+  cpuSeconds: number;
+  /** The first stage's snapshots: iteration, and CPU seconds since the start. */
+  firstStageSnapshots: { iteration: number; cpuSeconds: number }[];
 }
+
+/** CPU seconds (user and system, every thread of this process) since `start`. */
+const cpuSecondsSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+};
 
 /** Records and runs a generation as `kiln generate` does, timed from the start (the model pack already built). */
 async function timedRun(store: KilnStore, projectId: string, request: Record<string, unknown>, name: string, threads: number): Promise<TimedRun> {
@@ -76,13 +85,15 @@ async function timedRun(store: KilnStore, projectId: string, request: Record<str
   modelPackDir(store.home, ResolvedRunConfig.parse(run.config).model); // a fresh home builds the demo pack here, untimed
   const firstStageSnapshots: TimedRun['firstStageSnapshots'] = [];
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const done = await executeRun({ home: store.home, runs: store.runs, blobs: store.blobs, threads }, run.id, {
-    onSnapshot: (s) => void (s.stage === 0 && firstStageSnapshots.push({ iteration: s.iteration, seconds: (performance.now() - start) / 1000 })),
+    onSnapshot: (s) => void (s.stage === 0 && firstStageSnapshots.push({ iteration: s.iteration, cpuSeconds: cpuSecondsSince(cpuStart) })),
   });
   const wallSeconds = (performance.now() - start) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpuStart);
   if (done.status !== 'completed') throw new Error(`benchmark run ${run.id} ended ${done.status}`);
   const iterations = ResolvedRunConfig.parse(done.config).stages.map((s) => s.iterations);
-  return { runId: run.id, iterations, wallSeconds, firstStageSnapshots };
+  return { runId: run.id, iterations, wallSeconds, cpuSeconds, firstStageSnapshots };
 }
 
 async function scoredExport(store: KilnStore, run: TimedRun, objectId: string, seed: number, variant: MeshBenchVariant, outDir: string, samples: number): Promise<MeshBenchRow> {
@@ -98,6 +109,7 @@ async function scoredExport(store: KilnStore, run: TimedRun, objectId: string, s
     glb: exported.path,
     iterations: run.iterations,
     wallSeconds: run.wallSeconds,
+    cpuSeconds: run.cpuSeconds,
     triangles: fidelity.triangles,
     pieces: fidelity.pieces,
     chamferPercent: fidelity.chamferPercent,
@@ -110,30 +122,33 @@ async function scoredExport(store: KilnStore, run: TimedRun, objectId: string, s
 
 /**
  * Gaussian iterations that take as long as the whole two-stage run: the iterations up to the Gaussian stage's first
- * snapshot (with the fixed cost of opening the prior), then the rest of the two-stage run's wall at the rate the
- * Gaussian stage ran between its first and last snapshots.
+ * snapshot (with the fixed cost of opening the prior), then the rest of the two-stage run's time at the rate the
+ * Gaussian stage ran between its first and last snapshots. Time is the process's CPU time, not wall time: on a
+ * shared machine the wall rate changes with other jobs' load between the two runs (docs/bench/mesh.md measured
+ * splats-only runs at a third to a half of the two-stage runs' wall that way), the CPU time does not; on an idle
+ * machine with one thread the two are the same.
  */
-function equalWallIterations(twoStage: TimedRun): number {
+function equalTimeIterations(twoStage: TimedRun): number {
   const first = twoStage.firstStageSnapshots[0]!;
   const last = twoStage.firstStageSnapshots[twoStage.firstStageSnapshots.length - 1]!;
-  if (last.iteration === first.iteration) return Math.round((last.iteration * twoStage.wallSeconds) / last.seconds);
-  const rate = (last.iteration - first.iteration) / (last.seconds - first.seconds);
-  return Math.round(first.iteration + rate * (twoStage.wallSeconds - first.seconds));
+  if (last.iteration === first.iteration) return Math.round((last.iteration * twoStage.cpuSeconds) / last.cpuSeconds);
+  const rate = (last.iteration - first.iteration) / (last.cpuSeconds - first.cpuSeconds);
+  return Math.round(first.iteration + rate * (twoStage.cpuSeconds - first.cpuSeconds));
 }
 
 /**
- * One object and seed: the two-stage run, then a splats-only run as long in wall time. The stage runner has no
- * wall-clock budget, and one would make a run depend on the machine's speed and cut its schedules (densification,
- * SH warm-up, learning-rate decay are fractions of the stage's length) short; so the splats-only run is an ordinary
- * run whose Gaussian stage is longer, by the two-stage run's own Gaussian rate (equalWallIterations). Its own wall
- * is measured and reported beside, so a mismatch (another job starting on the machine) shows.
+ * One object and seed: the two-stage run, then a splats-only run as long. The stage runner has no wall-clock
+ * budget, and one would make a run depend on the machine's speed and cut its schedules (densification, SH warm-up,
+ * learning-rate decay are fractions of the stage's length) short; so the splats-only run is an ordinary run whose
+ * Gaussian stage is longer, by the two-stage run's own Gaussian rate (equalTimeIterations). Both runs' wall and CPU
+ * times are reported, so a mismatch shows.
  */
 async function benchObjectSeed(store: KilnStore, projectId: string, objectId: string, seed: number, s: MeshBenchSettings, outDir: string): Promise<MeshBenchRow[]> {
   const base = { prompt: demoObject(objectId).prompt, seed, preset: s.preset };
   const lengths = [s.gaussianIterations, s.meshIterations];
   const stages = MESH_OUTPUT_STAGES.map((stage, i) => ({ ...stage, ...(lengths[i] !== undefined ? { iterations: lengths[i] } : {}) }));
   const twoStage = await timedRun(store, projectId, { ...base, stages }, `${objectId} seed ${seed}: two-stage`, s.threads);
-  const splatIterations = Math.min(100_000, Math.max(twoStage.iterations[0]!, equalWallIterations(twoStage)));
+  const splatIterations = Math.min(100_000, Math.max(twoStage.iterations[0]!, equalTimeIterations(twoStage)));
   const splatsOnly = await timedRun(store, projectId, { ...base, stages: [{ representation: 'gaussians', iterations: splatIterations }] }, `${objectId} seed ${seed}: splats-only`, s.threads);
   return [
     await scoredExport(store, twoStage, objectId, seed, 'two-stage', outDir, s.samples),
@@ -162,7 +177,7 @@ export async function runMeshBenchmark(store: KilnStore, s: MeshBenchSettings, o
 
 const fixed = (x: number | null, digits: number, unit = '') => (x === null ? '—' : `${x.toFixed(digits)}${unit}`);
 
-function rowCells(r: Pick<MeshBenchRow, 'chamferPercent' | 'coveredShare' | 'pieces' | 'textureError' | 'validatorErrors' | 'wallSeconds'> & { iterations: string }): string[] {
+function rowCells(r: Pick<MeshBenchRow, 'chamferPercent' | 'coveredShare' | 'pieces' | 'textureError' | 'validatorErrors' | 'wallSeconds' | 'cpuSeconds'> & { iterations: string }): string[] {
   return [
     fixed(r.chamferPercent, 2, ' %'),
     fixed(100 * r.coveredShare, 1, ' %'),
@@ -171,6 +186,7 @@ function rowCells(r: Pick<MeshBenchRow, 'chamferPercent' | 'coveredShare' | 'pie
     String(r.validatorErrors),
     r.iterations,
     fixed(r.wallSeconds, 0),
+    fixed(r.cpuSeconds, 0),
   ].map(String);
 }
 
@@ -192,7 +208,7 @@ export function meshBenchMarkdown(rows: readonly MeshBenchRow[], s: MeshBenchSet
     `Preset ${s.preset}, seeds ${s.seeds.join(', ')}, --threads ${s.threads}; medians over seeds. Texture: mean absolute error against the albedo, worst channel, 1/255. Bar (issue 13): Chamfer ≤ 1.5 %, ≥ 90 % within 2 %, one piece, texture ≤ 12, 0 validator errors.`,
   ];
   for (const objectId of [...new Set(rows.map((r) => r.object))]) {
-    lines.push('', `### ${objectId}`, '', '| GLB | Chamfer / size | true surface within 2 % | pieces | texture − albedo | validator errors | iterations | wall (s) | bar met |', '|---|--:|--:|--:|--:|--:|--:|--:|---|');
+    lines.push('', `### ${objectId}`, '', '| GLB | Chamfer / size | true surface within 2 % | pieces | texture − albedo | validator errors | iterations | wall (s) | CPU (s) | bar met |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|---|');
     for (const variant of ['two-stage', 'splats-only'] as const) {
       const rs = rows.filter((r) => r.object === objectId && r.variant === variant);
       if (rs.length === 0) continue;
@@ -204,6 +220,7 @@ export function meshBenchMarkdown(rows: readonly MeshBenchRow[], s: MeshBenchSet
         textureError: textures.length === rs.length ? median(textures) : null,
         validatorErrors: median(rs.map((r) => r.validatorErrors)),
         wallSeconds: median(rs.map((r) => r.wallSeconds)),
+        cpuSeconds: median(rs.map((r) => r.cpuSeconds)),
       };
       const iterations = rs[0]!.iterations.length > 1 ? rs[0]!.iterations.join(' + ') : `${median(rs.map((r) => r.iterations[0]!)).toFixed(0)} (median)`;
       lines.push(`| ${variant} | ${rowCells({ ...m, iterations }).join(' | ')} | ${barCheck(m)} |`);
