@@ -125,7 +125,7 @@ async function scoredExport(store: KilnStore, run: TimedRun, objectId: string, s
  * snapshot (with the fixed cost of opening the prior), then the rest of the two-stage run's time at the rate the
  * Gaussian stage ran between its first and last snapshots. Time is the process's CPU time, not wall time: on a
  * shared machine the wall rate changes with other jobs' load between the two runs (docs/bench/mesh.md measured
- * splats-only runs at a third to a half of the two-stage runs' wall that way), the CPU time does not; on an idle
+ * splats-only runs at 29–188 % of the two-stage runs' wall that way), the CPU time does not; on an idle
  * machine with one thread the two are the same.
  */
 function equalTimeIterations(twoStage: TimedRun): number {
