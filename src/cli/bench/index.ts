@@ -3,6 +3,7 @@ import { exportBenchmark } from './export';
 import { farmBenchmark } from './farm';
 import { glbScoreBenchmark } from './glb-score';
 import { imageBenchmark } from './image';
+import { meshBenchmark } from './mesh';
 import { meshFitBenchmark } from './mesh-fit';
 import { meshRasterBenchmark } from './mesh-raster';
 import { fuzzBenchmark } from './fuzz';
@@ -12,4 +13,4 @@ import { storeBenchmark } from './store';
 import { unetBenchmark } from './unet';
 
 /** Every `kiln bench` benchmark, registered in one place (store and export arrive with their issues). */
-export const BENCHMARKS: Benchmark[] = [rasterBenchmark, meshRasterBenchmark, meshFitBenchmark, glbScoreBenchmark, unetBenchmark, methodsBenchmark, imageBenchmark, storeBenchmark, exportBenchmark, fuzzBenchmark, farmBenchmark];
+export const BENCHMARKS: Benchmark[] = [rasterBenchmark, meshRasterBenchmark, meshFitBenchmark, glbScoreBenchmark, meshBenchmark, unetBenchmark, methodsBenchmark, imageBenchmark, storeBenchmark, exportBenchmark, fuzzBenchmark, farmBenchmark];
